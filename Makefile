@@ -1,0 +1,44 @@
+# The two commands of the README: `make run` and `make test`. Everything they need is set up here.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+EVIGRAPH := $(BIN)/evigraph
+
+.PHONY: run test install install-dev lint typecheck unit neo4j-start neo4j-stop clean-test
+
+$(VENV)/.installed: pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	@touch $@
+
+install: $(VENV)/.installed
+
+install-dev: $(VENV)/.installed
+
+## make run: install, fetch and start the local Neo4j, apply the schema, run the main job.
+run: install
+	$(EVIGRAPH) neo4j start
+	$(EVIGRAPH) db init
+	$(EVIGRAPH) stats
+
+## make test: a separate test Neo4j (own port and data directory), ruff, mypy, pytest.
+test: install-dev
+	@bash scripts/test.sh
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: install-dev
+	$(BIN)/mypy
+
+unit: install-dev
+	$(BIN)/pytest tests/unit -q
+
+neo4j-start: install
+	$(EVIGRAPH) neo4j start
+
+neo4j-stop: install
+	$(EVIGRAPH) neo4j stop

@@ -1,0 +1,1 @@
+"""Settings, errors and logging shared by every evigraph package (imports nothing from them)."""
