@@ -108,6 +108,17 @@ class EdgeRow:
         return (self.subject, self.rel, self.object, self.negated)
 
 
+@dataclass(frozen=True, slots=True)
+class ParsedFile:
+    """Everything one source file asserts, validated: what a parse_* function returns."""
+
+    path: str
+    release: str  # the file's own release/version, "" when the file names none
+    nodes: list[NodeRow]
+    edges: list[EdgeRow]
+    skipped: dict[str, int] = field(default_factory=dict)  # reason -> count of rows left out
+
+
 _CURIE = re.compile(r"^[A-Za-z][A-Za-z0-9_.]*:[^\s|]+$")
 _PREFIX_ALIASES = {
     "orphanet": "ORPHA",
