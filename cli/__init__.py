@@ -1,1 +1,1 @@
-"""cli package of evigraph."""
+"""The `evigraph` command: thin, calling the packages below it."""

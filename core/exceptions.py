@@ -1,10 +1,12 @@
-"""The error hierarchy: one base class, one subclass per layer, each saying what failed on which input."""
+"""The error hierarchy: one base class and one subclass per layer.
+
+Each error says what failed on which input."""
 
 from __future__ import annotations
 
 
 class EvigraphError(Exception):
-    """Base class of every error evigraph raises on purpose; its message is meant for the user."""
+    """Base class of every error evigraph raises on purpose; the message is for the user."""
 
 
 class ConfigError(EvigraphError):
@@ -12,7 +14,7 @@ class ConfigError(EvigraphError):
 
 
 class RuntimeSetupError(EvigraphError):
-    """The local Neo4j runtime cannot be set up or started (Java, Maven, jars, port, data directory)."""
+    """The local Neo4j cannot be set up or started (Java, Maven, jars, port, data directory)."""
 
 
 class GraphError(EvigraphError):
@@ -28,7 +30,7 @@ class GraphAuthError(GraphError):
 
 
 class IngestError(EvigraphError):
-    """A source file is malformed; names the file, the line (or packet/element) and the offending value."""
+    """A malformed source file: names the file, the line (or packet/element) and the value."""
 
     def __init__(
         self, file: str, where: str | int | None, message: str, value: object = None
@@ -42,7 +44,7 @@ class IngestError(EvigraphError):
 
 
 class RetrievalError(EvigraphError):
-    """Evidence retrieval got input it cannot serve (unknown seed, nothing linked, bad hop count)."""
+    """Retrieval got input it cannot serve (unknown seed, nothing linked, bad hop count)."""
 
 
 class ExtractionError(EvigraphError):

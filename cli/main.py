@@ -1,0 +1,55 @@
+"""Entry point of the `evigraph` command."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+import typer
+
+from cli import neo4j_cmd
+from cli.common import print_json, settings, store
+from core.exceptions import EvigraphError
+from core.logs import configure_logging
+from graph import schema
+
+logger = logging.getLogger(__name__)
+
+app = typer.Typer(
+    help="evigraph: a biomedical knowledge graph on Neo4j.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(neo4j_cmd.app, name="neo4j")
+db_app = typer.Typer(help="Database schema.")
+app.add_typer(db_app, name="db")
+
+
+@db_app.command("init")
+def db_init() -> None:
+    """Apply the constraints and indexes of cypher/schema/ (a no-op when present)."""
+    with store() as s:
+        created = schema.apply_schema(s)
+    typer.echo(
+        f"schema applied: {len(created)} created" + (f" ({', '.join(created)})" if created else "")
+    )
+
+
+@app.command()
+def stats() -> None:
+    """Print node counts per label and relationship counts per type as JSON."""
+    with store() as s:
+        print_json(s.stats())
+
+
+def main() -> None:
+    configure_logging(settings().log_level)
+    try:
+        app()
+    except EvigraphError as e:
+        typer.secho(f"error: {e}", fg="red", err=True)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

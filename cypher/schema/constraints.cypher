@@ -1,0 +1,16 @@
+// Uniqueness constraints, one per node label; each also gives the index MERGE relies on.
+// Every biological node also carries :Entity so retrieval can look any id up through one index.
+CREATE CONSTRAINT entity_id IF NOT EXISTS FOR (n:Entity) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT disease_id IF NOT EXISTS FOR (n:Disease) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT phenotypic_feature_id IF NOT EXISTS FOR (n:PhenotypicFeature) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT gene_id IF NOT EXISTS FOR (n:Gene) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT drug_id IF NOT EXISTS FOR (n:Drug) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT adverse_event_id IF NOT EXISTS FOR (n:AdverseEvent) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT chemical_entity_id IF NOT EXISTS FOR (n:ChemicalEntity) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT sequence_variant_id IF NOT EXISTS FOR (n:SequenceVariant) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT organism_taxon_id IF NOT EXISTS FOR (n:OrganismTaxon) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT cell_line_id IF NOT EXISTS FOR (n:CellLine) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT device_id IF NOT EXISTS FOR (n:Device) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT device_report_key IF NOT EXISTS FOR (n:DeviceReport) REQUIRE n.mdr_report_key IS UNIQUE;
+CREATE CONSTRAINT ingest_run_id IF NOT EXISTS FOR (n:IngestRun) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT extraction_run_id IF NOT EXISTS FOR (n:ExtractionRun) REQUIRE n.id IS UNIQUE;

@@ -1,0 +1,153 @@
+"""GraphStore: named-query reads and batched writes, the only gateway from packages to Neo4j."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any, LiteralString
+
+from neo4j import Driver, ManagedTransaction, RoutingControl
+from neo4j.exceptions import DriverError, Neo4jError
+
+from core.exceptions import GraphError
+from core.settings import Neo4jSettings
+from graph import queries
+from graph.driver import create_driver, verify, wrap_driver_error
+
+logger = logging.getLogger(__name__)
+
+Record = dict[str, Any]
+
+
+@dataclass
+class WriteCounts:
+    nodes_created: int = 0
+    nodes_deleted: int = 0
+    relationships_created: int = 0
+    relationships_deleted: int = 0
+    properties_set: int = 0
+    labels_added: int = 0
+    extra: dict[str, int] = field(default_factory=dict)
+
+    def add(self, counters: Any) -> None:
+        self.nodes_created += counters.nodes_created
+        self.nodes_deleted += counters.nodes_deleted
+        self.relationships_created += counters.relationships_created
+        self.relationships_deleted += counters.relationships_deleted
+        self.properties_set += counters.properties_set
+        self.labels_added += counters.labels_added
+
+
+class GraphStore:
+    """A driver, its database and its settings; passed explicitly, never a module global."""
+
+    def __init__(self, driver: Driver, cfg: Neo4jSettings) -> None:
+        self.driver = driver
+        self.cfg = cfg
+        self.database = cfg.database
+
+    @classmethod
+    def connect(cls, cfg: Neo4jSettings) -> GraphStore:
+        driver = create_driver(cfg)
+        try:
+            verify(driver, cfg)
+        except Exception:
+            driver.close()
+            raise
+        return cls(driver, cfg)
+
+    def close(self) -> None:
+        self.driver.close()
+
+    def __enter__(self) -> GraphStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def read(self, name: str, **params: Any) -> list[Record]:
+        """Run catalog query `name` in a read transaction and return its records as dicts."""
+        return self.run_text(name, queries.load(name), params, read=True)
+
+    def write(self, name: str, **params: Any) -> WriteCounts:
+        counts = WriteCounts()
+        self._execute(name, queries.load(name), params, read=False, counts=counts)
+        return counts
+
+    def write_rows(
+        self,
+        name: str,
+        rows: Iterable[Record],
+        batch_size: int,
+        on_batch: Callable[[int], None] | None = None,
+        **params: Any,
+    ) -> WriteCounts:
+        """UNWIND $rows batches of `batch_size`; each batch is one transaction."""
+        query = queries.load(name)
+        counts = WriteCounts()
+        for batch in _batches(rows, batch_size):
+            self._execute(name, query, {**params, "rows": batch}, read=False, counts=counts)
+            if on_batch:
+                on_batch(len(batch))
+        return counts
+
+    def run_text(
+        self, name: str, query: LiteralString, params: dict[str, Any], *, read: bool
+    ) -> list[Record]:
+        return self._execute(name, query, params, read=read, counts=None)
+
+    def _execute(
+        self,
+        name: str,
+        query: LiteralString,
+        params: dict[str, Any],
+        *,
+        read: bool,
+        counts: WriteCounts | None,
+    ) -> list[Record]:
+        logger.debug("query %s params=%.300r", name, params)
+        try:
+            records, summary, _ = self.driver.execute_query(
+                query,
+                params,
+                database_=self.database,
+                routing_=RoutingControl.READ if read else RoutingControl.WRITE,
+            )
+        except Neo4jError as e:
+            raise GraphError(f"query {name!r} failed: {e.message or e}") from e
+        except (DriverError, OSError) as e:
+            raise wrap_driver_error(self.cfg, e) from e
+        if counts is not None:
+            counts.add(summary.counters)
+        return [r.data() for r in records]
+
+    def execute_write(self, name: str, fn: Callable[[ManagedTransaction], Any]) -> Any:
+        """A multi-statement unit of work; `fn` may be retried, so it must be safe to run twice."""
+        try:
+            with self.driver.session(database=self.database) as session:
+                return session.execute_write(fn)
+        except Neo4jError as e:
+            raise GraphError(f"write {name!r} failed: {e.message or e}") from e
+        except (DriverError, OSError) as e:
+            raise wrap_driver_error(self.cfg, e) from e
+
+    def stats(self) -> dict[str, dict[str, int]]:
+        """{"nodes": {label: count}, "relationships": {type: count}}."""
+        nodes = self.read("graph/count_nodes_by_label")
+        rels = self.read("graph/count_relationships_by_type")
+        return {
+            "nodes": {r["label"]: r["count"] for r in nodes},
+            "relationships": {r["type"]: r["count"] for r in rels},
+        }
+
+
+def _batches(rows: Iterable[Record], size: int) -> Iterator[Sequence[Record]]:
+    batch: list[Record] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
