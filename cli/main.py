@@ -11,7 +11,7 @@ from cli import neo4j_cmd
 from cli.common import print_json, settings, store
 from core.exceptions import EvigraphError
 from core.logs import configure_logging
-from graph import schema
+from graph import checksum, schema
 
 logger = logging.getLogger(__name__)
 
@@ -36,10 +36,17 @@ def db_init() -> None:
 
 
 @app.command()
-def stats() -> None:
+def stats(
+    with_checksum: bool = typer.Option(
+        False, "--checksum", help="Add a content hash over all nodes and edges."
+    ),
+) -> None:
     """Print node counts per label and relationship counts per type as JSON."""
     with store() as s:
-        print_json(s.stats())
+        out: dict[str, object] = dict(s.stats())
+        if with_checksum:
+            out["checksum"] = checksum.checksum(s)["checksum"]
+        print_json(out)
 
 
 def main() -> None:

@@ -28,7 +28,7 @@ class WriteCounts:
     relationships_deleted: int = 0
     properties_set: int = 0
     labels_added: int = 0
-    extra: dict[str, int] = field(default_factory=dict)
+    records: list[Record] = field(default_factory=list)  # what the batches RETURNed
 
     def add(self, counters: Any) -> None:
         self.nodes_created += counters.nodes_created
@@ -87,7 +87,8 @@ class GraphStore:
         query = queries.load(name)
         counts = WriteCounts()
         for batch in _batches(rows, batch_size):
-            self._execute(name, query, {**params, "rows": batch}, read=False, counts=counts)
+            got = self._execute(name, query, {**params, "rows": batch}, read=False, counts=counts)
+            counts.records.extend(got)
             if on_batch:
                 on_batch(len(batch))
         return counts
@@ -121,6 +122,35 @@ class GraphStore:
         if counts is not None:
             counts.add(summary.counters)
         return [r.data() for r in records]
+
+    def run_auto(self, name: str, **params: Any) -> list[Record]:
+        """Run a catalog query in an auto-commit transaction: needed by CALL { } IN TRANSACTIONS,
+        which batches its own commits. The query must be safe to repeat after a failure."""
+        query = queries.load(name)
+        logger.debug("auto-commit query %s params=%.300r", name, params)
+        try:
+            with self.driver.session(database=self.database) as session:
+                return [r.data() for r in session.run(query, params)]
+        except Neo4jError as e:
+            raise GraphError(f"query {name!r} failed: {e.message or e}") from e
+        except (DriverError, OSError) as e:
+            raise wrap_driver_error(self.cfg, e) from e
+
+    def stream(self, name: str, fetch_size: int = 5000, **params: Any) -> Iterator[Record]:
+        """Yield the records of a read query one by one, never holding them all in memory."""
+        query = queries.load(name)
+        try:
+            with self.driver.session(
+                database=self.database,
+                default_access_mode="READ",
+                fetch_size=fetch_size,
+            ) as session:
+                for record in session.run(query, params):
+                    yield record.data()
+        except Neo4jError as e:
+            raise GraphError(f"query {name!r} failed: {e.message or e}") from e
+        except (DriverError, OSError) as e:
+            raise wrap_driver_error(self.cfg, e) from e
 
     def execute_write(self, name: str, fn: Callable[[ManagedTransaction], Any]) -> Any:
         """A multi-statement unit of work; `fn` may be retried, so it must be safe to run twice."""

@@ -1,0 +1,2 @@
+MATCH (r:IngestRun {id: $id})
+SET r.status = 'incomplete', r.superseded_by = $by

@@ -1,0 +1,96 @@
+"""IngestRun records: opened before the first write, closed with counts or the error."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import socket
+import uuid
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from core.exceptions import IngestError
+from graph.repository import GraphStore
+from ingest.files import sha256_file
+from ingest.rows import ParsedFile, Source
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class FileInfo:
+    path: str
+    sha256: str
+    release: str
+    bytes: int
+
+
+def file_info(parsed: ParsedFile) -> FileInfo:
+    path = Path(parsed.path)
+    return FileInfo(str(path.resolve()), sha256_file(path), parsed.release, path.stat().st_size)
+
+
+def new_run_id(source: Source) -> str:
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    return f"{source.value}-{stamp}-{uuid.uuid4().hex[:6]}"
+
+
+def open_run(
+    store: GraphStore, source: Source, run_id: str, release: str, files: list[FileInfo]
+) -> None:
+    """Record the run; earlier runs of the source that died mid-write become 'incomplete'."""
+    host = socket.gethostname()
+    for old in store.read("ingest/find_open_runs", source=source.value):
+        if old["host"] == host and old["pid"] != os.getpid() and _alive(old["pid"]):
+            raise IngestError(
+                "(graph)",
+                None,
+                f"another ingest of {source.value} is running (run {old['id']}, pid {old['pid']}); "
+                "wait for it to finish",
+            )
+        logger.warning("run %s never finished; marking it incomplete", old["id"])
+        store.write("ingest/mark_run_incomplete", id=old["id"], by=run_id)
+    store.write(
+        "ingest/create_run",
+        id=run_id,
+        source=source.value,
+        release=release,
+        files=json.dumps([asdict(f) for f in files]),
+        host=host,
+        pid=os.getpid(),
+    )
+
+
+def close_run(
+    store: GraphStore, run_id: str, status: str, counts: dict[str, Any], error: str | None = None
+) -> None:
+    store.write(
+        "ingest/finish_run",
+        id=run_id,
+        status=status,
+        counts=json.dumps(counts, sort_keys=True),
+        error=error,
+    )
+
+
+def list_runs(store: GraphStore, limit: int = 50) -> list[dict[str, Any]]:
+    rows = store.read("ingest/list_runs", limit=limit)
+    for r in rows:
+        r["counts"] = json.loads(r["counts"]) if r.get("counts") else {}
+        r["files"] = json.loads(r["files"]) if r.get("files") else []
+    return rows
+
+
+def _alive(pid: Any) -> bool:
+    if not isinstance(pid, int) or pid <= 0:  # kill(-1) would signal every process
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

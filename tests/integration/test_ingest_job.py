@@ -1,0 +1,203 @@
+"""The write side of ingest on the real Neo4j, with small hand-built rows (parsers are tested
+on real-format fixtures elsewhere)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from core.exceptions import IngestError
+from graph.checksum import checksum
+from graph.repository import GraphStore
+from ingest import job, runs
+from ingest.rows import EdgeRow, NodeLabel, NodeRow, ParsedFile, RelType, Source
+
+MARFAN = NodeRow("ORPHA:558", NodeLabel.DISEASE, "Marfan syndrome", ("MFS",), ("OMIM:154700",))
+ARACHNO = NodeRow("HP:0001166", NodeLabel.PHENOTYPIC_FEATURE, "Arachnodactyly")
+
+
+def _parsed(
+    tmp_path: Path, name: str, nodes: list[NodeRow], edges: list[EdgeRow], release: str = "r1"
+) -> ParsedFile:
+    f = tmp_path / name
+    f.write_text(f"{name} {release} {len(nodes)} {len(edges)}\n")
+    return ParsedFile(str(f), release, nodes, edges)
+
+
+def _orphanet(tmp_path: Path, extra: list[EdgeRow] = (), release: str = "r1") -> ParsedFile:  # type: ignore[assignment]
+    edges = [
+        EdgeRow(
+            "ORPHA:558",
+            RelType.HAS_PHENOTYPE,
+            "HP:0001166",
+            props={"frequency": "Very frequent (99-80%)"},
+        ),
+        EdgeRow(
+            "ORPHA:558",
+            RelType.HAS_PHENOTYPE,
+            "HP:0001519",
+            props={"frequency": "Very frequent (99-80%)"},
+        ),
+        *extra,
+    ]
+    return _parsed(tmp_path, "orpha.json", [MARFAN], edges, release)
+
+
+def _hpoa(tmp_path: Path) -> ParsedFile:
+    edges = [
+        EdgeRow(
+            "ORPHA:558",
+            RelType.HAS_PHENOTYPE,
+            "HP:0001166",
+            props={"frequency": "HP:0040281", "publications": ("PMID:1",)},
+        ),
+        EdgeRow(
+            "ORPHA:558",
+            RelType.HAS_PHENOTYPE,
+            "HP:0001166",
+            props={"frequency": "HP:0040281", "publications": ("PMID:2",)},
+        ),
+        EdgeRow(
+            "ORPHA:558",
+            RelType.HAS_PHENOTYPE,
+            "HP:0000545",
+            negated=True,
+            props={"frequency": "HP:0040285"},
+        ),
+    ]
+    nodes = [NodeRow("ORPHA:558", NodeLabel.DISEASE, "Marfan syndrome (hpoa)")]
+    return _parsed(tmp_path, "phenotype.hpoa", nodes, edges)
+
+
+def _edge(store: GraphStore, s: str, o: str, negated: bool = False) -> dict[str, object]:
+    rows = store.run_text(
+        "t",
+        "MATCH (:Entity {id: $s})-[r:HAS_PHENOTYPE {negated: $neg}]->(:Entity {id: $o}) "
+        "RETURN properties(r) AS p",
+        {"s": s, "o": o, "neg": negated},
+        read=True,
+    )
+    assert len(rows) == 1, rows
+    return rows[0]["p"]  # type: ignore[no-any-return]
+
+
+def test_one_statement_from_two_sources_keeps_both(store: GraphStore, tmp_path: Path) -> None:
+    job.run_source(store, Source.ORPHANET, [_orphanet(tmp_path)], batch_size=2)
+    job.run_source(store, Source.HPOA, [_hpoa(tmp_path)], batch_size=2)
+    p = _edge(store, "ORPHA:558", "HP:0001166")
+    assert p["sources"] == ["hpoa", "orphanet"]
+    assert p["primary_knowledge_source"] == ["infores:hpo-annotations", "infores:orphanet"]
+    assert p["orphanet_frequency"] == "Very frequent (99-80%)"
+    assert p["hpoa_frequency"] == "HP:0040281"
+    assert p["hpoa_publications"] == ["PMID:1", "PMID:2"]
+    assert (p["subject"], p["predicate"], p["object"]) == (
+        "ORPHA:558",
+        "biolink:has_phenotype",
+        "HP:0001166",
+    )
+    assert p["knowledge_level"] == "knowledge_assertion"
+    assert p["agent_type"] == "manual_agent"
+    # The NOT annotation is its own negated statement, never a positive one.
+    assert _edge(store, "ORPHA:558", "HP:0000545", negated=True)["hpoa_frequency"] == "HP:0040285"
+    assert store.read("graph/test_get_entity", id="ORPHA:558")[0]["name"] == "Marfan syndrome"
+    stats = store.stats()
+    assert stats["relationships"] == {"HAS_PHENOTYPE": 3}
+    # Endpoints no source described yet exist as stubs with their category.
+    stub = store.run_text(
+        "t",
+        "MATCH (n:PhenotypicFeature {id: 'HP:0001519'}) RETURN n.category AS c, n.sources AS s",
+        {},
+        read=True,
+    )
+    assert stub == [{"c": "biolink:PhenotypicFeature", "s": []}]
+
+
+def test_same_ingest_twice_leaves_the_graph_equal(store: GraphStore, tmp_path: Path) -> None:
+    first = job.run_source(store, Source.ORPHANET, [_orphanet(tmp_path)], batch_size=2)
+    before = checksum(store)
+    second = job.run_source(store, Source.ORPHANET, [_orphanet(tmp_path)], batch_size=2)
+    assert checksum(store) == before
+    assert first.counts["edges_added"] == 2
+    assert second.counts["edges_added"] == 0
+    assert second.counts["edges_updated"] == 0
+    assert second.counts["edges_removed"] == 0
+    statuses = [r["status"] for r in runs.list_runs(store)]
+    assert statuses == ["completed", "completed"]
+
+
+def test_refresh_retracts_only_this_sources_statements(store: GraphStore, tmp_path: Path) -> None:
+    job.run_source(store, Source.ORPHANET, [_orphanet(tmp_path)], batch_size=10)
+    job.run_source(store, Source.HPOA, [_hpoa(tmp_path)], batch_size=10)
+    newer = _parsed(
+        tmp_path,
+        "orpha2.json",
+        [MARFAN],
+        [
+            EdgeRow(
+                "ORPHA:558",
+                RelType.HAS_PHENOTYPE,
+                "HP:0001519",
+                props={"frequency": "Frequent (79-30%)"},
+            )
+        ],
+        release="r2",
+    )
+    res = job.run_source(store, Source.ORPHANET, [newer], batch_size=10)
+    assert res.counts["edges_removed"] == 1
+    assert res.counts["edges_updated"] == 1
+    # Orphanet no longer asserts 558 -> HP:0001166; the HPO annotation of it is untouched.
+    p = _edge(store, "ORPHA:558", "HP:0001166")
+    assert p["sources"] == ["hpoa"]
+    assert "orphanet_frequency" not in p
+    assert p["hpoa_frequency"] == "HP:0040281"
+    assert _edge(store, "ORPHA:558", "HP:0001519")["orphanet_frequency"] == "Frequent (79-30%)"
+    assert _edge(store, "ORPHA:558", "HP:0001519")["orphanet_release"] == "r2"
+
+
+def test_statement_no_source_asserts_is_deleted_with_its_stub(
+    store: GraphStore, tmp_path: Path
+) -> None:
+    job.run_source(store, Source.ORPHANET, [_orphanet(tmp_path)], batch_size=10)
+    only = _parsed(tmp_path, "o3.json", [MARFAN], [])
+    res = job.run_source(store, Source.ORPHANET, [only], batch_size=10)
+    assert res.counts["edges_removed"] == 2
+    assert store.stats()["relationships"] == {}
+    assert store.stats()["nodes"].get("PhenotypicFeature", 0) == 0  # stubs went too
+
+
+def test_invalid_plan_writes_nothing(store: GraphStore, tmp_path: Path) -> None:
+    bad = _parsed(
+        tmp_path, "bad.json", [MARFAN], [EdgeRow("ORPHA:558", RelType.HAS_PHENOTYPE, "XYZ:1")]
+    )
+    with pytest.raises(IngestError, match="no node label known for the prefix of 'XYZ:1'"):
+        job.run_source(store, Source.ORPHANET, [bad], batch_size=10)
+    assert store.stats() == {"nodes": {}, "relationships": {}}
+
+
+def test_killed_run_is_completed_by_the_next(store: GraphStore, tmp_path: Path) -> None:
+    clean = _orphanet(tmp_path)
+    job.run_source(store, Source.ORPHANET, [clean], batch_size=1)
+    want = checksum(store)
+    store.run_text("t", "MATCH (n) DETACH DELETE n", {}, read=False)
+    # A run killed after writing part of an older release: open run record, partial data.
+    stale = _orphanet(tmp_path, extra=[EdgeRow("ORPHA:558", RelType.HAS_PHENOTYPE, "HP:0000001")])
+    plan, _ = job.plan_source(Source.ORPHANET, [stale], "orphanet-killed")
+    runs.open_run(store, Source.ORPHANET, "orphanet-killed", "r0", [])
+    store.run_text(
+        "t", "MATCH (r:IngestRun {id: 'orphanet-killed'}) SET r.pid = -1", {}, read=False
+    )
+    params = {
+        "source": "orphanet",
+        "prefix": "orphanet_",
+        "run": "orphanet-killed",
+        "all_sources": job.ALL_SOURCES,
+        "infores": job.INFORES,
+    }
+    store.write_rows("ingest/upsert_stub_nodes", plan.stubs, 10)
+    store.write_rows("ingest/upsert_nodes", plan.nodes, 10, **params)
+    store.write_rows("ingest/upsert_edges", plan.edges[-1:], 10, **params)
+    job.run_source(store, Source.ORPHANET, [clean], batch_size=1)
+    got = {r["id"]: r["status"] for r in runs.list_runs(store)}
+    assert got["orphanet-killed"] == "incomplete"
+    assert checksum(store) == want
