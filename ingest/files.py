@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO
+from typing import IO, cast
 
 from core.exceptions import IngestError
 
@@ -19,7 +18,8 @@ def open_binary(path: Path) -> IO[bytes]:
     raw = path.open("rb")
     if raw.read(2) == b"\x1f\x8b":
         raw.seek(0)
-        return gzip.GzipFile(fileobj=raw, mode="rb")
+        # GzipFile reads like IO[bytes]; typeshed does not declare it one.
+        return cast(IO[bytes], gzip.GzipFile(fileobj=raw, mode="rb"))
     raw.seek(0)
     return raw
 
@@ -32,7 +32,7 @@ def iter_lines(path: Path) -> Iterator[tuple[int, str]]:
     lineno = 0
     try:
         with open_binary(path) as fh:
-            for lineno, raw in enumerate(fh, start=1):  # noqa: B007 - lineno used after the loop
+            for lineno, raw in enumerate(fh, start=1):
                 try:
                     line = raw.decode("utf-8")
                 except UnicodeDecodeError as e:
