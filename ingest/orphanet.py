@@ -12,11 +12,15 @@ The packet JSON is irregular, and both shapes occur for every list:
 `[{"Phenotype": {...}}, ...]` and `{"TypeOfInheritance": [{...}, ...]}`; ExternalReferences
 items are `{"ExternalReference": {...}}` or the bare `{"Source", "Reference", ...}`; some
 items and fields are null. `_items` flattens all of them.
+
+Children are not read: every child's own packet lists this one among its Parents (the
+December 2025 packets hold 19,481 parent links and only 12,175 child links, all among them).
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import tarfile
 import zlib
 from collections.abc import Iterator
@@ -34,6 +38,8 @@ from ingest.orphanet_facts import (
     Xref,
 )
 from ingest.rows import ParsedFile
+
+logger = logging.getLogger(__name__)
 
 _PACKET_GLOB = "ORPHApacket_*.json"
 _NO_DATA = "no data"
@@ -61,7 +67,9 @@ def parse_packets(path: Path) -> ParsedFile:
         rows.add(facts, member)
     if release is None:
         raise IngestError(str(path), None, f"no {_PACKET_GLOB} found")
-    return rows.parsed(release)
+    parsed = rows.parsed(release)
+    logger.info("%s: %d nodes, %d edges", path, len(parsed.nodes), len(parsed.edges))
+    return parsed
 
 
 def _members(path: Path) -> Iterator[tuple[str, bytes]]:

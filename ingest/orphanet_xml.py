@@ -20,6 +20,7 @@ status, disorder flags and disorder-disorder associations such as "Moved to" (pr
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -103,6 +104,8 @@ class _Reader:
                             _clear(elem)
         except etree.XMLSyntaxError as e:
             raise IngestError(str(self.path), e.lineno, f"malformed XML: {e.msg}") from e
+        except (EOFError, OSError, zlib.error) as e:  # a truncated or corrupt .gz
+            raise IngestError(str(self.path), None, f"cannot read file: {e}") from e
         if self.release is None:
             raise IngestError(str(self.path), None, "no JDBOR root element")
 

@@ -131,6 +131,14 @@ def test_gzipped_product_reads_the_same(tmp_path: Path) -> None:
     assert parse_product4(gz).edges == parse_product4(PRODUCT4).edges
 
 
+def test_truncated_gzip_is_an_ingest_error(tmp_path: Path) -> None:
+    data = gzip.compress(PRODUCT4.read_bytes())
+    gz = tmp_path / "en_product4.xml.gz"
+    gz.write_bytes(data[: len(data) // 2])
+    with pytest.raises(IngestError, match="cannot read file"):
+        parse_product4(gz)
+
+
 def _variant(tmp_path: Path, source: Path, old: bytes, new: bytes) -> Path:
     data = source.read_bytes()
     assert old in data
