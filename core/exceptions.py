@@ -1,4 +1,4 @@
-"""The error hierarchy: one base class, one subclass per layer, each saying what failed on which input."""
+"""The error hierarchy: one base class, one subclass per layer, each saying what failed on what."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ class ConfigError(EvigraphError):
 
 
 class RuntimeSetupError(EvigraphError):
-    """The local Neo4j runtime cannot be set up or started (Java, Maven, jars, port, data directory)."""
+    """The local Neo4j runtime cannot be set up or started (Java, Maven, jars, port, data dir)."""
 
 
 class GraphError(EvigraphError):
@@ -28,7 +28,7 @@ class GraphAuthError(GraphError):
 
 
 class IngestError(EvigraphError):
-    """A source file is malformed; names the file, the line (or packet/element) and the offending value."""
+    """A source file is malformed; names the file, the line (or packet/element) and bad value."""
 
     def __init__(
         self, file: str, where: str | int | None, message: str, value: object = None
@@ -42,7 +42,7 @@ class IngestError(EvigraphError):
 
 
 class RetrievalError(EvigraphError):
-    """Evidence retrieval got input it cannot serve (unknown seed, nothing linked, bad hop count)."""
+    """Evidence retrieval got input it cannot serve (unknown seed, nothing linked, bad hops)."""
 
 
 class ExtractionError(EvigraphError):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
@@ -12,7 +11,7 @@ from typing import IO
 from core.exceptions import IngestError
 
 
-def open_binary(path: Path) -> IO[bytes]:
+def open_binary(path: Path) -> IO[bytes] | gzip.GzipFile:
     """Open a file for reading bytes, gunzipping when it is gzip-compressed (by magic, not name)."""
     if not path.is_file():
         raise IngestError(str(path), None, "file not found or not a regular file")
@@ -32,7 +31,7 @@ def iter_lines(path: Path) -> Iterator[tuple[int, str]]:
     lineno = 0
     try:
         with open_binary(path) as fh:
-            for lineno, raw in enumerate(fh, start=1):  # noqa: B007 - lineno used after the loop
+            for lineno, raw in enumerate(fh, start=1):
                 try:
                     line = raw.decode("utf-8")
                 except UnicodeDecodeError as e:

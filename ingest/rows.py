@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 PropValue = str | int | float | bool | tuple[str, ...]
 
 
-class Source(str, Enum):
+class Source(StrEnum):
     """A knowledge source; the value is the key used as property prefix and in run ids."""
 
     HPO = "hpo"  # hp.obo, the ontology itself
@@ -41,7 +41,7 @@ _INFORES = {
 }
 
 
-class NodeLabel(str, Enum):
+class NodeLabel(StrEnum):
     DISEASE = "Disease"
     PHENOTYPIC_FEATURE = "PhenotypicFeature"
     GENE = "Gene"
@@ -51,7 +51,7 @@ class NodeLabel(str, Enum):
         return "biolink:" + self.value
 
 
-class RelType(str, Enum):
+class RelType(StrEnum):
     """Neo4j relationship types; each has one Biolink predicate (`EdgeRow.predicate`)."""
 
     SUBCLASS_OF = "SUBCLASS_OF"  # biolink:subclass_of (HPO is_a, Orphanet parents)
