@@ -119,7 +119,8 @@ class ParsedFile:
     skipped: dict[str, int] = field(default_factory=dict)  # reason -> count of rows left out
 
 
-_CURIE = re.compile(r"^[A-Za-z][A-Za-z0-9_.]*:[^\s|]+$")
+# "-" in prefixes: HPO cross-references ICD-10:, ICD-O: and ICD-9: (see the aliases below).
+_CURIE = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]*:[^\s|]+$")
 _PREFIX_ALIASES = {
     "orphanet": "ORPHA",
     "orpha": "ORPHA",

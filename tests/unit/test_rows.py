@@ -16,6 +16,8 @@ from ingest.rows import EdgeRow, RelType, Source, normalize_curie
         ("MIM:154700", "OMIM:154700"),
         (" HP:0001166 ", "HP:0001166"),
         ("NCBIGene:2200", "NCBIGene:2200"),
+        ("ICD-10:Q87.4", "ICD10:Q87.4"),
+        ("SNOMEDCT_US:62250003", "SNOMEDCT:62250003"),
     ],
 )
 def test_normalize_curie(raw: str, want: str) -> None:
