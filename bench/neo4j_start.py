@@ -1,6 +1,6 @@
 """Cold start of the local Neo4j with cached jars, to Bolt ready (target <= 20 s on 2 cores).
 
-Usage: .venv/bin/python bench/neo4j_start.py [--runs 3]
+Usage: .venv/bin/python -m bench.neo4j_start [--runs 3]
 Starts a throw-away server in a temporary home (its own port), so it never touches your data.
 """
 
@@ -13,6 +13,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from core.logs import configure_logging
 from core.settings import get_settings
 from graph import jars, runtime
 
@@ -27,6 +28,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=3)
     args = ap.parse_args()
+    configure_logging(get_settings().log_level)
     base = get_settings().neo4j
     jars.ensure(base)  # the target is for cached jars: fetch outside the timing
     first, warm = [], []

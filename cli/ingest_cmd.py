@@ -25,16 +25,15 @@ def _run(
     sources: list[Source], inputs: list[Input], gene_map: Path | None, batch_size: int | None
 ) -> list[RunResult]:
     cfg = settings()
-    # Validate every file of every requested source before the first write.
-    parsed = {src: parse_source(src, inputs, gene_map) for src in sources}
     progress = Progress()
     results = []
-    with store() as s:
+    with store() as s:  # connect first: an unreachable server is reported before parsing
+        # Validate every file of every requested source before the first write.
+        parsed = {src: parse_source(src, inputs, gene_map) for src in sources}
         schema.apply_schema(s)  # constraints must exist before MERGE
         for src in sources:
-            results.append(
-                run_source(s, src, parsed[src], batch_size or cfg.ingest.batch_size, progress)
-            )
+            size = batch_size or cfg.ingest.batch_size
+            results.append(run_source(s, src, parsed[src], size, progress))
     _summary(results)
     return results
 

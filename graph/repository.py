@@ -72,7 +72,7 @@ class GraphStore:
 
     def write(self, name: str, **params: Any) -> WriteCounts:
         counts = WriteCounts()
-        self._execute(name, queries.load(name), params, read=False, counts=counts)
+        counts.records = self._execute(name, queries.load(name), params, read=False, counts=counts)
         return counts
 
     def write_rows(
@@ -136,7 +136,7 @@ class GraphStore:
         except (DriverError, OSError) as e:
             raise wrap_driver_error(self.cfg, e) from e
 
-    def stream(self, name: str, fetch_size: int = 5000, **params: Any) -> Iterator[Record]:
+    def stream(self, name: str, *, fetch_size: int = 5000, **params: Any) -> Iterator[Record]:
         """Yield the records of a read query one by one, never holding them all in memory."""
         query = queries.load(name)
         try:

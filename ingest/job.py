@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,6 +26,19 @@ logger = logging.getLogger(__name__)
 
 ALL_SOURCES = [s.value for s in Source]
 INFORES = {s.value: s.infores for s in Source}
+
+
+class _Steps:
+    """Logs how long each step of a run takes (where the time goes on large sources)."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.last = time.monotonic()
+
+    def done(self, step: str, rows: int) -> None:
+        now = time.monotonic()
+        logger.info("%s: %s, %d rows in %.1f s", self.source, step, rows, now - self.last)
+        self.last = now
 
 
 @dataclass
@@ -64,9 +78,9 @@ def run_source(
     for p in parsed:
         for reason, n in p.skipped.items():
             result.skipped[reason] = result.skipped.get(reason, 0) + n
-    runs.open_run(store, source, run_id, release, files)
+    recovered = runs.open_run(store, source, run_id, release, files)
     try:
-        result.counts = _write(store, plan, run_id, batch_size, progress)
+        result.counts = _write(store, plan, run_id, batch_size, progress, bool(recovered))
     except BaseException as e:
         # Best effort: the run stays open ('running') if even this write fails.
         try:
@@ -80,8 +94,17 @@ def run_source(
 
 
 def _write(
-    store: GraphStore, plan: Plan, run_id: str, batch_size: int, progress: Progress
+    store: GraphStore,
+    plan: Plan,
+    run_id: str,
+    batch_size: int,
+    progress: Progress,
+    recovering: bool,
 ) -> dict[str, int]:
+    """Diff the plan against what the source holds in the graph, then write only the difference:
+    new and changed rows are upserted, rows the source no longer asserts are retracted.
+    After a killed run, derived node properties are refreshed for every node of the plan, since
+    the killed run may have written nodes without reaching that step."""
     src = plan.source.value
     common: dict[str, Any] = {
         "source": src,
@@ -90,43 +113,116 @@ def _write(
         "all_sources": ALL_SOURCES,
         "infores": INFORES,
     }
-    counts = {"nodes": len(plan.nodes), "edges": len(plan.edges)}
+    steps = _Steps(src)
+    old_nodes, old_edges = _source_state(store, src)
+    nodes = diff(plan.nodes, old_nodes, _node_key, src)
+    edges = diff(plan.edges, old_edges, _edge_key, src)
+    steps.done("read stored state and diff", len(old_nodes) + len(old_edges))
     with progress.task(f"{src}: endpoints", len(plan.stubs)) as advance:
         store.write_rows("ingest/upsert_stub_nodes", plan.stubs, batch_size, advance)
-    node_stats = _upsert(
-        store, "ingest/upsert_nodes", plan.nodes, batch_size, common, progress, f"{src}: nodes"
+    steps.done("endpoints", len(plan.stubs))
+    with progress.task(f"{src}: nodes", len(nodes.dirty)) as advance:
+        store.write_rows("ingest/upsert_nodes", nodes.dirty, batch_size, advance, **common)
+    steps.done("nodes", len(nodes.dirty))
+    with progress.task(f"{src}: edges", len(edges.dirty)) as advance:
+        store.write_rows("ingest/upsert_edges", edges.dirty, batch_size, advance, **common)
+    steps.done("edges", len(edges.dirty))
+    gone_edges = [
+        {"subject": k[0], "rel": k[1], "object": k[2], "negated": k[3]} for k in edges.gone
+    ]
+    store.write_rows("ingest/retract_edges", gone_edges, batch_size, **common)
+    gone_ids = [k[0] for k in nodes.gone]
+    _by_ids(store, "ingest/retract_nodes", gone_ids, batch_size, **common)
+    candidates = sorted(
+        {*gone_ids, *(e["subject"] for e in gone_edges), *(e["object"] for e in gone_edges)}
     )
-    edge_stats = _upsert(
-        store, "ingest/upsert_edges", plan.edges, batch_size, common, progress, f"{src}: edges"
+    orphans = sum(
+        r["count"] for r in _by_ids(store, "ingest/delete_orphan_nodes", candidates, batch_size)
     )
-    params = {k: common[k] for k in ("source", "prefix", "run", "infores")}
-    removed_edges = store.run_auto("ingest/retract_stale_edges", **params)[0]["count"]
-    removed_nodes = store.run_auto(
-        "ingest/retract_stale_nodes", **{k: params[k] for k in ("source", "prefix", "run")}
-    )[0]["count"]
-    orphans = store.run_auto("ingest/delete_orphan_nodes")[0]["count"]
-    store.run_auto("ingest/refresh_display_props", infores=INFORES)
-    counts.update(
-        nodes_added=node_stats["added"],
-        nodes_updated=node_stats["updated"],
-        nodes_removed=removed_nodes,
-        edges_added=edge_stats["added"],
-        edges_updated=edge_stats["updated"],
-        edges_removed=removed_edges,
-        orphans_deleted=orphans,
-    )
-    return counts
+    refresh = plan.nodes if recovering else nodes.dirty
+    steps.done("retractions", len(gone_edges) + len(gone_ids))
+    touched = sorted({*gone_ids, *(n["id"] for n in refresh)})
+    _by_ids(store, "ingest/refresh_display_props", touched, batch_size, infores=INFORES)
+    steps.done("derived node properties", len(touched))
+    return {
+        "nodes": len(plan.nodes),
+        "edges": len(plan.edges),
+        "nodes_added": nodes.added,
+        "nodes_updated": nodes.updated,
+        "nodes_removed": len(nodes.gone),
+        "edges_added": edges.added,
+        "edges_updated": edges.updated,
+        "edges_removed": len(gone_edges),
+        "rows_written": len(nodes.dirty) + len(edges.dirty),
+        "orphans_deleted": orphans,
+    }
 
 
-def _upsert(
-    store: GraphStore,
-    query: str,
+Key = tuple[Any, ...]
+State = dict[Key, tuple[str | None, str | None]]
+
+
+def _source_state(store: GraphStore, src: str) -> tuple[State, State]:
+    """(content hash, release) of every node and statement the source holds in the graph."""
+    params: dict[str, Any] = {"source": src, "prefix": src + "_"}
+    nodes: State = {
+        (r["id"],): (r["hash"], r["release"])
+        for r in store.stream("ingest/source_node_state", **params)
+    }
+    edges: State = {
+        (r["subject"], r["rel"], r["object"], r["negated"]): (r["hash"], r["release"])
+        for r in store.stream("ingest/source_edge_state", **params)
+    }
+    return nodes, edges
+
+
+@dataclass
+class Diff:
+    dirty: list[dict[str, Any]]  # rows to upsert: new to the source, changed, or re-released
+    gone: list[Key]  # keys the source asserted before and no longer does
+    added: int
+    updated: int
+
+
+def diff(
     rows: list[dict[str, Any]],
-    batch_size: int,
-    params: dict[str, Any],
-    progress: Progress,
-    label: str,
-) -> dict[str, int]:
-    with progress.task(label, len(rows)) as advance:
-        written = store.write_rows(query, rows, batch_size, advance, **params)
-    return {k: sum(r[k] or 0 for r in written.records) for k in ("added", "updated")}
+    old: State,
+    key: Callable[[dict[str, Any]], Key],
+    src: str,
+) -> Diff:
+    """Compare plan rows with the stored (content hash, release) of each key."""
+    dirty: list[dict[str, Any]] = []
+    added = updated = 0
+    seen: set[Key] = set()
+    for row in rows:
+        k = key(row)
+        seen.add(k)
+        props = row["props"]
+        before = old.get(k)
+        if before is None:
+            added += 1
+            dirty.append(row)
+        elif before[0] != props[src + "_hash"]:
+            updated += 1
+            dirty.append(row)
+        elif before[1] != props[src + "_release"]:
+            dirty.append(row)  # same content, newer release: restamp the provenance
+    return Diff(dirty, [k for k in old if k not in seen], added, updated)
+
+
+def _node_key(row: dict[str, Any]) -> Key:
+    return (row["id"],)
+
+
+def _edge_key(row: dict[str, Any]) -> Key:
+    return (row["subject"], row["rel"], row["object"], row["negated"])
+
+
+def _by_ids(
+    store: GraphStore, query: str, ids: list[str], batch_size: int, **params: Any
+) -> list[dict[str, Any]]:
+    """Run an `UNWIND $ids` query over `ids` in batches; returns what the batches returned."""
+    records: list[dict[str, Any]] = []
+    for start in range(0, len(ids), batch_size):
+        records += store.write(query, **params, ids=ids[start : start + batch_size]).records
+    return records

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
@@ -29,8 +30,17 @@ class FileInfo:
 
 
 def file_info(parsed: ParsedFile) -> FileInfo:
+    """Path, sha256, release and size of an input; a folder (ORPHApackets) is hashed over its
+    files' relative paths and contents, in sorted order."""
     path = Path(parsed.path)
-    return FileInfo(str(path.resolve()), sha256_file(path), parsed.release, path.stat().st_size)
+    if not path.is_dir():
+        return FileInfo(str(path.resolve()), sha256_file(path), parsed.release, path.stat().st_size)
+    h = hashlib.sha256()
+    size = 0
+    for f in sorted(p for p in path.rglob("*") if p.is_file()):
+        h.update(f"{f.relative_to(path)}\0{sha256_file(f)}\n".encode())
+        size += f.stat().st_size
+    return FileInfo(str(path.resolve()), h.hexdigest(), parsed.release, size)
 
 
 def new_run_id(source: Source) -> str:
@@ -40,9 +50,11 @@ def new_run_id(source: Source) -> str:
 
 def open_run(
     store: GraphStore, source: Source, run_id: str, release: str, files: list[FileInfo]
-) -> None:
-    """Record the run; earlier runs of the source that died mid-write become 'incomplete'."""
+) -> list[str]:
+    """Record the run; earlier runs of the source that died mid-write become 'incomplete'.
+    Returns their ids: the caller must then not trust what they wrote beyond the content hashes."""
     host = socket.gethostname()
+    recovered = []
     for old in store.read("ingest/find_open_runs", source=source.value):
         if old["host"] == host and old["pid"] != os.getpid() and _alive(old["pid"]):
             raise IngestError(
@@ -53,6 +65,7 @@ def open_run(
             )
         logger.warning("run %s never finished; marking it incomplete", old["id"])
         store.write("ingest/mark_run_incomplete", id=old["id"], by=run_id)
+        recovered.append(old["id"])
     store.write(
         "ingest/create_run",
         id=run_id,
@@ -62,6 +75,7 @@ def open_run(
         host=host,
         pid=os.getpid(),
     )
+    return recovered
 
 
 def close_run(

@@ -1,5 +1,6 @@
-// Nodes no source describes and no statement touches are left-overs of retractions.
-MATCH (n:Entity)
+// Candidates that no source describes and no statement touches any more are deleted.
+UNWIND $ids AS id
+MATCH (n:Entity {id: id})
 WHERE size(coalesce(n.sources, [])) = 0 AND NOT (n)--()
-CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS
+DETACH DELETE n
 RETURN count(*) AS count

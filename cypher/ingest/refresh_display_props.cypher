@@ -1,6 +1,7 @@
 // The properties users read (name, synonyms, xrefs, primary_knowledge_source) derived from the
 // per-source ones. Name precedence: the ontology or resource that owns the id comes first.
-MATCH (n:Entity)
+UNWIND $ids AS id
+MATCH (n:Entity {id: id})
 CALL (n) {
   WITH n,
        coalesce(n.hpo_synonyms, []) + coalesce(n.orphanet_synonyms, []) +
@@ -15,4 +16,4 @@ CALL (n) {
       n.xrefs = xrefs,
       n.synonym_text = reduce(t = '', s IN synonyms | t + CASE WHEN t = '' THEN '' ELSE ' | ' END + s),
       n.primary_knowledge_source = [s IN coalesce(n.sources, []) | $infores[s]]
-} IN TRANSACTIONS OF 10000 ROWS
+}
