@@ -13,6 +13,7 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from core.exceptions import IngestError
@@ -73,12 +74,12 @@ def run_source(
     t0 = time.monotonic()
     run_id = runs.new_run_id(source)
     plan, release = plan_source(source, parsed, run_id)
-    files = [runs.file_info(p) for p in parsed]
+    files = [runs.file_info(Path(p.path), p.release) for p in parsed]
     result = RunResult(run_id, source, release)
     for p in parsed:
         for reason, n in p.skipped.items():
             result.skipped[reason] = result.skipped.get(reason, 0) + n
-    recovered = runs.open_run(store, source, run_id, release, files)
+    recovered = runs.open_run(store, source, run_id, release, files, runs.fingerprint(files))
     try:
         result.counts = _write(store, plan, run_id, batch_size, progress, bool(recovered))
     except BaseException as e:

@@ -16,7 +16,7 @@ from typing import Any
 from core.exceptions import IngestError
 from graph.repository import GraphStore
 from ingest.files import sha256_file
-from ingest.rows import ParsedFile, Source
+from ingest.rows import Source
 
 logger = logging.getLogger(__name__)
 
@@ -29,18 +29,55 @@ class FileInfo:
     bytes: int
 
 
-def file_info(parsed: ParsedFile) -> FileInfo:
+def file_info(path: Path, release: str = "") -> FileInfo:
     """Path, sha256, release and size of an input; a folder (ORPHApackets) is hashed over its
     files' relative paths and contents, in sorted order."""
-    path = Path(parsed.path)
+    if not path.exists():
+        raise IngestError(str(path), None, "file not found")
     if not path.is_dir():
-        return FileInfo(str(path.resolve()), sha256_file(path), parsed.release, path.stat().st_size)
+        return FileInfo(str(path.resolve()), sha256_file(path), release, path.stat().st_size)
     h = hashlib.sha256()
     size = 0
     for f in sorted(p for p in path.rglob("*") if p.is_file()):
         h.update(f"{f.relative_to(path)}\0{sha256_file(f)}\n".encode())
         size += f.stat().st_size
-    return FileInfo(str(path.resolve()), h.hexdigest(), parsed.release, size)
+    return FileInfo(str(path.resolve()), h.hexdigest(), release, size)
+
+
+# The code that turns files into graph content; a change to it must not pass for "unchanged".
+_CODE_DIRS = ("ingest", "cypher/ingest")
+
+
+def fingerprint(files: list[FileInfo]) -> str:
+    """A hash of the inputs' contents and of the ingest code: equal means same graph content."""
+    h = hashlib.sha256()
+    for digest in sorted(f.sha256 for f in files):
+        h.update(digest.encode())
+    root = Path(__file__).resolve().parents[1]
+    for d in _CODE_DIRS:
+        for f in sorted((root / d).glob("*.*")):
+            if f.suffix in (".py", ".cypher"):
+                h.update(f.name.encode() + sha256_file(f).encode())
+    return h.hexdigest()
+
+
+def is_unchanged(store: GraphStore, source: Source, fp: str) -> bool:
+    rows = store.read("ingest/last_completed_fingerprint", source=source.value)
+    return bool(rows) and rows[0]["fingerprint"] == fp
+
+
+def record_unchanged(store: GraphStore, source: Source, files: list[FileInfo], fp: str) -> str:
+    run_id = new_run_id(source)
+    store.write(
+        "ingest/record_unchanged_run",
+        id=run_id,
+        source=source.value,
+        files=json.dumps([asdict(f) for f in files]),
+        fingerprint=fp,
+        host=socket.gethostname(),
+        pid=os.getpid(),
+    )
+    return run_id
 
 
 def new_run_id(source: Source) -> str:
@@ -49,7 +86,12 @@ def new_run_id(source: Source) -> str:
 
 
 def open_run(
-    store: GraphStore, source: Source, run_id: str, release: str, files: list[FileInfo]
+    store: GraphStore,
+    source: Source,
+    run_id: str,
+    release: str,
+    files: list[FileInfo],
+    fp: str = "",
 ) -> list[str]:
     """Record the run; earlier runs of the source that died mid-write become 'incomplete'.
     Returns their ids: the caller must then not trust what they wrote beyond the content hashes."""
@@ -72,6 +114,7 @@ def open_run(
         source=source.value,
         release=release,
         files=json.dumps([asdict(f) for f in files]),
+        fingerprint=fp,
         host=host,
         pid=os.getpid(),
     )

@@ -187,3 +187,30 @@ def test_cli_ingest_and_runs(store: GraphStore) -> None:
     )
     assert bad.returncode == 1
     assert bad.stderr.startswith("error: /nonexistent/hp.obo: file not found")
+
+
+def test_cli_skips_unchanged_inputs_unless_forced(store: GraphStore, tmp_path: Path) -> None:
+    evigraph = Path(sys.executable).parent / "evigraph"
+    env = {**os.environ, "EVIGRAPH_LOG_LEVEL": "WARNING"}
+    obo = tmp_path / "hp.obo"
+    obo.write_bytes(HPO["obo"].read_bytes())
+    args = [str(evigraph), "ingest", "hpo", *[f"--{k}={p}" for k, p in {**HPO, "obo": obo}.items()]]
+    subprocess.run(args, capture_output=True, text=True, env=env, check=True)
+    before = checksum(store)
+    again = subprocess.run(args, capture_output=True, text=True, env=env, check=True)
+    assert again.stderr.count("inputs unchanged") == 2  # hp.obo, then the annotations
+    forced = subprocess.run([*args, "--force"], capture_output=True, text=True, env=env, check=True)
+    assert "inputs unchanged" not in forced.stderr
+    assert checksum(store) == before
+    statuses = [(r["source"], r["status"]) for r in runs.list_runs(store)]
+    assert statuses[:4] == [
+        ("hpoa", "completed"),
+        ("hpo", "completed"),
+        ("hpoa", "unchanged"),
+        ("hpo", "unchanged"),
+    ]
+    # A changed file is loaded again; the other source of the command still is not.
+    obo.write_text(obo.read_text().replace("name: Arachnodactyly", "name: Arachnodactyly (x)"))
+    changed = subprocess.run(args, capture_output=True, text=True, env=env, check=True)
+    assert changed.stderr.count("inputs unchanged") == 1
+    assert store.read("graph/test_get_entity", id="HP:0001166")[0]["name"] == "Arachnodactyly (x)"
