@@ -1,5 +1,8 @@
 """Full default ingest into an empty database, an unchanged re-run, and the physical reference.
 
+Drives the real CLI: `evigraph ingest all` on an empty database, again (unchanged inputs),
+again with --force (a full diff against the graph), and `evigraph stats --checksum` around them.
+
 Usage: .venv/bin/python -m bench.ingest [--skip-import]   (as a module: the file name
 would shadow the ingest package if run as a script)
 Targets (issue 3): <= 120 s from empty, <= 30 s for an unchanged re-run, on 2 cores.
@@ -16,16 +19,15 @@ import json
 import os
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
 
 from core.logs import configure_logging
 from core.settings import Neo4jSettings, get_settings
-from graph import jars, runtime, schema
-from graph.checksum import checksum
-from graph.repository import GraphStore
-from ingest.job import plan_source, run_source
+from graph import jars, runtime
+from ingest.job import plan_source
 from ingest.rows import Source
 from ingest.sources import default_inputs, parse_source
 
@@ -38,20 +40,23 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def ingest_all(cfg: Neo4jSettings, batch: int) -> tuple[float, float, int, dict[str, object]]:
-    inputs = default_inputs(get_settings().ingest.data_dir)
+def cli(cfg: Neo4jSettings, *args: str) -> tuple[float, str]:
+    """Run the real `evigraph` command against the throw-away server; (seconds, stdout)."""
+    env = {
+        **os.environ,
+        "EVIGRAPH_NEO4J__HOME": str(cfg.home),
+        "EVIGRAPH_NEO4J__BOLT_PORT": str(cfg.bolt_port),
+        "EVIGRAPH_NEO4J__PASSWORD": cfg.password.get_secret_value(),
+        "EVIGRAPH_LOG_LEVEL": os.environ.get("EVIGRAPH_LOG_LEVEL", "WARNING"),
+    }
+    env.pop("EVIGRAPH_NEO4J__URI", None)
+    evigraph = Path(sys.executable).parent / "evigraph"
     t0 = time.monotonic()
-    parsed = {s: parse_source(s, inputs, None) for s in ORDER}
-    t_parse = time.monotonic() - t0
-    edges = 0
-    with GraphStore.connect(cfg) as store:
-        schema.apply_schema(store)
-        for src in ORDER:
-            r = run_source(store, src, parsed[src], batch)
-            edges += r.counts["edges"]
-            print(f"  {src.value:9s} {r.seconds:6.1f} s  {json.dumps(r.counts)}")
-        total = time.monotonic() - t0
-        return t_parse, total, edges, checksum(store)
+    out = subprocess.run([str(evigraph), *args], env=env, capture_output=True, text=True)
+    took = time.monotonic() - t0
+    if out.returncode != 0:
+        raise SystemExit(f"evigraph {' '.join(args)} failed:\n{out.stderr[-3000:]}")
+    return took, out.stdout
 
 
 def admin_import(cfg: Neo4jSettings, lib: Path, java: str, out: Path) -> float:
@@ -100,7 +105,6 @@ def admin_import(cfg: Neo4jSettings, lib: Path, java: str, out: Path) -> float:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--skip-import", action="store_true")
-    ap.add_argument("--batch-size", type=int, default=get_settings().ingest.batch_size)
     args = ap.parse_args()
     configure_logging(get_settings().log_level)
     base = get_settings().neo4j
@@ -109,25 +113,34 @@ def main() -> None:
         cfg = base.model_copy(update={"home": Path(tmp) / "h", "bolt_port": _free_port()})
         runtime.start(cfg)
         try:
-            print("first ingest (empty database):")
-            parse1, total1, edges, sum1 = ingest_all(cfg, args.batch_size)
-            print("unchanged re-run:")
-            parse2, total2, _, sum2 = ingest_all(cfg, args.batch_size)
+            first, _ = cli(cfg, "ingest", "all")
+            sum1 = json.loads(cli(cfg, "stats", "--checksum")[1])
+            again, _ = cli(cfg, "ingest", "all")
+            forced, _ = cli(cfg, "ingest", "all", "--force")
+            sum2 = json.loads(cli(cfg, "stats", "--checksum")[1])
+            runs = json.loads(cli(cfg, "ingest", "runs", "--limit", "12")[1])
         finally:
             runtime.stop(cfg)
+    edges = sum(sum1["relationships"].values())
+    for r in reversed(runs):
+        c = r["counts"]
         print(
-            f"from empty      : {total1:6.1f} s (parse {parse1:.1f} s), "
-            f"{edges / total1:,.0f} statements/s over {edges:,} statements"
+            f"  {r['source']:9s} {r['status']:10s} {c.get('seconds', 0):>4} s  "
+            f"written {c.get('rows_written', 0):>7}  nodes {c.get('nodes', '-')}  "
+            f"edges {c.get('edges', '-')}"
         )
-        print(f"unchanged re-run: {total2:6.1f} s (parse {parse2:.1f} s)")
-        print(
-            f"checksums equal : {sum1 == sum2} ({sum1['nodes']} nodes, "
-            f"{sum1['relationships']} relationships)"
-        )
-        if not args.skip_import:
+    print(
+        f"evigraph ingest all, empty database : {first:6.1f} s "
+        f"({edges / first:,.0f} relationships/s, {edges:,} relationships)"
+    )
+    print(f"evigraph ingest all, unchanged      : {again:6.1f} s (skipped by input fingerprint)")
+    print(f"evigraph ingest all --force         : {forced:6.1f} s (full diff against the graph)")
+    print(f"checksums equal after the re-runs   : {sum1['checksum'] == sum2['checksum']}")
+    if not args.skip_import:
+        with tempfile.TemporaryDirectory() as tmp:
             cfg2 = base.model_copy(update={"home": Path(tmp) / "imp"})
             took = admin_import(cfg2, lib, runtime.check_java(base), Path(tmp))
-            print(f"neo4j-admin database import full (physical reference): {took:.1f} s")
+        print(f"neo4j-admin database import full (physical reference): {took:.1f} s")
 
 
 if __name__ == "__main__":
