@@ -15,9 +15,11 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from neo4j import Driver
+
 from core.exceptions import GraphAuthError, RuntimeSetupError
 from core.settings import Neo4jSettings
-from graph import jars
+from graph import jars, queries
 from graph.driver import create_driver, verify
 from graph.process import is_neo4j_process, port_in_use, read_pid, tail
 
@@ -224,8 +226,9 @@ def wait_for_bolt(cfg: Neo4jSettings, pid: int, paths: Paths, deadline: float) -
                 raise RuntimeSetupError(_died_message(paths))
             try:
                 verify(driver, cfg)
-                return
-            except GraphAuthError:
+                if _database_online(driver, cfg, paths):
+                    return
+            except (GraphAuthError, RuntimeSetupError):
                 raise
             except Exception as e:
                 if time.monotonic() > deadline:
@@ -236,6 +239,25 @@ def wait_for_bolt(cfg: Neo4jSettings, pid: int, paths: Paths, deadline: float) -
             time.sleep(0.5)
     finally:
         driver.close()
+
+
+def _database_online(driver: Driver, cfg: Neo4jSettings, paths: Paths) -> bool:
+    """Bolt answers as soon as the DBMS is up, even when the user database failed to start
+    (a damaged store, say): wait for it to be online and report it when it fails."""
+    records, _, _ = driver.execute_query(
+        queries.load("graph/database_status"), {"database": cfg.database}, database_="system"
+    )
+    if not records:
+        return True  # created at first use by the server's defaults
+    status, message = records[0]["status"], records[0]["message"]
+    if status == "online":
+        return True
+    if status == "offline" and message:
+        raise RuntimeSetupError(
+            f"Neo4j is running but database {cfg.database!r} is offline: {message}. Nothing in "
+            f"{paths.data_dir} was changed; see the log for the cause.\n{_log_excerpt(paths)}"
+        )
+    return False
 
 
 def stop(cfg: Neo4jSettings) -> bool:
