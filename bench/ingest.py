@@ -17,7 +17,6 @@ import argparse
 import csv
 import json
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -27,17 +26,12 @@ from pathlib import Path
 from core.logs import configure_logging
 from core.settings import Neo4jSettings, get_settings
 from graph import jars, runtime
+from graph.process import free_port
 from ingest.job import plan_source
 from ingest.rows import Source
 from ingest.sources import default_inputs, parse_source
 
 ORDER = [Source.HPO, Source.HPOA, Source.OMIM, Source.ORPHANET]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def cli(cfg: Neo4jSettings, *args: str) -> tuple[float, str]:
@@ -110,7 +104,7 @@ def main() -> None:
     base = get_settings().neo4j
     lib = jars.ensure(base)
     with tempfile.TemporaryDirectory() as tmp:
-        cfg = base.model_copy(update={"home": Path(tmp) / "h", "bolt_port": _free_port()})
+        cfg = base.model_copy(update={"home": Path(tmp) / "h", "bolt_port": free_port()})
         runtime.start(cfg)
         try:
             first, _ = cli(cfg, "ingest", "all")

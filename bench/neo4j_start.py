@@ -7,7 +7,6 @@ Starts a throw-away server in a temporary home (its own port), so it never touch
 from __future__ import annotations
 
 import argparse
-import socket
 import statistics
 import tempfile
 import time
@@ -16,12 +15,7 @@ from pathlib import Path
 from core.logs import configure_logging
 from core.settings import get_settings
 from graph import jars, runtime
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+from graph.process import free_port
 
 
 def main() -> None:
@@ -34,7 +28,7 @@ def main() -> None:
     first, warm = [], []
     for _ in range(args.runs):
         with tempfile.TemporaryDirectory() as tmp:
-            cfg = base.model_copy(update={"home": Path(tmp), "bolt_port": _free_port()})
+            cfg = base.model_copy(update={"home": Path(tmp), "bolt_port": free_port()})
             t0 = time.monotonic()
             runtime.start(cfg)  # brand-new data directory: initial password + store creation
             first.append(time.monotonic() - t0)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import os
 import socket
 from pathlib import Path
 
@@ -27,6 +28,27 @@ def is_neo4j_process(pid: int, home: Path) -> bool:
         return False
     args = raw.decode(errors="replace").split("\0")
     return "org.neo4j.server.CommunityEntryPoint" in args and f"--home-dir={home}" in args
+
+
+def pid_alive(pid: object) -> bool:
+    """True when `pid` names a live process of this host (a zombie counts as gone)."""
+    if not isinstance(pid, int) or pid <= 0:  # kill(-1) would signal every process
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # alive, owned by someone else
+    stat = Path(f"/proc/{pid}/stat")
+    return not (stat.exists() and ") Z" in stat.read_text(errors="replace"))
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    """A port nothing listens on right now (for throw-away servers in tests and benchmarks)."""
+    with socket.socket() as s:
+        s.bind((host, 0))
+        return int(s.getsockname()[1])
 
 
 def port_in_use(port: int, host: str = "127.0.0.1") -> bool:

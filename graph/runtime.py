@@ -21,7 +21,7 @@ from core.exceptions import GraphAuthError, RuntimeSetupError
 from core.settings import Neo4jSettings
 from graph import jars, queries
 from graph.driver import create_driver, verify
-from graph.process import is_neo4j_process, port_in_use, read_pid, tail
+from graph.process import is_neo4j_process, pid_alive, port_in_use, read_pid, tail
 
 logger = logging.getLogger(__name__)
 
@@ -222,7 +222,7 @@ def wait_for_bolt(cfg: Neo4jSettings, pid: int, paths: Paths, deadline: float) -
     try:
         while True:
             # Liveness only: /proc/<pid>/cmdline reads empty for a moment right after exec.
-            if not _alive(pid):
+            if not pid_alive(pid):
                 raise RuntimeSetupError(_died_message(paths))
             try:
                 verify(driver, cfg)
@@ -284,7 +284,7 @@ def _terminate(pid: int, timeout_s: float) -> None:
             finished, _ = os.waitpid(pid, os.WNOHANG)
         except ChildProcessError:
             finished = 0  # not our child: poll for the pid instead
-        if finished == pid or not _alive(pid):
+        if finished == pid or not pid_alive(pid):
             return
         time.sleep(0.2)
     raise RuntimeSetupError(
@@ -292,16 +292,6 @@ def _terminate(pid: int, timeout_s: float) -> None:
         f"flushing. Wait and run `evigraph neo4j stop` again, or `kill -9 {pid}` as a last resort "
         "(the database recovers from its transaction log at the next start)."
     )
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    # A zombie child counts as gone.
-    stat = Path(f"/proc/{pid}/stat")
-    return not (stat.exists() and ") Z" in stat.read_text(errors="replace"))
 
 
 def status(cfg: Neo4jSettings) -> dict[str, object]:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from core.exceptions import IngestError
+from graph.process import pid_alive
 from graph.repository import GraphStore
 from ingest.files import sha256_file
 from ingest.rows import Source
@@ -98,7 +99,7 @@ def open_run(
     host = socket.gethostname()
     recovered = []
     for old in store.read("ingest/find_open_runs", source=source.value):
-        if old["host"] == host and old["pid"] != os.getpid() and _alive(old["pid"]):
+        if old["host"] == host and old["pid"] != os.getpid() and pid_alive(old["pid"]):
             raise IngestError(
                 "(graph)",
                 None,
@@ -139,15 +140,3 @@ def list_runs(store: GraphStore, limit: int = 50) -> list[dict[str, Any]]:
         r["counts"] = json.loads(r["counts"]) if r.get("counts") else {}
         r["files"] = json.loads(r["files"]) if r.get("files") else []
     return rows
-
-
-def _alive(pid: Any) -> bool:
-    if not isinstance(pid, int) or pid <= 0:  # kill(-1) would signal every process
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True

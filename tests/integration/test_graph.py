@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -12,13 +11,8 @@ import pytest
 from core.exceptions import GraphAuthError, GraphUnavailableError
 from core.settings import Neo4jSettings
 from graph import schema
+from graph.process import free_port
 from graph.repository import GraphStore
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def test_schema_applied_twice_is_a_noop(store: GraphStore) -> None:
@@ -48,7 +42,7 @@ def test_duplicate_id_violates_constraint(store: GraphStore) -> None:
 
 
 def test_stopped_server_gives_clear_error_naming_the_uri(neo4j_cfg: Neo4jSettings) -> None:
-    port = _free_port()
+    port = free_port()
     cfg = neo4j_cfg.model_copy(update={"bolt_port": port, "connection_timeout_s": 1.0})
     with pytest.raises(GraphUnavailableError, match=f"bolt://127.0.0.1:{port}") as exc:
         GraphStore.connect(cfg)
@@ -73,7 +67,7 @@ def test_cli_stats_prints_json(store: GraphStore) -> None:
 
 
 def test_cli_error_on_unreachable_server_is_one_line() -> None:
-    env = {**os.environ, "EVIGRAPH_NEO4J__BOLT_PORT": str(_free_port())}
+    env = {**os.environ, "EVIGRAPH_NEO4J__BOLT_PORT": str(free_port())}
     env["EVIGRAPH_NEO4J__CONNECTION_TIMEOUT_S"] = "1"
     evigraph = Path(sys.executable).parent / "evigraph"
     out = subprocess.run([str(evigraph), "stats"], capture_output=True, text=True, env=env)

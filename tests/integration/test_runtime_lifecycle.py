@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 from pathlib import Path
 
 import pytest
@@ -10,20 +9,15 @@ import pytest
 from core.exceptions import RuntimeSetupError
 from core.settings import Neo4jSettings
 from graph import runtime
+from graph.process import free_port
 from graph.repository import GraphStore
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def test_stop_and_start_bring_the_same_data_back(tmp_path: Path, neo4j_cfg: Neo4jSettings) -> None:
     cfg = neo4j_cfg.model_copy(
         update={
             "home": tmp_path / "home",
-            "bolt_port": _free_port(),
+            "bolt_port": free_port(),
             "heap": "512m",
             "pagecache": "128m",
         }
@@ -55,7 +49,7 @@ def test_damaged_store_is_reported_and_left_as_it_was(
     cfg = neo4j_cfg.model_copy(
         update={
             "home": tmp_path / "home",
-            "bolt_port": _free_port(),
+            "bolt_port": free_port(),
             "heap": "512m",
             "pagecache": "128m",
             "start_timeout_s": 60.0,

@@ -11,7 +11,7 @@ import pytest
 from core.exceptions import RuntimeSetupError
 from core.settings import Neo4jSettings
 from graph import jars, runtime
-from graph.process import port_in_use
+from graph.process import free_port, port_in_use
 
 # Setting names Neo4j 4 used and Neo4j 5's strict validation rejects.
 NEO4J4_PREFIXES = ("dbms.connector.", "dbms.memory.", "dbms.directories.", "dbms.default_listen")
@@ -45,12 +45,6 @@ def test_java_major(output: str, major: int | None) -> None:
     assert runtime.java_major(output) == major
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def test_taken_port_gives_clear_error(tmp_path: Path) -> None:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -65,7 +59,7 @@ def test_taken_port_gives_clear_error(tmp_path: Path) -> None:
 
 
 def test_missing_java_gives_clear_error(tmp_path: Path) -> None:
-    cfg = Neo4jSettings(home=tmp_path / "h", bolt_port=_free_port(), java="no-such-java-bin")
+    cfg = Neo4jSettings(home=tmp_path / "h", bolt_port=free_port(), java="no-such-java-bin")
     with pytest.raises(RuntimeSetupError, match="Java not found"):
         runtime.start(cfg)
 
