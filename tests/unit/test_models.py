@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from core.exceptions import ModelLoadError
+from core.models import PACKAGED_WEIGHTS_SHA256, packaged_encoder_path, resolve_model_dir
+
+
+def test_packaged_encoder_resolves_with_pinned_hash() -> None:
+    md = resolve_model_dir(None)
+    assert md.packaged and md.hidden_size == 384
+    assert md.weights_sha256 == PACKAGED_WEIGHTS_SHA256
+    assert md.encoder_id == f"all-MiniLM-L6-v2@{PACKAGED_WEIGHTS_SHA256[:12]}"
+
+
+def test_local_directory_missing_weights_is_named(tmp_path: Path) -> None:
+    src = packaged_encoder_path()
+    for name in ("config.json", "tokenizer.json", "vocab.txt"):
+        shutil.copy(src / name, tmp_path / name)
+    with pytest.raises(ModelLoadError, match=r"no weights \(model.safetensors"):
+        resolve_model_dir(tmp_path)
+
+
+def test_missing_directory(tmp_path: Path) -> None:
+    with pytest.raises(ModelLoadError, match="does not exist"):
+        resolve_model_dir(tmp_path / "nope")
+
+
+def test_local_copy_gets_its_own_id(tmp_path: Path) -> None:
+    dst = tmp_path / "my-encoder"
+    shutil.copytree(packaged_encoder_path(), dst)
+    md = resolve_model_dir(dst)
+    assert not md.packaged and md.encoder_id.startswith("my-encoder@")
