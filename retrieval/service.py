@@ -254,36 +254,45 @@ def _node(i: str, names: dict[str, tuple[str, str]]) -> dict[str, str]:
 def _paths(
     hops: list[dict[str, Any]], seeds: set[str], limit: int = 50
 ) -> list[list[dict[str, Any]]]:
-    """Chains of retained triples from a seed to each retained tail that nothing extends."""
-    parents: dict[str, dict[str, Any]] = {}
-    extended: set[str] = set()
-    chains: list[list[dict[str, Any]]] = []
+    """Chains of retained triples from a seed to each retained triple that no retained
+    triple of the next hop extends."""
+    by_tail: list[dict[str, dict[str, Any]]] = []
     for h in hops:
+        tails: dict[str, dict[str, Any]] = {}
         for tr in h["triples"]:
-            if tr["head"] in seeds or tr["head"] in parents:
-                parents.setdefault(tr["tail"], tr)
-                extended.add(tr["head"])
-    for tail, tr in parents.items():
-        if tail in extended:
-            continue
-        chain, node = [tr], tr["head"]
-        while node not in seeds and node in parents and len(chain) < 3:
-            chain.append(parents[node])
-            node = parents[node]["head"]
-        chain.reverse()
-        chains.append(
-            [
-                {
-                    "subject": c["subject"]["id"],
-                    "predicate": c["predicate"],
-                    "object": c["object"]["id"],
-                    "hop": i + 1,
-                }
-                for i, c in enumerate(chain)
-            ]
+            tails.setdefault(tr["tail"], tr)
+        by_tail.append(tails)
+    chains: list[list[dict[str, Any]]] = []
+    for level, h in enumerate(hops):
+        next_heads = (
+            {tr["head"] for tr in hops[level + 1]["triples"]} if level + 1 < len(hops) else set()
         )
-        if len(chains) >= limit:
-            break
+        for tr in h["triples"]:
+            if tr["tail"] in next_heads:
+                continue
+            chain, ok = [tr], True
+            for back in range(level - 1, -1, -1):
+                parent = by_tail[back].get(chain[-1]["head"])
+                if parent is None:
+                    ok = False
+                    break
+                chain.append(parent)
+            if not ok or chain[-1]["head"] not in seeds:
+                continue
+            chain.reverse()
+            chains.append(
+                [
+                    {
+                        "subject": c["subject"]["id"],
+                        "predicate": c["predicate"],
+                        "object": c["object"]["id"],
+                        "hop": n + 1,
+                    }
+                    for n, c in enumerate(chain)
+                ]
+            )
+            if len(chains) >= limit:
+                return chains
     return chains
 
 

@@ -102,7 +102,7 @@ def train(cfg: CaffConfig, data: QAData, feats: Features) -> TrainResult:
             loss.backward()  # type: ignore[no-untyped-call]
             torch.nn.utils.clip_grad_norm_(model.parameters(), cfg.grad_clip)
             opt.step()
-            losses.append(float(loss))
+            losses.append(loss.item())
             step += 1
         p_dev = predict(model, data, feats, dev_q)
         t = best_threshold(y_dev, p_dev)
