@@ -162,6 +162,38 @@ def build_or_load(
     return _build(store, encoder, relations, folder)
 
 
+def _encode_reusing(
+    encoder: FrozenEncoder, ids: list[str], names: list[str], encoder_dir: Path
+) -> np.ndarray:
+    """Name vectors; those an earlier cache of the same encoder holds are copied, not
+    re-encoded, so a small change to the graph costs only its new names."""
+    known: dict[tuple[str, str], np.ndarray] = {}
+    previous = sorted(encoder_dir.glob("*/meta.json"), key=lambda p: p.stat().st_mtime)
+    if previous:
+        old = _load(previous[-1].parent)
+        wanted = set(zip(ids, names, strict=True))
+        for pos, key in enumerate(zip(old.ids, old.names, strict=True)):
+            if key in wanted:
+                known[key] = np.asarray(old.index.reconstruct(pos), dtype=np.float32)
+    todo = [n for n, key in enumerate(zip(ids, names, strict=True)) if key not in known]
+    logger.info(
+        "embedding %d entity names with %s (%d reused from the previous cache)",
+        len(todo),
+        encoder.encoder_id,
+        len(ids) - len(todo),
+    )
+    vectors = np.zeros((len(ids), encoder.dim), dtype=np.float32)
+    for n, key in enumerate(zip(ids, names, strict=True)):
+        if key in known:
+            vectors[n] = known[key]
+    step = 4096
+    for start in range(0, len(todo), step):
+        part = todo[start : start + step]
+        vectors[part] = encoder.encode([names[i] for i in part], max_length=32)
+        logger.info("entity names: %d/%d", min(start + step, len(todo)), len(todo))
+    return vectors
+
+
 def _load(folder: Path) -> EmbeddingIndex:
     try:
         meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
@@ -180,15 +212,7 @@ def _build(
     started = time.perf_counter()
     rows = [r for r in store.stream("retrieval/stream_entity_names") if r["id"]]
     names = [str(r["name"] or r["id"]) for r in rows]
-    logger.info("embedding %d entity names with %s", len(names), encoder.encoder_id)
-    vectors = np.zeros((0, encoder.dim), dtype=np.float32)
-    chunks = []
-    step = 8192
-    for start in range(0, len(names), step):
-        chunks.append(encoder.encode(names[start : start + step], max_length=32))
-        logger.info("entity names: %d/%d", min(start + step, len(names)), len(names))
-    if chunks:
-        vectors = np.concatenate(chunks)
+    vectors = _encode_reusing(encoder, [r["id"] for r in rows], names, folder.parent)
     index = faiss.IndexFlatIP(encoder.dim)
     index.add(vectors)
     rel_vecs = encoder.encode([r.text for r in relations])

@@ -23,6 +23,7 @@ import numpy as np
 
 from graph.repository import GraphStore
 from retrieval import bfs
+from retrieval.adjacency import Adjacency, check_against_cypher
 from retrieval.caff.templates import TEMPLATES, Template
 from retrieval.relations import Relation
 
@@ -114,6 +115,7 @@ def build(
         logger.info("QA set %s exists; reusing it", folder)
         return folder
     rng = random.Random(cfg.seed)
+    adj = Adjacency(store, rel_keys)
     per_template = -(-cfg.n_questions // len(TEMPLATES))
     questions: list[Question] = []
     rows: dict[str, list[int]] = defaultdict(list)
@@ -124,7 +126,7 @@ def build(
         for s in _sample_seeds(store, tpl, rng, per_template * 3):
             if kept >= per_template:
                 break
-            hops = bfs.candidates(store, [s["id"]], rel_keys, bcfg)
+            hops = adj.candidates([s["id"]], bcfg)
             answers = follow(tpl.path, hops, s["id"])
             if not answers or len(answers) > cfg.max_answers:
                 continue
@@ -152,6 +154,9 @@ def build(
             kept += 1
         logger.info("template %s: %d questions", tpl.name, kept)
     seeds = sorted({q.seed for q in questions})
+    check_against_cypher(
+        adj, store, random.Random(cfg.seed).sample(seeds, min(10, len(seeds))), bcfg
+    )
     unseen = set(random.Random(cfg.seed + 1).sample(seeds, int(len(seeds) * cfg.unseen_fraction)))
     split_rng = random.Random(cfg.seed + 2)
     for q in questions:

@@ -14,6 +14,7 @@ from core.models import packaged_encoder_path, resolve_model_dir
 from core.settings import ModelSettings, RetrievalSettings, Settings
 from graph.repository import GraphStore
 from retrieval import bfs
+from retrieval.adjacency import Adjacency
 from retrieval.caff import pipeline, qa
 from retrieval.caff.config import load_config
 from retrieval.caff.data import load_qa
@@ -59,6 +60,10 @@ def test_bfs_matches_an_independent_computation_and_honours_k(store: GraphStore)
     expected = _expected_hops(store, SEED, relations, cfg)
     assert [{(t.head, t.rel, t.tail) for t in hop} for hop in got] == expected
     assert got[0], "Marfan syndrome has statements in the fixtures"
+    replica = Adjacency(store, relations).candidates([SEED], cfg)
+    assert [[(t.head, t.rel, t.tail) for t in h] for h in replica] == [
+        [(t.head, t.rel, t.tail) for t in h] for h in got
+    ]
     per_head_rel: dict[tuple[str, str], int] = defaultdict(int)
     for hop in got:
         for t in hop:
