@@ -43,11 +43,12 @@ def _qa_folder(s: GraphStore, n: int, seed: int) -> Path:
     )
 
 
-def _context(s: GraphStore, n: int, seed: int) -> Context:
+def _context(s: GraphStore, n: int, seed: int, with_entities: bool) -> Context:
     cfg = settings()
     folder = _qa_folder(s, n, seed)
     encoder = load_encoder(resolve_model_dir(cfg.models.encoder_dir), cfg.models)
-    index = build_or_load(s, encoder, load_relations(s, cfg), cfg.models.var_dir)
+    relations = load_relations(s, cfg)
+    index = build_or_load(s, encoder, relations, cfg.models.var_dir, with_entities)
     return Context(encoder, index, load_qa(folder))
 
 
@@ -78,7 +79,7 @@ def caff_train(
         return
     cfg = load_config(config).with_seed(seed)
     with store() as s:
-        ctx = _context(s, n, 13)
+        ctx = _context(s, n, 13, cfg.entity_aware)
         feats = pipeline.features(ctx.data, ctx.encoder, ctx.index)
         report = pipeline.run_variant(
             cfg, ctx.data, feats, ctx.encoder.encoder_id, PROJECT_ROOT / "results", path
@@ -103,12 +104,13 @@ def caff_eval(
     """Train and test every config on every seed; mean +/- std and paired bootstrap of
     per-query AP against DepthBilinear; writes results/caff_summary.json and prints a table."""
     reports: list[dict[str, Any]] = []
+    cfgs = [load_config(name.strip()) for name in configs.split(",")]
     with store() as s:
-        ctx = _context(s, n, 13)
+        ctx = _context(s, n, 13, any(c.entity_aware for c in cfgs))
         feats = pipeline.features(ctx.data, ctx.encoder, ctx.index)
-        for name in configs.split(","):
+        for base in cfgs:
             for sd in seeds.split(","):
-                cfg = load_config(name.strip()).with_seed(int(sd))
+                cfg = base.with_seed(int(sd))
                 reports.append(
                     pipeline.run_variant(cfg, ctx.data, feats, ctx.encoder.encoder_id, out, None)
                 )

@@ -152,13 +152,20 @@ def build_or_load(
     encoder: FrozenEncoder,
     relations: Sequence[Relation],
     var_dir: Path,
+    with_entities: bool = True,
 ) -> EmbeddingIndex:
-    """The cached index for this encoder and graph version, built when it is missing."""
+    """The cached index for this encoder and graph version, built when it is missing.
+    `with_entities=False` skips embedding every entity name when no cache exists yet
+    (scorers that see only relations need no entity vectors)."""
     folder = (
         var_dir / "index" / encoder.encoder_id.replace("@", "_") / graph_version(store, relations)
     )
     if (folder / "meta.json").is_file():
         return _load(folder)
+    if not with_entities:
+        rel_vecs = encoder.encode([r.text for r in relations])
+        empty = faiss.IndexFlatIP(encoder.dim)
+        return EmbeddingIndex(folder, [], [], [], empty, [r.key for r in relations], rel_vecs)
     return _build(store, encoder, relations, folder)
 
 
