@@ -25,6 +25,7 @@ run: install
 	$(EVIGRAPH) ingest all --if-empty
 	$(EVIGRAPH) stats
 	$(EVIGRAPH) caff train --if-missing
+	$(EVIGRAPH) embeddings
 
 ## make test: a separate test Neo4j (own port and data directory), ruff, mypy, pytest.
 test: install-dev

@@ -26,6 +26,7 @@ app.add_typer(extract_cmd.app, name="extract")
 app.add_typer(retrieval_cmd.qa_app, name="qa")
 app.add_typer(retrieval_cmd.caff_app, name="caff")
 app.command("evidence")(retrieval_cmd.evidence)
+app.command("embeddings")(retrieval_cmd.embeddings_build)
 db_app = typer.Typer(help="Database schema.")
 app.add_typer(db_app, name="db")
 

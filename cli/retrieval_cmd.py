@@ -148,3 +148,16 @@ def evidence(
                 f"{t['object']['name']} [{t['object']['id']}]  {src}"
             )
     typer.echo(f"timings (ms): {result['timings_ms']}")
+
+
+def embeddings_build() -> None:
+    """Embed every entity name and relation with the configured encoder into the FAISS cache
+    (var/index/<encoder>/<graph version>/); a no-op when the cache for this graph exists."""
+    cfg = settings()
+    with store() as s:
+        encoder = load_encoder(resolve_model_dir(cfg.models.encoder_dir), cfg.models)
+        index = build_or_load(s, encoder, load_relations(s, cfg), cfg.models.var_dir)
+    typer.echo(
+        f"embedding cache {index.folder}: {len(index.ids)} entities, "
+        f"{len(index.relation_keys)} relations ({encoder.encoder_id})"
+    )
