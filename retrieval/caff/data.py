@@ -74,6 +74,8 @@ class Features:
     entities: torch.Tensor  # (NE, D)
     categories: torch.Tensor  # (NE,) category index
     n_categories: int
+    # Teacher-forced contexts of every question, computed once: (NQ, L, D), (NQ, L, C), (NQ, L, D)
+    teacher: tuple[torch.Tensor, torch.Tensor, torch.Tensor] | None = None
 
 
 def contexts(
@@ -117,9 +119,15 @@ def make_batch(
 ) -> tuple[Batch, torch.Tensor]:
     """The triples of `qids` as one Batch, and their labels."""
     idx = np.concatenate([np.arange(data.offsets[i], data.offsets[i + 1]) for i in qids])
-    local = {qid: n for n, qid in enumerate(qids)}
-    qi = torch.as_tensor([local[int(v)] for v in data.q[idx]], dtype=torch.long)
-    z, typed, ent = contexts(data, feats, qids, hops, retained)
+    counts = torch.as_tensor([data.offsets[i + 1] - data.offsets[i] for i in qids])
+    qi = torch.repeat_interleave(torch.arange(len(qids)), counts)
+    if retained is None:
+        if feats.teacher is None:
+            feats.teacher = contexts(data, feats, list(range(len(data.questions))), hops)
+        rows = torch.as_tensor(qids, dtype=torch.long)
+        z, typed, ent = (t[rows] for t in feats.teacher)
+    else:
+        z, typed, ent = contexts(data, feats, qids, hops, retained)
     batch = Batch(
         q=feats.questions[torch.as_tensor(qids, dtype=torch.long)],
         qi=qi,
