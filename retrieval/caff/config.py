@@ -26,9 +26,9 @@ class CaffConfig:
     lr: float = 3e-4
     min_lr: float = 1e-5
     weight_decay: float = 1e-2
-    epochs: int = 10
+    epochs: int = 6
     warmup_epochs: float = 1.0
-    patience: int = 3
+    patience: int = 2
     batch_questions: int = 32
     grad_clip: float = 1.0
     seed: int = 42

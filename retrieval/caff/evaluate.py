@@ -9,7 +9,13 @@ from typing import Any
 import numpy as np
 
 from retrieval.caff.data import Features, QAData
-from retrieval.caff.metrics import average_precision, best_threshold, ndcg_at, prf, recall_at
+from retrieval.caff.metrics import (
+    average_precision,
+    ndcg_at,
+    prf,
+    recall_at,
+    tune_hop_thresholds,
+)
 from retrieval.caff.model import HopScorer
 from retrieval.caff.train import labels, predict
 
@@ -21,7 +27,7 @@ def _hops(data: QAData, qids: list[int]) -> np.ndarray:
 def tune_thresholds(model: HopScorer, data: QAData, feats: Features) -> dict[int, float]:
     dev = data.split_ids("dev")
     p, y, hop = predict(model, data, feats, dev), labels(data, dev), _hops(data, dev)
-    return {h: best_threshold(y[hop == h], p[hop == h]) for h in range(1, model.cfg.hops + 1)}
+    return tune_hop_thresholds(y, p, hop)
 
 
 def autoregressive(

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import numpy as np
 
 
@@ -46,15 +44,20 @@ def recall_at(y: np.ndarray, scores: np.ndarray, k: int = 100) -> float:
     return float(np.sum(y[order]) / n_pos)
 
 
-def best_threshold(y: np.ndarray, scores: np.ndarray, grid: Sequence[float] | None = None) -> float:
-    """The threshold on `scores` (probabilities) that maximises F1."""
-    grid = grid if grid is not None else np.round(np.arange(0.05, 0.96, 0.05), 2).tolist()
-    best, best_f = 0.5, -1.0
-    for t in grid:
-        f = prf(y, scores >= t)[2]
-        if f > best_f:
-            best, best_f = float(t), f
-    return best
+def best_threshold(y: np.ndarray, scores: np.ndarray) -> float:
+    """The threshold on `scores` that maximises F1, searched over every distinct score
+    (scores at the deeper hops can sit far below any fixed grid)."""
+    if len(y) == 0 or not np.any(y):
+        return 1.0
+    order = np.argsort(-scores, kind="stable")
+    s, hits = scores[order], y[order].astype(float)
+    tp = np.cumsum(hits)
+    fp = np.cumsum(1.0 - hits)
+    f1 = 2 * tp / (tp + fp + float(hits.sum()))  # 2TP / (2TP + FP + FN)
+    # Only cut where the score changes, so a threshold keeps exactly the prefix it scored.
+    last_of_run = np.r_[s[1:] != s[:-1], True]
+    best = int(np.argmax(np.where(last_of_run, f1, -1.0)))
+    return float(s[best])
 
 
 def paired_bootstrap(
@@ -71,3 +74,32 @@ def paired_bootstrap(
         "ci_high": float(np.percentile(means, 97.5)),
         "p_value": float((np.sum(means <= 0) + 1) / (resamples + 1)),
     }
+
+
+def tune_hop_thresholds(
+    y: np.ndarray, scores: np.ndarray, hop: np.ndarray, rounds: int = 3
+) -> dict[int, float]:
+    """Per-hop thresholds that maximise the F1 over all hops together (coordinate ascent from
+    the best global threshold; each hop tries its score quantiles and 'keep nothing')."""
+    hops = sorted(int(h) for h in np.unique(hop))
+    start = best_threshold(y, scores)
+    th = dict.fromkeys(hops, start)
+
+    def overall(t: dict[int, float]) -> float:
+        pred = np.zeros(len(y), dtype=bool)
+        for h, v in t.items():
+            pred[hop == h] = scores[hop == h] >= v
+        return prf(y, pred)[2]
+
+    best = overall(th)
+    for _ in range(rounds):
+        changed = False
+        for h in hops:
+            cands = np.unique(np.quantile(scores[hop == h], np.linspace(0, 1, 201)))
+            for c in [*cands.tolist(), 1.01]:
+                f = overall({**th, h: float(c)})
+                if f > best + 1e-12:
+                    best, th, changed = f, {**th, h: float(c)}, True
+        if not changed:
+            break
+    return th
