@@ -20,6 +20,7 @@ import numpy as np
 from extraction.maude.folds import Fold, make_folds, split_fingerprint
 from extraction.maude.metrics import (
     death_calibration,
+    death_operating_points,
     fit_temperature,
     fold_metrics,
     reliability,
@@ -136,6 +137,7 @@ def _calibration(oof: np.ndarray, y: np.ndarray, folds: Sequence[Fold]) -> dict[
         "temperature_scaled": summarise(cal_rows),  # type: ignore[arg-type]
         "reliability_raw": reliability(is_death, softmax(oof[idx])[:, DEATH]),
         "reliability_scaled": reliability(is_death, cal_proba[idx][:, DEATH]),
+        "death_operating_points": death_operating_points(is_death, cal_proba[idx][:, DEATH]),
     }
 
 

@@ -109,3 +109,28 @@ def summarise(per_fold: Sequence[dict[str, object]]) -> dict[str, dict[str, floa
             "std": float(vals.std(ddof=1)) if len(vals) > 1 else 0.0,
         }
     return out
+
+
+def death_operating_points(
+    is_death: np.ndarray, p_death: np.ndarray, recalls: tuple[float, ...] = (0.8, 0.9, 1.0)
+) -> list[dict[str, float]]:
+    """For each target Death recall: the highest P(Death) threshold reaching it on these
+    predictions, and the precision and share of reports flagged there. Read off pooled
+    out-of-fold predictions, so it describes the trade-off; it is not a held-out estimate."""
+    order = np.argsort(-p_death)
+    hits = np.cumsum(is_death[order])
+    total = max(1, int(is_death.sum()))
+    out = []
+    for target in recalls:
+        k = int(np.searchsorted(hits, np.ceil(target * total - 1e-9))) + 1
+        k = min(k, len(order))
+        out.append(
+            {
+                "recall_target": target,
+                "threshold": float(p_death[order][k - 1]),
+                "recall": float(hits[k - 1] / total),
+                "precision": float(hits[k - 1] / k),
+                "flagged_share": float(k / len(order)),
+            }
+        )
+    return out

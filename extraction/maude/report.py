@@ -78,6 +78,18 @@ def markdown(results: Sequence[dict[str, object]]) -> str:
                 + " |"
                 + " |" * (len(names) - 1)
             )
+    for r in results:
+        cal = r.get("calibration") or {}
+        assert isinstance(cal, dict)
+        for pt in cal.get("death_operating_points", []):
+            if pt["recall_target"] == 0.9:
+                lines.append(
+                    f"| {r['model']}: P(Death) threshold for Death recall 0.9 (pooled OOF) | "
+                    f"t = {pt['threshold']:.3f}: precision {pt['precision']:.3f}, "
+                    f"{100 * pt['flagged_share']:.1f}% of reports flagged |"
+                    + " |"
+                    * (len(names) - 1)
+                )
     best = select(results)
     if best is not None:
         lines.append("")

@@ -84,3 +84,13 @@ def test_temperature_softens_overconfident_logits() -> None:
     t = fit_temperature(logits, y)
     assert t > 2.0
     assert softmax(logits, t).max() < softmax(logits).max()
+
+
+def test_death_operating_points() -> None:
+    from extraction.maude.metrics import death_operating_points
+
+    is_death = np.array([1, 0, 1, 0, 0, 1], dtype=bool)
+    p = np.array([0.9, 0.8, 0.7, 0.3, 0.2, 0.1])
+    pts = death_operating_points(is_death, p, (0.6, 1.0))
+    assert pts[0]["threshold"] == 0.7 and pts[0]["precision"] == pytest.approx(2 / 3)
+    assert pts[1]["recall"] == 1.0 and pts[1]["flagged_share"] == 1.0
