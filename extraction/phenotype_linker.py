@@ -14,8 +14,11 @@ from dataclasses import dataclass
 from graph.repository import GraphStore
 
 _TOKEN = re.compile(r"[a-z0-9]+")
-# Roots and qualifier-like terms that would match almost any text.
-_SKIP_IDS = frozenset({"HP:0000001", "HP:0000118", "HP:0000005", "HP:0012823", "HP:0040279"})
+# HPO sub-ontologies that qualify phenotypes rather than name them: clinical modifiers
+# ("Left", "Severe", "Chronic"), modes of inheritance, frequencies, past medical history,
+# blood groups. Their terms (and the roots) are left out of the dictionary.
+EXCLUDE_ROOTS = ("HP:0012823", "HP:0000005", "HP:0040279", "HP:0032443", "HP:0032223")
+_SKIP_IDS = frozenset({"HP:0000001", "HP:0000118", *EXCLUDE_ROOTS})
 _MIN_SINGLE_TOKEN = 4  # a one-word term shorter than this is too ambiguous ("ra", "pain" passes)
 _MAX_TOKENS = 12
 
@@ -61,7 +64,7 @@ class PhenotypeLinker:
 
     @classmethod
     def from_graph(cls, store: GraphStore) -> PhenotypeLinker:
-        return cls(store.read("extraction/list_phenotype_terms"))
+        return cls(store.read("extraction/list_phenotype_terms", exclude_roots=list(EXCLUDE_ROOTS)))
 
     def __len__(self) -> int:
         return len(self.entries)

@@ -34,6 +34,7 @@ class MaudeService:
         self.meta = meta
         self.model = model
         self.temperature = float(meta.get("temperature") or 1.0)
+        self._linker: PhenotypeLinker | None = None
         self.info = wb.ModelInfo(
             "maude", str(meta["model_name"]), str(meta["version"]), str(meta.get("encoder") or "")
         )
@@ -94,7 +95,11 @@ class MaudeService:
     ) -> wb.WriteResult:
         """Write reports, their devices and linked phenotype mentions as one ExtractionRun."""
         preds = list(predictions) if predictions is not None else self.predict(reports)
-        linker = PhenotypeLinker.from_graph(store) if link_phenotypes else None
+        linker = None
+        if link_phenotypes:
+            # Read once per service: the HPO dictionary changes only with an HPO ingest.
+            self._linker = self._linker or PhenotypeLinker.from_graph(store)
+            linker = self._linker
         run_id = wb.new_run_id("maude")
         statements = all_statements(reports, preds, run_id, linker)
         params: dict[str, object] = {

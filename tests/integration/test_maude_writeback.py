@@ -21,6 +21,8 @@ HPO = [
     ("HP:0000023", "Inguinal hernia", []),
     ("HP:0100658", "Cellulitis", []),
     ("HP:0032169", "Severe infection", ["Wound infection"]),
+    ("HP:0012823", "Clinical modifier", []),
+    ("HP:0012834", "Right", []),  # a modifier: describes a phenotype, is not one
 ]
 
 
@@ -38,6 +40,12 @@ def _curated(store: GraphStore) -> None:
         "UNWIND $rows AS r CREATE (:Entity:PhenotypicFeature {id: r[0], name: r[1], "
         "synonyms: r[2], category: 'biolink:PhenotypicFeature'})",
         {"rows": [list(t) for t in HPO]},
+        read=False,
+    )
+    store.run_text(
+        "modifier",
+        "MATCH (c {id: 'HP:0012834'}), (p {id: 'HP:0012823'}) CREATE (c)-[:SUBCLASS_OF]->(p)",
+        {},
         read=False,
     )
 
@@ -86,6 +94,7 @@ def test_write_is_idempotent_and_links_phenotypes(store: GraphStore, service: Ma
         read=True,
     )
     assert {("314921", "HP:0012531")} <= {(m["key"], m["hp"]) for m in mentions}
+    assert not {m["hp"] for m in mentions} & {"HP:0012823", "HP:0012834"}
     assert all(m["text"] == m["span"] for m in mentions)
     # Linked terms are the curated nodes, never copies.
     assert _count(store, "MATCH (p:PhenotypicFeature) RETURN count(p) AS n") == len(HPO)
