@@ -87,9 +87,7 @@ def extract_maude(
     from extraction.maude.service import MaudeService
 
     _threads()
-    res = read_reports(inputs)
-    for issue in res.issues:
-        typer.echo(f"skipped {issue}", err=True)
+    res = read_reports(inputs)  # logs each skipped row as "skipped FILE:LINE: reason"
     reports = [r for r in res.reports if r.text]
     if len(reports) < len(res.reports):
         typer.echo(

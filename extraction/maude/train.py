@@ -27,7 +27,7 @@ def cv_temperature(results_file: Path) -> float | None:
     if not results_file.is_file():
         return None
     temps = json.loads(results_file.read_text()).get("calibration", {}).get("temperatures")
-    return float(sum(temps) / len(temps)) if temps else None
+    return round(float(sum(temps) / len(temps)), 4) if temps else None
 
 
 def train_checkpoint(
