@@ -60,7 +60,7 @@ def _config(epochs: int, max_length: int, model: str) -> TransformerConfig:
 
 def _feature_cache(cfg: TransformerConfig) -> tuple[Path, dict[str, np.ndarray]]:
     from core.models import resolve_model_dir
-    from extraction.maude.transformer import feature_cache_path, load_feature_cache
+    from extraction.maude.features import feature_cache_path, load_feature_cache
 
     enc = resolve_model_dir(settings().models.encoder_dir)
     path = feature_cache_path(settings().models.var_dir, cfg, enc.encoder_id)
@@ -136,10 +136,10 @@ def train(
     results: Path = typer.Option(DEFAULT_RESULTS, help="Where the CV results are."),
 ) -> None:
     """Train the default checkpoint into var/maude/severity on every labelled report."""
+    from extraction.maude.features import save_feature_cache
     from extraction.maude.report import load_results, select
     from extraction.maude.service import default_checkpoint_dir
     from extraction.maude.train import cv_temperature, train_checkpoint
-    from extraction.maude.transformer import save_feature_cache
 
     out = default_checkpoint_dir()
     if if_missing and (out / "meta.json").is_file():
@@ -170,8 +170,9 @@ def cross_validate(
     """5-fold stratified CV: per-class F1, macro/weighted F1, Death recall, calibration."""
     from extraction.maude.baseline import TfidfLR
     from extraction.maude.cv import SeverityModel, run_cv, save_results
+    from extraction.maude.features import save_feature_cache
     from extraction.maude.report import load_results, markdown
-    from extraction.maude.transformer import TransformerClassifier, save_feature_cache
+    from extraction.maude.transformer import TransformerClassifier
 
     if not report_only:
         _threads()

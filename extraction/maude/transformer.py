@@ -10,7 +10,8 @@ import logging
 import math
 import random
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -200,6 +201,14 @@ class TransformerClassifier:
     ) -> list[float]:
         start = time.perf_counter()
         feats = torch.tensor(self.pooled(texts))  # (N, 2D)
+        with _one_thread():
+            losses = self._train_head(feats, y, on_step)
+        self.train_seconds = time.perf_counter() - start
+        return losses
+
+    def _train_head(
+        self, feats: torch.Tensor, y: np.ndarray, on_step: Callable[[int, float], None] | None
+    ) -> list[float]:
         self.net.feat_mean.copy_(feats.mean(dim=0))
         self.net.feat_std.copy_(feats.std(dim=0).clamp(min=1e-6))
         labels = torch.tensor(y, dtype=torch.long)
@@ -223,7 +232,6 @@ class TransformerClassifier:
                     on_step(len(losses), losses[-1])
                 if self.cfg.max_steps is not None and len(losses) >= self.cfg.max_steps:
                     break
-        self.train_seconds = time.perf_counter() - start
         return losses
 
     @torch.no_grad()
@@ -231,7 +239,9 @@ class TransformerClassifier:
         """(N, C) logits, in the order of `texts`."""
         self.net.eval()
         if not self.cfg.train_encoder:
-            out: np.ndarray = self.net.classify(torch.tensor(self.pooled(texts))).numpy()
+            feats = torch.tensor(self.pooled(texts))
+            with _one_thread():
+                out: np.ndarray = self.net.classify(feats).numpy()
             return out
         ids = self._encode(texts)
         order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
@@ -277,25 +287,13 @@ class TransformerClassifier:
         return obj
 
 
-def load_feature_cache(path: Path) -> dict[str, np.ndarray]:
-    """Pooled features saved by save_feature_cache; empty when the file is absent."""
-    if not path.is_file():
-        return {}
-    with np.load(path, allow_pickle=False) as z:
-        return dict(zip(z["texts"].tolist(), z["features"], strict=True))
-
-
-def save_feature_cache(path: Path, cache: dict[str, np.ndarray]) -> None:
-    if not cache:
-        return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    texts = list(cache)
-    tmp = path.with_name(path.name + ".tmp.npz")
-    np.savez(tmp, texts=np.array(texts), features=np.stack([cache[t] for t in texts]))
-    tmp.replace(path)
-
-
-def feature_cache_path(var_dir: Path, cfg: TransformerConfig, encoder_id: str) -> Path:
-    """Features depend on the encoder weights and the truncation length, so both key the file."""
-    safe = encoder_id.replace("/", "_").replace("@", "-")
-    return var_dir / "maude" / "features" / f"{safe}-len{cfg.max_length}.npz"
+@contextmanager
+def _one_thread() -> Iterator[None]:
+    """Tiny head steps: thread start-up and barriers would cost more than the arithmetic,
+    and far more on a loaded machine."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)

@@ -55,3 +55,26 @@ def test_service_predicts_from_a_saved_checkpoint(tmp_path: Path) -> None:
         scores = p["scores"]
         assert isinstance(scores, dict) and abs(sum(scores.values()) - 1.0) < 1e-4
         assert p["severity_predicted"] == max(scores, key=scores.__getitem__)
+
+
+def test_frozen_encoder_head_learns_caches_features_and_round_trips(tmp_path: Path) -> None:
+    from extraction.maude.features import load_feature_cache, save_feature_cache
+
+    reports = _data().reports
+    texts = [r.text for r in reports]
+    y = np.array([LABELS.index(str(r.label)) for r in reports])
+    cache: dict[str, np.ndarray] = {}
+    cfg = TransformerConfig(max_length=48, train_encoder=False, head_epochs=30, dropout=0.0)
+    clf = TransformerClassifier(cfg, feature_cache=cache)
+    losses = clf.fit(texts, y)
+    assert np.mean(losses[-3:]) < 0.5 * np.mean(losses[:3])
+    assert set(cache) == set(texts) and cache[texts[0]].shape == (2 * 384,)
+    save_feature_cache(tmp_path / "f.npz", cache)
+    loaded = load_feature_cache(tmp_path / "f.npz")
+    np.testing.assert_array_equal(loaded[texts[0]], cache[texts[0]])
+    clf.save(tmp_path / "m.pt")
+    state = torch.load(tmp_path / "m.pt", weights_only=True)
+    assert not any(k.startswith("encoder.") for k in state["state_dict"])  # rebuilt from disk
+    again = TransformerClassifier.load(tmp_path / "m.pt")
+    assert again.kind == "transformer-frozen"
+    np.testing.assert_allclose(again.logits(texts), clf.logits(texts), atol=1e-4)
