@@ -23,6 +23,7 @@ run: install
 	$(EVIGRAPH) neo4j start
 	$(EVIGRAPH) db init
 	$(EVIGRAPH) ingest all --if-empty
+	$(EVIGRAPH) extract maude-train --if-missing
 	$(EVIGRAPH) stats
 	$(EVIGRAPH) caff train --if-missing
 	$(EVIGRAPH) embeddings

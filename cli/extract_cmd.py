@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import typer
 
+from cli import maude_cmd
 from cli.common import print_json, store
 from extraction import writeback
 
 app = typer.Typer(help="Extract relations from text and write them back as evidence.")
+maude_cmd.register(app)
 
 
 @app.command("runs")

@@ -1,0 +1,1 @@
+"""MAUDE device reports: readers, severity classifiers, cross-validation and graph write-back."""
