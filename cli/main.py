@@ -7,7 +7,7 @@ import sys
 
 import typer
 
-from cli import extract_cmd, ingest_cmd, neo4j_cmd
+from cli import extract_cmd, ingest_cmd, interop_cmd, neo4j_cmd
 from cli.common import print_json, settings, store
 from core.exceptions import EvigraphError
 from core.logs import configure_logging
@@ -23,6 +23,10 @@ app = typer.Typer(
 app.add_typer(neo4j_cmd.app, name="neo4j")
 app.add_typer(ingest_cmd.app, name="ingest")
 app.add_typer(extract_cmd.app, name="extract")
+app.add_typer(interop_cmd.export_app, name="export")
+app.add_typer(interop_cmd.import_app, name="import")
+app.command("validate")(interop_cmd.validate_cmd)
+app.command("cypher")(interop_cmd.cypher_cmd)
 db_app = typer.Typer(help="Database schema.")
 app.add_typer(db_app, name="db")
 

@@ -152,6 +152,24 @@ class GraphStore:
         except (DriverError, OSError) as e:
             raise wrap_driver_error(self.cfg, e) from e
 
+    def read_only(self, name: str, **params: Any) -> list[Record]:
+        """Run catalog query `name` in an explicit read transaction: the server refuses any
+        write it attempts (used for queries whose text users bring or choose)."""
+        query = queries.load(name)
+        logger.debug("read-only query %s params=%.300r", name, params)
+
+        def work(tx: ManagedTransaction) -> list[Record]:
+            return [r.data() for r in tx.run(query, params)]
+
+        try:
+            with self.driver.session(database=self.database, default_access_mode="READ") as s:
+                result: list[Record] = s.execute_read(work)
+                return result
+        except Neo4jError as e:
+            raise GraphError(f"query {name!r} failed: {e.message or e}") from e
+        except (DriverError, OSError) as e:
+            raise wrap_driver_error(self.cfg, e) from e
+
     def execute_write(self, name: str, fn: Callable[[ManagedTransaction], Any]) -> Any:
         """A multi-statement unit of work; `fn` may be retried, so it must be safe to run twice."""
         try:
