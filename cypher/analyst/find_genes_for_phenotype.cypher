@@ -1,5 +1,5 @@
-// Genes that cause or contribute to diseases presenting a phenotype (or, by default, any of its
-// more specific HPO terms), ranked by the number of such diseases.
+// Genes that cause, contribute to or are associated with diseases presenting a phenotype (or,
+// by default, any of its more specific HPO terms), ranked by the number of such diseases.
 // @param phenotype: str                 an HP term, e.g. HP:0001166
 // @param include_subclasses: bool = true  also diseases annotated with descendants of the term
 // @param limit: int = 50                the most genes returned
@@ -9,7 +9,7 @@ WHERE $include_subclasses OR q = p
 WITH DISTINCT q
 MATCH (d:Disease)-[:HAS_PHENOTYPE {negated: false}]->(q)
 WITH DISTINCT d
-MATCH (g:Gene)-[c:CAUSES|CONTRIBUTES_TO]->(d)
+MATCH (g:Gene)-[c:CAUSES|CONTRIBUTES_TO|ASSOCIATED_WITH]->(d)
 WITH g, collect(DISTINCT d.id) AS diseases, collect(DISTINCT type(c)) AS relations
 RETURN g.id AS gene, g.name AS symbol, size(diseases) AS disease_count, relations,
        diseases[..20] AS diseases
