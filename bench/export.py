@@ -54,6 +54,7 @@ def run_one(kind: str, out: Path) -> dict[str, object]:
             counts = {"nodes": r.nodes, "statements": r.statements}
             size = (out / "graph.ttl").stat().st_size
     seconds = time.monotonic() - started
+    usage = resource.getrusage(resource.RUSAGE_SELF)
     sampler.stop.set()
     sampler.join()
     s = sampler.samples
@@ -61,7 +62,8 @@ def run_one(kind: str, out: Path) -> dict[str, object]:
     return {
         "export": kind,
         "seconds": round(seconds, 1),
-        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "client_cpu_seconds": round(usage.ru_utime + usage.ru_stime, 1),
+        "peak_rss_mb": round(usage.ru_maxrss / 1024, 1),
         "rss_mb_at_25_50_75_pct": quart,
         "output_mb": round(size / 2**20, 1),
         **counts,
