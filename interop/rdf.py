@@ -12,28 +12,45 @@ For a statement s -[p]-> o (Neo4j relationship properties as `props`):
        prov:wasDerivedFrom <document> .     the publication(s) or the document read
 
 Other properties (frequencies, sentences, spans, scores) use the evigraph vocabulary
-(https://w3id.org/evigraph/vocab/). `statements_graph` and `serialize_statements` are the entry
-points for callers that hold a list of statements, such as the evidence endpoint."""
+(https://w3id.org/evigraph/vocab/). Triples are built as light terms (`Term`) by one set of
+functions; `interop.rdf_text` writes them as Turtle or N-Triples text fast enough for the whole
+graph, and `to_graph` turns them into an rdflib Graph. `statements_graph` and
+`serialize_statements` are the entry points for callers that hold a list of statements, such as
+the evidence endpoint."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
-from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
+from rdflib import XSD, Graph, Literal, Namespace, URIRef
 
 from interop.kgx import plain, statement_id
 from interop.prefixes import BIOLINK_BASE, EVIGRAPH_BASE, PREFIX_MAP, curie_to_iri
 
+# Vocabulary prefixes (node id prefixes come from PREFIX_MAP).
+VOCAB = {
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "biolink": BIOLINK_BASE,
+    "evg": EVIGRAPH_BASE + "vocab/",
+}
+PREFIXES = {**PREFIX_MAP, **VOCAB}
 BIOLINK = Namespace(BIOLINK_BASE)
-PROV = Namespace("http://www.w3.org/ns/prov#")
-EVG = Namespace(EVIGRAPH_BASE + "vocab/")
-EVID = Namespace(EVIGRAPH_BASE + "id/")
+PROV = Namespace(VOCAB["prov"])
+EVG = Namespace(VOCAB["evg"])
 FORMATS = {"turtle": "turtle", "ttl": "turtle", "nt": "nt", "json-ld": "json-ld"}
 
-# Properties the reification states in PROV-O or Biolink terms, or that only serve bookkeeping.
+# A term: ("c", curie) or ("i", iri) for an IRI; ("s" | "n" | "d" | "b" | "t", lexical form)
+# for a string, integer, double, boolean or dateTime literal.
+Term = tuple[str, str]
+Triple = tuple[Term, Term, Term]
+
+A = ("c", "rdf:type")
 _HANDLED = frozenset(
-    {
+    [
         "subject",
         "object",
         "predicate",
@@ -50,17 +67,163 @@ _HANDLED = frozenset(
         "last_ingest_run",
         "evidence_id",
         "extracted_at",
-    }
+    ]
 )
+
+
+def node_term(curie: str) -> Term:
+    """A node's IRI: as a CURIE when its prefix is mapped, else the full IRI."""
+    prefix, _, _ = curie.partition(":")
+    return ("c", curie) if prefix in PREFIX_MAP and curie != prefix else ("i", curie_to_iri(curie))
+
+
+def literal(value: Any) -> Term:
+    value = plain(value)
+    if isinstance(value, bool):
+        return ("b", "true" if value else "false")
+    if isinstance(value, int):
+        return ("n", str(value))
+    if isinstance(value, float):
+        return ("d", repr(value))
+    return ("s", str(value))
+
+
+def run_term(run_id: str) -> Term:
+    return ("i", f"{EVIGRAPH_BASE}id/run/{run_id}")
+
+
+def model_term(name: str, version: str) -> Term:
+    return ("i", f"{EVIGRAPH_BASE}id/model/{name}/{version}")
+
+
+def node_triples(node_id: str, props: Mapping[str, Any]) -> Iterator[Triple]:
+    node = node_term(node_id)
+    category = props.get("category")
+    for cat in category if isinstance(category, list) else [category]:
+        if isinstance(cat, str) and cat.startswith("biolink:"):
+            yield (node, A, ("c", cat))
+    if props.get("name"):
+        yield (node, ("c", "rdfs:label"), ("s", str(props["name"])))
+    for syn in props.get("synonyms") or []:
+        yield (node, ("c", "biolink:synonym"), ("s", str(syn)))
+    for xref in props.get("xrefs") or []:
+        yield (node, ("c", "biolink:xref"), node_term(str(xref)))
+    for source in props.get("primary_knowledge_source") or []:
+        yield (node, ("c", "biolink:provided_by"), node_term(str(source)))
+
+
+def statement_triples(
+    subject: str, rel_type: str, obj: str, props: Mapping[str, Any]
+) -> Iterator[Triple]:
+    """One statement: its direct triple (unless negated) and its reified provenance."""
+    s, o = node_term(subject), node_term(obj)
+    pred_curie = str(props.get("predicate") or "biolink:related_to")
+    pred = ("c", pred_curie) if pred_curie.startswith("biolink:") else node_term(pred_curie)
+    st = ("i", curie_to_iri(statement_id(subject, rel_type, obj, dict(props))))
+    negated = bool(props.get("negated", False))
+    if not negated:
+        yield (s, pred, o)
+    for cls in ("rdf:Statement", "biolink:Association", "prov:Entity"):
+        yield (st, A, ("c", cls))
+    yield (st, ("c", "rdf:subject"), s)
+    yield (st, ("c", "rdf:predicate"), pred)
+    yield (st, ("c", "rdf:object"), o)
+    yield (st, ("c", "biolink:negated"), literal(negated))
+    yield (st, ("c", "evg:relationship_type"), ("s", rel_type))
+    for key in ("knowledge_level", "agent_type"):
+        if props.get(key):
+            yield (st, ("c", f"biolink:{key}"), ("s", str(props[key])))
+    yield from _provenance(st, props)
+    for key, value in props.items():
+        if key in _HANDLED or key.endswith(("_run", "_hash")) or value is None:
+            continue
+        for item in value if isinstance(value, list) else [value]:
+            yield (st, ("c", f"evg:{key}"), literal(item))
+
+
+def _provenance(st: Term, props: Mapping[str, Any]) -> Iterator[Triple]:
+    pks = props.get("primary_knowledge_source")
+    sources = [pks] if isinstance(pks, str) else list(pks or [])
+    for source in sources:
+        yield (st, ("c", "biolink:primary_knowledge_source"), node_term(source))
+    if props.get("evidence_id"):  # read from text by a model
+        runs = list(props.get("extraction_runs") or [props.get("extraction_run")])
+        if props.get("model_name"):
+            model = model_term(str(props["model_name"]), str(props.get("model_version", "")))
+            yield (st, ("c", "prov:wasAttributedTo"), model)
+        documents = [props.get("document_id")]
+    else:  # asserted by curated sources
+        runs = [props.get(f"{source}_run") for source in props.get("sources") or []]
+        for source in sources:
+            yield (st, ("c", "prov:wasAttributedTo"), node_term(source))
+        documents = list(props.get("hpoa_publications") or [])
+    for run in runs:
+        if run:
+            yield (st, ("c", "prov:wasGeneratedBy"), run_term(str(run)))
+    for doc in documents:
+        if doc:
+            yield (st, ("c", "prov:wasDerivedFrom"), node_term(str(doc)))
+
+
+def agent_triples(infores: Iterable[str]) -> Iterator[Triple]:
+    for source in infores:
+        yield (node_term(source), A, ("c", "prov:Agent"))
+
+
+def run_triples(run: Mapping[str, Any], kind: str) -> Iterator[Triple]:
+    """An IngestRun or ExtractionRun node as a prov:Activity (and its model as an agent)."""
+    act = run_term(str(run["id"]))
+    yield (act, A, ("c", "prov:Activity"))
+    yield (act, ("c", "rdfs:label"), ("s", f"evigraph {kind} run {run['id']}"))
+    for key, term in (("started_at", "prov:startedAtTime"), ("finished_at", "prov:endedAtTime")):
+        if run.get(key):
+            yield (act, ("c", term), ("t", str(plain(run[key]))))
+    if run.get("status"):
+        yield (act, ("c", "evg:status"), ("s", str(run["status"])))
+    if kind == "extraction" and run.get("model_name"):
+        model = model_term(str(run["model_name"]), str(run.get("model_version", "")))
+        yield (model, A, ("c", "prov:SoftwareAgent"))
+        label = f"{run['model_name']} {run.get('model_version')}"
+        yield (model, ("c", "rdfs:label"), ("s", label))
+        if run.get("encoder"):
+            yield (model, ("c", "evg:encoder"), ("s", str(run["encoder"])))
+        yield (act, ("c", "prov:wasAssociatedWith"), model)
+    elif run.get("source"):
+        yield (act, ("c", "evg:source"), ("s", str(run["source"])))
+    for f in run.get("files") or []:
+        if f.get("sha256"):
+            used = ("i", f"{EVIGRAPH_BASE}id/file/sha256/{f['sha256']}")
+            yield (act, ("c", "prov:used"), used)
+            yield (used, A, ("c", "prov:Entity"))
+            yield (used, ("c", "rdfs:label"), ("s", str(f.get("path", ""))))
+
+
+_DATATYPES = {"n": XSD.integer, "d": XSD.double, "b": XSD.boolean, "t": XSD.dateTime}
+
+
+def rdflib_term(term: Term) -> URIRef | Literal:
+    kind, text = term
+    if kind == "c":
+        prefix, _, local = text.partition(":")
+        return URIRef(PREFIXES[prefix] + local)
+    if kind == "i":
+        return URIRef(text)
+    if kind == "s":
+        return Literal(text)
+    return Literal(text, datatype=_DATATYPES[kind])
 
 
 def new_graph() -> Graph:
     g = Graph(bind_namespaces="core")
-    for prefix, base in PREFIX_MAP.items():
+    for prefix, base in PREFIXES.items():
         g.bind(prefix, Namespace(base), override=True)
-    g.bind("biolink", BIOLINK)
-    g.bind("prov", PROV)
-    g.bind("evg", EVG)
+    return g
+
+
+def to_graph(triples: Iterable[Triple], g: Graph | None = None) -> Graph:
+    g = new_graph() if g is None else g
+    for s, p, o in triples:
+        g.add((rdflib_term(s), rdflib_term(p), rdflib_term(o)))
     return g
 
 
@@ -68,127 +231,12 @@ def iri(curie: str) -> URIRef:
     return URIRef(curie_to_iri(curie))
 
 
-def predicate_iri(predicate: str) -> URIRef:
-    return BIOLINK[predicate.removeprefix("biolink:")]
-
-
 def run_iri(run_id: str) -> URIRef:
-    return EVID[f"run/{run_id}"]
+    return URIRef(run_term(run_id)[1])
 
 
 def model_iri(name: str, version: str) -> URIRef:
-    return EVID[f"model/{name}/{version}"]
-
-
-def literal(value: Any) -> Literal:
-    value = plain(value)
-    if isinstance(value, bool):
-        return Literal(value)
-    if isinstance(value, int):
-        return Literal(value, datatype=XSD.integer)
-    if isinstance(value, float):
-        return Literal(value, datatype=XSD.double)
-    return Literal(str(value))
-
-
-def add_node(g: Graph, node_id: str, props: Mapping[str, Any]) -> None:
-    node = iri(node_id)
-    category = props.get("category")
-    for cat in category if isinstance(category, list) else [category]:
-        if isinstance(cat, str) and cat.startswith("biolink:"):
-            g.add((node, RDF.type, BIOLINK[cat.removeprefix("biolink:")]))
-    if props.get("name"):
-        g.add((node, RDFS.label, Literal(props["name"])))
-    for syn in props.get("synonyms") or []:
-        g.add((node, BIOLINK.synonym, Literal(syn)))
-    for xref in props.get("xrefs") or []:
-        g.add((node, BIOLINK.xref, iri(xref)))
-    for source in props.get("primary_knowledge_source") or []:
-        g.add((node, BIOLINK.provided_by, iri(source)))
-
-
-def add_statement(
-    g: Graph, subject: str, rel_type: str, obj: str, props: Mapping[str, Any]
-) -> URIRef:
-    """Add one statement (direct triple and reified provenance); returns the statement IRI."""
-    s, o = iri(subject), iri(obj)
-    pred = predicate_iri(str(props.get("predicate") or "biolink:related_to"))
-    st = iri(statement_id(subject, rel_type, obj, dict(props)))
-    negated = bool(props.get("negated", False))
-    if not negated:
-        g.add((s, pred, o))
-    for cls in (RDF.Statement, BIOLINK.Association, PROV.Entity):
-        g.add((st, RDF.type, cls))
-    g.add((st, RDF.subject, s))
-    g.add((st, RDF.predicate, pred))
-    g.add((st, RDF.object, o))
-    g.add((st, BIOLINK.negated, Literal(negated)))
-    g.add((st, EVG.relationship_type, Literal(rel_type)))
-    for key in ("knowledge_level", "agent_type"):
-        if props.get(key):
-            g.add((st, BIOLINK[key], Literal(props[key])))
-    _add_provenance(g, st, props)
-    for key, value in props.items():
-        if key in _HANDLED or key.endswith(("_run", "_hash")) or value is None:
-            continue
-        for item in value if isinstance(value, list) else [value]:
-            g.add((st, EVG[key], literal(item)))
-    return st
-
-
-def _add_provenance(g: Graph, st: URIRef, props: Mapping[str, Any]) -> None:
-    pks = props.get("primary_knowledge_source")
-    for source in [pks] if isinstance(pks, str) else list(pks or []):
-        g.add((st, BIOLINK.primary_knowledge_source, iri(source)))
-    if props.get("evidence_id"):  # read from text by a model
-        runs = list(props.get("extraction_runs") or [props.get("extraction_run")])
-        if props.get("model_name"):
-            model = model_iri(str(props["model_name"]), str(props.get("model_version", "")))
-            g.add((st, PROV.wasAttributedTo, model))
-        documents = [props.get("document_id")]
-    else:  # asserted by curated sources
-        runs = [props.get(f"{source}_run") for source in props.get("sources") or []]
-        for source in [pks] if isinstance(pks, str) else list(pks or []):
-            g.add((st, PROV.wasAttributedTo, iri(source)))
-        documents = list(props.get("hpoa_publications") or [])
-    for run in runs:
-        if run:
-            g.add((st, PROV.wasGeneratedBy, run_iri(str(run))))
-    for doc in documents:
-        if doc:
-            g.add((st, PROV.wasDerivedFrom, iri(str(doc))))
-
-
-def add_agents(g: Graph, infores: Iterable[str]) -> None:
-    for source in infores:
-        g.add((iri(source), RDF.type, PROV.Agent))
-
-
-def add_run(g: Graph, run: Mapping[str, Any], kind: str) -> None:
-    """An IngestRun or ExtractionRun node as a prov:Activity (and its model as an agent)."""
-    act = run_iri(str(run["id"]))
-    g.add((act, RDF.type, PROV.Activity))
-    g.add((act, RDFS.label, Literal(f"evigraph {kind} run {run['id']}")))
-    for key, term in (("started_at", PROV.startedAtTime), ("finished_at", PROV.endedAtTime)):
-        if run.get(key):
-            g.add((act, term, Literal(plain(run[key]), datatype=XSD.dateTime)))
-    if run.get("status"):
-        g.add((act, EVG.status, Literal(run["status"])))
-    if kind == "extraction" and run.get("model_name"):
-        model = model_iri(str(run["model_name"]), str(run.get("model_version", "")))
-        g.add((model, RDF.type, PROV.SoftwareAgent))
-        g.add((model, RDFS.label, Literal(f"{run['model_name']} {run.get('model_version')}")))
-        if run.get("encoder"):
-            g.add((model, EVG.encoder, Literal(run["encoder"])))
-        g.add((act, PROV.wasAssociatedWith, model))
-    elif run.get("source"):
-        g.add((act, EVG.source, Literal(run["source"])))
-    for f in run.get("files") or []:
-        if f.get("sha256"):
-            used = EVID[f"file/sha256/{f['sha256']}"]
-            g.add((act, PROV.used, used))
-            g.add((used, RDF.type, PROV.Entity))
-            g.add((used, RDFS.label, Literal(str(f.get("path", "")))))
+    return URIRef(model_term(name, version)[1])
 
 
 def statements_graph(statements: Iterable[Mapping[str, Any]]) -> Graph:
@@ -202,10 +250,11 @@ def statements_graph(statements: Iterable[Mapping[str, Any]]) -> Graph:
         props.update({k: v for k, v in item.items() if k not in skip})
         subject, obj = str(item["subject"]), str(item["object"])
         rel_type = str(item.get("type") or props.get("predicate", "biolink:related_to"))
-        add_statement(g, subject, rel_type, obj, props)
+        to_graph(statement_triples(subject, rel_type, obj, props), g)
         for end, key in ((subject, "subject_name"), (obj, "object_name")):
             if item.get(key):
-                g.add((iri(end), RDFS.label, Literal(item[key])))
+                label = (node_term(end), ("c", "rdfs:label"), ("s", str(item[key])))
+                to_graph([label], g)
     return g
 
 

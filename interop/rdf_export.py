@@ -1,25 +1,25 @@
-"""`evigraph export rdf`: the graph as Turtle, N-Triples or JSON-LD, written chunk by chunk.
+"""`evigraph export rdf`: the graph as Turtle, N-Triples or JSON-LD, streamed with flat memory.
 
-Nodes and statements are streamed from Neo4j; every `chunk` of them becomes a small rdflib Graph
-that is serialized and appended, so memory holds one chunk, never the graph. Every term is an
-IRI (no blank nodes), so chunks concatenate into one valid document: N-Triples simply append,
-Turtle repeats a @prefix line only when a chunk binds a prefix not yet written, and JSON-LD
-collects each chunk's node objects into one top-level @graph."""
+Runs and agents come first, then nodes, then statements, each streamed from Neo4j. Turtle and
+N-Triples are written term by term (interop.rdf_text). JSON-LD goes through rdflib: every
+`chunk` statements become a small Graph whose node objects are appended to one top-level
+@graph. Every term is an IRI, so the pieces form one document. The file is written under a
+temporary name and renamed when complete."""
 
 from __future__ import annotations
 
 import json
 import logging
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
-from rdflib import Graph
-
 from core.exceptions import EvigraphError
 from graph.repository import GraphStore
 from interop import rdf
+from interop.rdf_text import TextWriter
 
 logger = logging.getLogger(__name__)
 
@@ -31,59 +31,43 @@ class RdfResult:
     nodes: int = 0
     statements: int = 0
     runs: int = 0
+    triples: int = 0
 
 
-@dataclass
-class ChunkWriter:
-    """Appends serialized rdflib graphs to one open file as a single document."""
+class JsonLdWriter:
+    """Appends rdflib-serialized chunks to one JSON-LD document with a shared @context."""
 
-    fh: IO[str]
-    fmt: str
-    prefixes: set[str] = field(default_factory=set)
-    items: int = 0
+    def __init__(self, fh: IO[str], chunk: int) -> None:
+        self.fh, self.chunk, self.items = fh, chunk, 0
+        self.context = {p: base for p, base in rdf.PREFIXES.items()}
 
     def start(self) -> None:
-        if self.fmt == "json-ld":
-            context = json.dumps(_context(), indent=1)
-            self.fh.write('{"@context": ' + context + ',\n"@graph": [\n')
+        self.fh.write('{"@context": ' + json.dumps(self.context, indent=1) + ',\n"@graph": [\n')
 
-    def write(self, g: Graph) -> None:
-        if len(g) == 0:
-            return
-        if self.fmt == "nt":
-            self.fh.write(g.serialize(format="nt"))
-        elif self.fmt == "turtle":
-            self._turtle(g.serialize(format="turtle"))
-        else:
-            self._jsonld(g.serialize(format="json-ld", context=_context(), auto_compact=True))
+    def write(self, triples: Iterable[rdf.Triple]) -> int:
+        n, batch = 0, []
+        for triple in triples:
+            batch.append(triple)
+            if len(batch) >= self.chunk * 20:
+                n += self._flush(batch)
+                batch = []
+        return n + self._flush(batch)
 
-    def _turtle(self, text: str) -> None:
-        body = []
-        for line in text.splitlines(keepends=True):
-            if line.startswith("@prefix"):
-                if line not in self.prefixes:
-                    self.prefixes.add(line)
-                    self.fh.write(line)
-            else:
-                body.append(line)
-        self.fh.write("".join(body))
-
-    def _jsonld(self, text: str) -> None:
-        doc = json.loads(text)
+    def _flush(self, batch: list[rdf.Triple]) -> int:
+        if not batch:
+            return 0
+        g = rdf.to_graph(batch)
+        doc = json.loads(g.serialize(format="json-ld", context=self.context, auto_compact=True))
         nodes = doc.get("@graph", [doc]) if isinstance(doc, dict) else doc
         for node in nodes:
             if isinstance(node, dict):
                 node.pop("@context", None)
             self.fh.write((",\n" if self.items else "") + json.dumps(node, ensure_ascii=False))
             self.items += 1
+        return len(batch)
 
     def finish(self) -> None:
-        if self.fmt == "json-ld":
-            self.fh.write("\n]}\n")
-
-
-def _context() -> dict[str, str]:
-    return {prefix: str(ns) for prefix, ns in rdf.new_graph().namespaces() if prefix}
+        self.fh.write("\n]}\n")
 
 
 def export_rdf(store: GraphStore, out: Path, fmt: str = "turtle", chunk: int = 2000) -> RdfResult:
@@ -95,22 +79,25 @@ def export_rdf(store: GraphStore, out: Path, fmt: str = "turtle", chunk: int = 2
     result = RdfResult(out, fmt)
     try:
         with tmp.open("w", encoding="utf-8") as fh:
-            writer = ChunkWriter(fh, fmt)
+            writer: TextWriter | JsonLdWriter = (
+                JsonLdWriter(fh, chunk) if fmt == "json-ld" else TextWriter(fh, fmt)
+            )
             writer.start()
-            _write_provenance(store, writer, result)
-            _write_nodes(store, writer, result, chunk)
-            _write_statements(store, writer, result, chunk)
-            writer.finish()
+            result.triples += writer.write(_provenance(store, result))
+            result.triples += writer.write(_nodes(store, result))
+            result.triples += writer.write(_statements(store, result))
+            if isinstance(writer, JsonLdWriter):
+                writer.finish()
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
     tmp.replace(out)
+    logger.info("rdf export: %d triples in %s", result.triples, out)
     return result
 
 
-def _write_provenance(store: GraphStore, writer: ChunkWriter, result: RdfResult) -> None:
-    g = rdf.new_graph()
-    rdf.add_agents(g, (r["source"] for r in store.read("interop/list_infores")))
+def _provenance(store: GraphStore, result: RdfResult) -> Iterator[rdf.Triple]:
+    yield from rdf.agent_triples(r["source"] for r in store.read("interop/list_infores"))
     for rec in store.read("interop/list_runs"):
         props: dict[str, Any] = dict(rec["props"])
         if isinstance(props.get("files"), str):
@@ -118,34 +105,21 @@ def _write_provenance(store: GraphStore, writer: ChunkWriter, result: RdfResult)
                 props["files"] = json.loads(props["files"])
             except ValueError:
                 props["files"] = []
-        rdf.add_run(g, props, rec["kind"])
         result.runs += 1
-    writer.write(g)
+        yield from rdf.run_triples(props, rec["kind"])
 
 
-def _write_nodes(store: GraphStore, writer: ChunkWriter, result: RdfResult, chunk: int) -> None:
-    g = rdf.new_graph()
+def _nodes(store: GraphStore, result: RdfResult) -> Iterator[rdf.Triple]:
     for rec in store.stream("graph/stream_nodes"):
-        rdf.add_node(g, rec["id"], rec["props"])
         result.nodes += 1
-        if result.nodes % chunk == 0:
-            writer.write(g)
-            g = rdf.new_graph()
-    writer.write(g)
+        yield from rdf.node_triples(rec["id"], rec["props"])
     logger.info("rdf export: %d nodes", result.nodes)
 
 
-def _write_statements(
-    store: GraphStore, writer: ChunkWriter, result: RdfResult, chunk: int
-) -> None:
-    g = rdf.new_graph()
+def _statements(store: GraphStore, result: RdfResult) -> Iterator[rdf.Triple]:
     for rec in store.stream("graph/stream_edges"):
-        rdf.add_statement(g, rec["subject"], rec["type"], rec["object"], rec["props"])
         result.statements += 1
-        if result.statements % chunk == 0:
-            writer.write(g)
-            g = rdf.new_graph()
-            if result.statements % 100_000 == 0:
-                logger.info("rdf export: %d statements", result.statements)
-    writer.write(g)
+        if result.statements % 100_000 == 0:
+            logger.info("rdf export: %d statements", result.statements)
+        yield from rdf.statement_triples(rec["subject"], rec["type"], rec["object"], rec["props"])
     logger.info("rdf export: %d statements", result.statements)

@@ -4,17 +4,20 @@ the Biolink rule table, the prefix map and the analyst query headers."""
 from __future__ import annotations
 
 import csv
+import io
 import re
 from pathlib import Path
 
 import pytest
 from rdflib import RDF, Graph, Literal
+from rdflib.compare import isomorphic
 
 from core.exceptions import GraphError
 from graph import analyst, queries
-from interop import biolink, kgx, kgx_export, kgx_import
+from interop import biolink, kgx, kgx_export, kgx_import, rdf
 from interop.prefixes import curie_to_iri, known_prefix
 from interop.rdf import BIOLINK, PROV, iri, run_iri, serialize_statements, statements_graph
+from interop.rdf_text import TextWriter
 
 CURATED = {
     "subject": "ORPHA:558",
@@ -177,3 +180,35 @@ def test_analyst_parameter_binding() -> None:
         analyst.bind(q, {"phenotype": "HP:1", "limit": "many"})
     with pytest.raises(GraphError, match="lower-case"):
         analyst.describe("../graph/ping")
+
+
+def test_text_writer_matches_rdflib() -> None:
+    odd = {
+        **CURATED,
+        "subject": "ORPHA:558",
+        "object": "ISBN-10:0-19 262896-8",  # no mapped prefix, a space
+        "hpoa_publications": ["http://www.ncbi.nlm.nih.gov/br.fcgi?book=gene&part=x", "PMID:1"],
+        "orphanet_definition": 'Line one\nline "two"\t\\ é ✓',
+        "hpoa_frequency_value": float("nan"),
+        "count": 3,
+        "flag": True,
+        "score": 1e-05,
+    }
+    runs = [{"id": "hpoa-1", "started_at": "2026-11-22T06:06:33.092000000+00:00"}]
+    triples = [
+        *rdf.statement_triples("ORPHA:558", "HAS_PHENOTYPE", odd["object"], odd),
+        *rdf.statement_triples("CHEBI:27899", "CAUSES_ADVERSE_EVENT", "HP:0001166", EXTRACTED),
+        *rdf.node_triples("HP:0001166", {"category": "biolink:PhenotypicFeature", "name": "A.b."}),
+        *rdf.run_triples(runs[0], "ingest"),
+    ]
+    expected = rdf.to_graph(triples)
+    for fmt in ("turtle", "nt"):
+        buf = io.StringIO()
+        writer = TextWriter(buf, fmt)
+        writer.start()
+        assert writer.write(iter(triples)) == len(triples)
+        parsed = Graph().parse(data=buf.getvalue(), format=fmt)
+        assert len(parsed) == len(expected) == len(set(triples)), fmt
+        # NaN is never equal to itself, so compare the lexical forms.
+        assert {t.n3() for t in parsed.all_nodes()} == {t.n3() for t in expected.all_nodes()}, fmt
+        assert isomorphic(parsed, expected), fmt
