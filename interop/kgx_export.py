@@ -49,9 +49,14 @@ class Columns:
 
     def see(self, record: dict[str, Any]) -> None:
         for key, value in record.items():
-            tags = self.types.setdefault(key, set())
+            tags = self.types.get(key)
+            if tags is None:
+                tags = self.types[key] = set()
+            if type(value) is not list:
+                tags.add(type(value).__name__)
+                continue
             tags.add(type_tag(value))
-            if isinstance(value, list) and any("|" in str(v) for v in value):
+            if any("|" in str(v) for v in value):
                 tags.add("json")  # the TSV delimiter inside an item: a pipe list would split it
 
     def ordered(self, first: Iterable[str]) -> list[str]:
@@ -153,9 +158,20 @@ def _write_tsv(src: Path, dest: Path, cols: Columns, first: Iterable[str]) -> No
     with src.open(encoding="utf-8") as fin, dest.open("w", encoding="utf-8", newline="") as fout:
         writer = csv.writer(fout, delimiter="\t", lineterminator="\n")
         writer.writerow(header)
+        spec = [(c, types[c]) for c in header]
         for line in fin:
             rec = json.loads(line)
-            writer.writerow([tsv_cell(rec.get(c), types[c]) for c in header])
+            row = []
+            for col, col_type in spec:
+                value = rec.get(col)
+                # Most cells are absent or plain text: skip the call for them.
+                if value is None:
+                    row.append("")
+                elif type(value) is str and col_type != "json":
+                    row.append(value)
+                else:
+                    row.append(tsv_cell(value, col_type))
+            writer.writerow(row)
 
 
 def tsv_cell(value: Any, col_type: str) -> str:
