@@ -102,14 +102,12 @@ def export_kgx(
     temp: dict[str, Path] = {}
     try:
         temp["nodes.jsonl"] = out_dir / f"nodes.jsonl{stamp}"
-        records = (
-            kgx.node_to_kgx(r) for r in store.stream("interop/stream_kgx_nodes", **flt.params())
-        )
+        nodes = store.stream("interop/stream_kgx_nodes", raw=True, **flt.params())
+        records = (kgx.node_to_kgx(r) for r in nodes)
         result.nodes = _write_jsonl(temp["nodes.jsonl"], records, node_cols, "nodes", progress)
         temp["edges.jsonl"] = out_dir / f"edges.jsonl{stamp}"
-        records = (
-            kgx.edge_to_kgx(r) for r in store.stream("interop/stream_kgx_edges", **flt.params())
-        )
+        edges = store.stream("interop/stream_kgx_edges", raw=True, **flt.params())
+        records = (kgx.edge_to_kgx(r) for r in edges)
         result.edges = _write_jsonl(temp["edges.jsonl"], records, edge_cols, "edges", progress)
         for kind, cols, first in (
             ("nodes", node_cols, kgx.NODE_FIRST),

@@ -110,14 +110,14 @@ def _provenance(store: GraphStore, result: RdfResult) -> Iterator[rdf.Triple]:
 
 
 def _nodes(store: GraphStore, result: RdfResult) -> Iterator[rdf.Triple]:
-    for rec in store.stream("graph/stream_nodes"):
+    for rec in store.stream("graph/stream_nodes", raw=True):
         result.nodes += 1
         yield from rdf.node_triples(rec["id"], rec["props"])
     logger.info("rdf export: %d nodes", result.nodes)
 
 
 def _statements(store: GraphStore, result: RdfResult) -> Iterator[rdf.Triple]:
-    for rec in store.stream("graph/stream_edges"):
+    for rec in store.stream("graph/stream_edges", raw=True):
         result.statements += 1
         if result.statements % 100_000 == 0:
             logger.info("rdf export: %d statements", result.statements)
