@@ -7,7 +7,7 @@ import sys
 
 import typer
 
-from cli import extract_cmd, ingest_cmd, neo4j_cmd, retrieval_cmd
+from cli import extract_cmd, ingest_cmd, interop_cmd, neo4j_cmd, retrieval_cmd
 from cli.common import print_json, settings, store
 from core.exceptions import EvigraphError
 from core.logs import configure_logging
@@ -27,6 +27,10 @@ app.add_typer(retrieval_cmd.qa_app, name="qa")
 app.add_typer(retrieval_cmd.caff_app, name="caff")
 app.command("evidence")(retrieval_cmd.evidence)
 app.command("embeddings")(retrieval_cmd.embeddings_build)
+app.add_typer(interop_cmd.export_app, name="export")
+app.add_typer(interop_cmd.import_app, name="import")
+app.command("validate")(interop_cmd.validate_cmd)
+app.command("cypher")(interop_cmd.cypher_cmd)
 db_app = typer.Typer(help="Database schema.")
 app.add_typer(db_app, name="db")
 

@@ -136,8 +136,12 @@ class GraphStore:
         except (DriverError, OSError) as e:
             raise wrap_driver_error(self.cfg, e) from e
 
-    def stream(self, name: str, *, fetch_size: int = 5000, **params: Any) -> Iterator[Record]:
-        """Yield the records of a read query one by one, never holding them all in memory."""
+    def stream(
+        self, name: str, *, fetch_size: int = 5000, raw: bool = False, **params: Any
+    ) -> Iterator[Record]:
+        """Yield the records of a read query one by one, never holding them all in memory.
+        `raw`: the query returns only plain values (no nodes, relationships or paths), so the
+        driver's per-value conversion (`Record.data`, about 3x the decoding cost) is skipped."""
         query = queries.load(name)
         try:
             with self.driver.session(
@@ -146,7 +150,29 @@ class GraphStore:
                 fetch_size=fetch_size,
             ) as session:
                 for record in session.run(query, params):
-                    yield record.data()
+                    yield (
+                        dict(zip(record.keys(), record.values(), strict=True))
+                        if raw
+                        else record.data()
+                    )
+        except Neo4jError as e:
+            raise GraphError(f"query {name!r} failed: {e.message or e}") from e
+        except (DriverError, OSError) as e:
+            raise wrap_driver_error(self.cfg, e) from e
+
+    def read_only(self, name: str, **params: Any) -> list[Record]:
+        """Run catalog query `name` in an explicit read transaction: the server refuses any
+        write it attempts (used for queries whose text users bring or choose)."""
+        query = queries.load(name)
+        logger.debug("read-only query %s params=%.300r", name, params)
+
+        def work(tx: ManagedTransaction) -> list[Record]:
+            return [r.data() for r in tx.run(query, params)]
+
+        try:
+            with self.driver.session(database=self.database, default_access_mode="READ") as s:
+                result: list[Record] = s.execute_read(work)
+                return result
         except Neo4jError as e:
             raise GraphError(f"query {name!r} failed: {e.message or e}") from e
         except (DriverError, OSError) as e:

@@ -1,0 +1,114 @@
+"""The mapping between a Neo4j node or statement and its KGX record, both ways.
+
+KGX columns come first (id, category, name, xref, synonym, provided_by; id, subject,
+predicate, object, primary_knowledge_source, knowledge_level, agent_type); every other
+property follows under its own name, so a re-import gives back the same graph. Two columns are
+evigraph's own: `neo4j_label` (the node's labels besides :Entity) and `neo4j_type` (the
+relationship type), which KGX tools ignore.
+
+A statement asserted by several sources has one primary_knowledge_source in KGX (the first);
+the full list is in `knowledge_source`, and `aggregator_knowledge_source` names evigraph."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from extraction.writeback import INFORES
+
+# Neo4j property -> KGX column, for nodes.
+NODE_RENAMES = {"synonyms": "synonym", "xrefs": "xref", "primary_knowledge_source": "provided_by"}
+NODE_FIRST = ("id", "category", "name", "xref", "synonym", "provided_by", "neo4j_label")
+EDGE_FIRST = (
+    "id",
+    "subject",
+    "predicate",
+    "object",
+    "primary_knowledge_source",
+    "knowledge_source",
+    "aggregator_knowledge_source",
+    "knowledge_level",
+    "agent_type",
+    "neo4j_type",
+)
+# Columns the export derives; the import does not store them as properties.
+EDGE_DERIVED = frozenset({"id", "knowledge_source", "aggregator_knowledge_source", "neo4j_type"})
+
+
+def plain(value: Any) -> Any:
+    """A JSON-ready value: Neo4j temporal values become ISO strings."""
+    if hasattr(value, "iso_format"):
+        return value.iso_format()
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    return value
+
+
+def statement_id(subject: str, rel_type: str, obj: str, props: dict[str, Any]) -> str:
+    """A stable id for a statement: its evidence id when read from text, else a hash of its key
+    (endpoints, type, negation), the same key ingest merges statements on."""
+    if props.get("evidence_id"):
+        return f"EVIGRAPH:evidence/{props['evidence_id']}"
+    key = f"{subject}|{rel_type}|{obj}|{bool(props.get('negated', False))}"
+    return "EVIGRAPH:statement/" + hashlib.sha256(key.encode()).hexdigest()[:24]
+
+
+def node_to_kgx(rec: dict[str, Any]) -> dict[str, Any]:
+    props = {k: plain(v) for k, v in rec["props"].items()}
+    out: dict[str, Any] = {"id": props.pop("id", rec["id"])}
+    category = props.pop("category", None)
+    if category is not None:
+        out["category"] = category if isinstance(category, list) else [category]
+    out["neo4j_label"] = sorted(rec["labels"])
+    for key, value in props.items():
+        out[NODE_RENAMES.get(key, key)] = value
+    return out
+
+
+def edge_to_kgx(rec: dict[str, Any]) -> dict[str, Any]:
+    props = {k: plain(v) for k, v in rec["props"].items()}
+    subject, obj, rel_type = rec["subject"], rec["object"], rec["type"]
+    out: dict[str, Any] = {
+        "id": statement_id(subject, rel_type, obj, props),
+        "subject": subject,
+        "predicate": props.pop("predicate", None),
+        "object": obj,
+    }
+    # The relationship's copies of its endpoints are the columns (`validate` checks they agree).
+    props.pop("subject", None)
+    props.pop("object", None)
+    sources = props.pop("primary_knowledge_source", None)
+    if isinstance(sources, list):
+        out["primary_knowledge_source"] = sources[0] if sources else None
+        out["knowledge_source"] = sources
+    elif sources is not None:
+        out["primary_knowledge_source"] = sources
+    if out.get("primary_knowledge_source") not in (None, INFORES):
+        out["aggregator_knowledge_source"] = [INFORES]
+    out["neo4j_type"] = rel_type
+    out.update(props)
+    return {k: v for k, v in out.items() if v is not None}
+
+
+def kgx_to_node(rec: dict[str, Any], label: list[str]) -> dict[str, Any]:
+    """The import row of a KGX node whose labels are already resolved."""
+    props: dict[str, Any] = {}
+    inverse = {v: k for k, v in NODE_RENAMES.items()}
+    for key, value in rec.items():
+        if key == "neo4j_label":
+            continue
+        if key == "category":
+            props["category"] = value[0] if isinstance(value, list) else value
+            continue
+        props[inverse.get(key, key)] = value
+    return {"id": rec["id"], "labels": label, "props": props}
+
+
+def kgx_to_edge(rec: dict[str, Any], rel_type: str) -> dict[str, Any]:
+    """The import row of a KGX edge whose relationship type is already resolved."""
+    props = {k: v for k, v in rec.items() if k not in EDGE_DERIVED}
+    if "knowledge_source" in rec:
+        props["primary_knowledge_source"] = rec["knowledge_source"]
+    if not props.get("evidence_id"):
+        props["negated"] = bool(props.get("negated", False))
+    return {"subject": rec["subject"], "object": rec["object"], "type": rel_type, "props": props}
