@@ -7,7 +7,7 @@ import sys
 
 import typer
 
-from cli import extract_cmd, ingest_cmd, neo4j_cmd
+from cli import extract_cmd, ingest_cmd, neo4j_cmd, serve_cmd
 from cli.common import print_json, settings, store
 from core.exceptions import EvigraphError
 from core.logs import configure_logging
@@ -23,6 +23,7 @@ app = typer.Typer(
 app.add_typer(neo4j_cmd.app, name="neo4j")
 app.add_typer(ingest_cmd.app, name="ingest")
 app.add_typer(extract_cmd.app, name="extract")
+app.command("serve")(serve_cmd.serve)
 db_app = typer.Typer(help="Database schema.")
 app.add_typer(db_app, name="db")
 
