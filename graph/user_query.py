@@ -10,9 +10,9 @@ import base64
 import logging
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, LiteralString, cast
 
-from neo4j import Driver, Query
+from neo4j import Driver
 from neo4j.exceptions import ClientError, DriverError, Neo4jError
 from neo4j.graph import Node, Path, Relationship
 from neo4j.spatial import Point
@@ -59,7 +59,7 @@ def run_read_only(
         ):
             # The text is the analyst's query by design; it runs read-only and never
             # gets request values formatted into it (parameters travel separately).
-            result = tx.run(Query(text), params)  # type: ignore[arg-type]
+            result = tx.run(cast(LiteralString, text), params)
             columns = list(result.keys())
             rows: list[list[Any]] = []
             truncated = False
@@ -96,6 +96,8 @@ def to_json(value: Any) -> Any:
     """A JSON-ready form of a value the driver returns (graph types, temporals, points)."""
     if value is None or isinstance(value, bool | int | float | str):
         return value
+    if isinstance(value, Point):  # before tuple: a Point is a tuple of coordinates
+        return {"srid": value.srid, "coordinates": list(value)}
     if isinstance(value, list | tuple):
         return [to_json(v) for v in value]
     if isinstance(value, dict):
@@ -123,8 +125,6 @@ def to_json(value: Any) -> Any:
         return value.iso_format()
     if isinstance(value, Duration):
         return str(value)
-    if isinstance(value, Point):
-        return {"srid": value.srid, "coordinates": list(value)}
     if isinstance(value, bytes | bytearray):
         return base64.b64encode(bytes(value)).decode("ascii")
     return str(value)
