@@ -10,7 +10,7 @@ import base64
 import logging
 import time
 from dataclasses import dataclass
-from typing import Any, LiteralString, cast
+from typing import Any
 
 from neo4j import Driver
 from neo4j.exceptions import ClientError, DriverError, Neo4jError
@@ -59,7 +59,7 @@ def run_read_only(
         ):
             # The text is the analyst's query by design; it runs read-only and never
             # gets request values formatted into it (parameters travel separately).
-            result = tx.run(cast(LiteralString, text), params)
+            result = tx.run(text, params)
             columns = list(result.keys())
             rows: list[list[Any]] = []
             truncated = False
