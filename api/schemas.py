@@ -4,11 +4,35 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+
+
+def valid_unicode(value: Any) -> Any:
+    """Refuse strings (also nested, also dict keys) that cannot be encoded as UTF-8: JSON can
+    carry lone surrogates, and they must not reach the database or the models."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as e:
+            raise ValueError(
+                f"text is not valid Unicode (lone surrogate at character {e.start})"
+            ) from None
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            valid_unicode(k)
+            valid_unicode(v)
+    elif isinstance(value, list):
+        for v in value:
+            valid_unicode(v)
+    return value
+
 
 # A compact URI: prefix, colon, local id (ORPHA:558, HP:0001166, NCBIGene:2200).
 CURIE_PATTERN = r"^[A-Za-z][A-Za-z0-9_.-]*:[^\s:][^\s]*$"
-Curie = Annotated[str, StringConstraints(pattern=CURIE_PATTERN, max_length=200)]
+Curie = Annotated[
+    str, StringConstraints(pattern=CURIE_PATTERN, max_length=200), AfterValidator(valid_unicode)
+]
+Text = Annotated[str, AfterValidator(valid_unicode)]
 
 
 class Problem(BaseModel):
@@ -181,8 +205,8 @@ class CypherRequest(BaseModel):
             }
         },
     )
-    query: str = Field(min_length=1, max_length=20_000, description="Read-only Cypher.")
-    parameters: dict[str, Any] = Field(
+    query: Text = Field(min_length=1, max_length=20_000, description="Read-only Cypher.")
+    parameters: Annotated[dict[str, Any], AfterValidator(valid_unicode)] = Field(
         default_factory=dict, description="Query parameters ($name), passed separately."
     )
 
@@ -242,7 +266,7 @@ class EvidenceRequest(BaseModel):
             }
         },
     )
-    question: str = Field(min_length=1, max_length=2000)
+    question: Text = Field(min_length=1, max_length=2000)
     seeds: list[Curie] | None = Field(
         None, max_length=20, description="Seed CURIEs; unset: linked from the question."
     )

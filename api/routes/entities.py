@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query
+from pydantic import AfterValidator
 
 from api import lucene
 from api.deps import Store, read_access
 from api.routes.common import problems
-from api.schemas import CURIE_PATTERN, EntityDetail, EntitySearch
+from api.schemas import CURIE_PATTERN, EntityDetail, EntitySearch, valid_unicode
 from core.exceptions import NotFoundError
 
 router = APIRouter(prefix="/v1/entities", tags=["entities"], dependencies=[Depends(read_access)])
@@ -26,6 +27,7 @@ def search_entities(
             description="A CURIE, an exact name, or words of a name or synonym.",
             examples=["marfan syndrome"],
         ),
+        AfterValidator(valid_unicode),
     ],
     limit: Annotated[int, Query(ge=1, le=100, examples=[10])] = 10,
 ) -> dict[str, Any]:
@@ -36,6 +38,7 @@ def search_entities(
         q=q.strip(),
         lucene=query or '""',
         limit=limit,
+        candidates=limit * 4 + 20,
     )
     return {"query": q, "results": rows}
 
@@ -46,6 +49,7 @@ def get_entity(
     curie: Annotated[
         str,
         Path(pattern=CURIE_PATTERN, max_length=200, examples=["ORPHA:558"]),
+        AfterValidator(valid_unicode),
     ],
     neighbours: Annotated[
         int, Query(ge=0, le=100, description="How many neighbours.", examples=[10])

@@ -1,5 +1,6 @@
 // Linking and search: an exact id match, then an exact name match, then full-text hits on
-// name and synonyms (index entity_text). $lucene is built from the words of $q by the API.
+// name and synonyms (index entity_text). $lucene is built from the words of $q by the API;
+// $candidates (> $limit) full-text hits are ranked here.
 CALL () {
   MATCH (n:Entity {id: $q})
   RETURN n, 0 AS rank, null AS score
@@ -8,11 +9,13 @@ CALL () {
   WHERE n.name = $q
   RETURN n, 1 AS rank, null AS score
   UNION ALL
-  CALL db.index.fulltext.queryNodes('entity_text', $lucene, {limit: $limit}) YIELD node, score
+  CALL db.index.fulltext.queryNodes('entity_text', $lucene, {limit: $candidates})
+  YIELD node, score
   RETURN node AS n, 2 AS rank, score
 }
 WITH n, min(rank) AS rank, max(score) AS score
-ORDER BY rank, score DESC, n.id
+// Equal scores (prefix matches score alike): the shorter name is the closer match.
+ORDER BY rank, score DESC, size(coalesce(n.name, n.id)), n.id
 LIMIT $limit
 RETURN n.id AS id, n.name AS name, n.category AS category,
        [l IN labels(n) WHERE l <> 'Entity'] AS labels,

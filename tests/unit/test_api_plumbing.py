@@ -196,3 +196,24 @@ def _refs(obj: Any) -> list[str]:
     if isinstance(obj, list):
         return [r for v in obj for r in _refs(v)]
     return []
+
+
+def test_lone_surrogates_are_422_not_500(client: TestClient) -> None:
+    # JSON may carry a lone surrogate; it is refused before it reaches Neo4j or a model.
+    raw = '{"query": "RETURN \\udb99 AS x", "parameters": {}}'
+    r = client.post(
+        "/v1/cypher",
+        content=raw,
+        headers={"X-API-Key": KEY, "Content-Type": "application/json"},
+    )
+    _assert_problem(r, 422, "body.query")
+    raw = '{"query": "RETURN 1", "parameters": {"\\udb99k": {"v": ["\\udc2b"]}}}'
+    r = client.post(
+        "/v1/cypher",
+        content=raw,
+        headers={"X-API-Key": KEY, "Content-Type": "application/json"},
+    )
+    _assert_problem(r, 422, "not valid Unicode")
+    raw = '{"question": "ok", "seeds": ["HP:\\ud800"]}'
+    r = client.post("/v1/evidence", content=raw, headers={"Content-Type": "application/json"})
+    _assert_problem(r, 422, "seeds")
