@@ -51,6 +51,8 @@ class EvidenceHolder:
 
     def load(self) -> None:
         with self._lock:
+            if self.service is not None:  # another request loaded it meanwhile
+                return
             self._last_try = time.monotonic()
             try:
                 module = importlib.import_module("retrieval.service")

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from core.exceptions import QueryRejectedError
+from core.exceptions import QueryInvalidError, QueryRejectedError
 
 ALLOWED_PROCEDURES = frozenset(
     {
@@ -93,7 +93,7 @@ def check_read_only(text: str) -> None:
     """Raise QueryRejectedError, saying why, when `text` uses a refused clause or procedure."""
     tokens = tokenize(text)
     if not tokens:
-        raise QueryRejectedError("the query is empty")
+        raise QueryInvalidError("the query is empty (nothing but whitespace and comments)")
     for i in range(len(tokens)):
         prev = tokens[i - 1] if i else None
         if prev is not None and prev.text in (".", ":", "$"):

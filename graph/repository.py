@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 from typing import Any, LiteralString
 
 from neo4j import Driver, ManagedTransaction, RoutingControl
-from neo4j.exceptions import DriverError, Neo4jError
+from neo4j.exceptions import DriverError, Neo4jError, TransientError
 
-from core.exceptions import GraphError
+from core.exceptions import GraphError, GraphUnavailableError
 from core.settings import Neo4jSettings
 from graph import queries, user_query
 from graph.driver import create_driver, verify, wrap_driver_error
@@ -128,6 +128,8 @@ class GraphStore:
                 database_=self.database,
                 routing_=RoutingControl.READ if read else RoutingControl.WRITE,
             )
+        except TransientError as e:  # still failing after the driver's retries
+            raise GraphUnavailableError(f"query {name!r}: Neo4j is busy or restarting: {e}") from e
         except Neo4jError as e:
             raise GraphError(f"query {name!r} failed: {e.message or e}") from e
         except (DriverError, OSError) as e:

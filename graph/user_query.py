@@ -13,13 +13,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from neo4j import Driver
-from neo4j.exceptions import ClientError, DriverError, Neo4jError
+from neo4j.exceptions import ClientError, DriverError, Neo4jError, TransientError
 from neo4j.graph import Node, Path, Relationship
 from neo4j.spatial import Point
 from neo4j.time import Date, DateTime, Duration, Time
 
 from core.exceptions import (
     GraphError,
+    GraphUnavailableError,
     QueryInvalidError,
     QueryRejectedError,
     QueryTimeoutError,
@@ -71,6 +72,10 @@ def run_read_only(
             tx.rollback()  # nothing to commit; also stops streaming the rows beyond the limit
     except ClientError as e:
         raise classify_client_error(e) from e
+    except TransientError as e:
+        if "TimedOut" in (e.code or "") or (e.code or "").endswith(".Terminated"):
+            raise QueryTimeoutError(f"the query was stopped: {e.message or e}") from e
+        raise GraphUnavailableError(f"Neo4j is busy or restarting: {e.message or e}") from e
     except Neo4jError as e:
         raise GraphError(f"the query failed in the database: {e.message or e}") from e
     except DriverError:

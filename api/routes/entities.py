@@ -56,22 +56,7 @@ def get_entity(
     ] = 10,
 ) -> dict[str, Any]:
     """One node: properties, categories, degree per predicate and a few neighbours."""
-    rows = store.read("api/get_entity", id=curie)
+    rows = store.read("api/get_entity", id=curie, limit=neighbours)
     if not rows:
         raise NotFoundError(f"no entity with id {curie!r} in the graph")
-    degree = store.read("api/count_entity_degrees", id=curie)
-    near = (
-        store.read("api/list_entity_neighbours", id=curie, limit=neighbours) if neighbours else []
-    )
-    return {
-        **rows[0],
-        "degree": degree,
-        "neighbours": [
-            {
-                **{k: r[k] for k in ("type", "predicate", "direction", "negated", "sources")},
-                "primary_knowledge_source": r["primary_knowledge_source"],
-                "entity": {"id": r["id"], "name": r["name"], "category": r["category"]},
-            }
-            for r in near
-        ],
-    }
+    return rows[0]
