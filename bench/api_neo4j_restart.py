@@ -55,7 +55,9 @@ async def load(url: str, clients: int, stop: threading.Event, out: list[Result])
 
 def neo4j(cmd: str) -> float:
     evigraph = Path(sys.executable).with_name("evigraph")
-    subprocess.run([str(evigraph), "neo4j", cmd], check=True, env=os.environ.copy())
+    # A busy machine can need more than the default 90 s to bring Neo4j back.
+    env = {"EVIGRAPH_NEO4J__START_TIMEOUT_S": "600", **os.environ}
+    subprocess.run([str(evigraph), "neo4j", cmd], check=True, env=env)
     return time.time()
 
 

@@ -13,7 +13,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from neo4j import Driver
-from neo4j.exceptions import ClientError, DriverError, Neo4jError, TransientError
+from neo4j.exceptions import (
+    ClientError,
+    DatabaseError,
+    DriverError,
+    Neo4jError,
+    TransientError,
+)
 from neo4j.graph import Node, Path, Relationship
 from neo4j.spatial import Point
 from neo4j.time import Date, DateTime, Duration, Time
@@ -73,9 +79,19 @@ def run_read_only(
     except ClientError as e:
         raise classify_client_error(e) from e
     except TransientError as e:
-        if "TimedOut" in (e.code or "") or (e.code or "").endswith(".Terminated"):
+        code = e.code or ""
+        if "TimedOut" in code or code.endswith(".Terminated"):
             raise QueryTimeoutError(f"the query was stopped: {e.message or e}") from e
+        if "Memory" in code:
+            raise QueryInvalidError(f"the query needs too much memory: {e.message or e}") from e
         raise GraphUnavailableError(f"Neo4j is busy or restarting: {e.message or e}") from e
+    except DatabaseError as e:
+        # Seen on 5.26: a query starting with '*' fails in the parser with an internal error
+        # instead of a syntax error. The analyst's text caused it, so it is their 400.
+        logger.warning("database error on a user query %.200r: %s", text, e.message)
+        raise QueryInvalidError(
+            f"the database could not run this query ({e.code}): {e.message or e}"
+        ) from e
     except Neo4jError as e:
         raise GraphError(f"the query failed in the database: {e.message or e}") from e
     except DriverError:
