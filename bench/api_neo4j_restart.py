@@ -32,9 +32,14 @@ from core.settings import get_settings
 Result = tuple[float, float, int]  # sent at (epoch s), answered at, status (0: no answer)
 
 
-async def load(url: str, clients: int, stop: threading.Event, out: list[Result]) -> None:
+async def load(
+    url: str, clients: int, ready: threading.Event, stop: threading.Event, out: list[Result]
+) -> None:
     async with httpx.AsyncClient(base_url=url, timeout=30) as c:
-        reqs = requests_for("entities", await seeds(c), None)
+        try:
+            reqs = requests_for("entities", await seeds(c), None)
+        finally:
+            ready.set()  # the clock of the outage starts once the load runs
 
         async def one_client(i: int) -> None:
             k = i
@@ -81,19 +86,25 @@ def main() -> None:
         raise SystemExit("refusing: point EVIGRAPH_NEO4J__HOME/BOLT_PORT at your own test server")
     log = Path(os.environ.get("TMPDIR", "/tmp")) / f"evigraph-restart-{os.getpid()}.log"
     out: list[Result] = []
-    stop = threading.Event()
+    stop, ready = threading.Event(), threading.Event()
     with serve({}, log) as (url, _pid):
-        loader = threading.Thread(target=asyncio.run, args=(load(url, args.clients, stop, out),))
+        work = load(url, args.clients, ready, stop, out)
+        loader = threading.Thread(target=asyncio.run, args=(work,), daemon=True)
         loader.start()
-        time.sleep(args.before)
-        down = time.time()
-        neo4j("stop")
-        stopped = time.time()
-        time.sleep(args.down)
-        up = neo4j("start")
-        time.sleep(args.after)
-        stop.set()
-        loader.join()
+        try:
+            ready.wait()
+            time.sleep(args.before)
+            if not loader.is_alive():
+                raise SystemExit("the load could not start (see above); Neo4j left running")
+            down = time.time()
+            neo4j("stop")
+            stopped = time.time()
+            time.sleep(args.down)
+            up = neo4j("start")
+            time.sleep(args.after)
+        finally:
+            stop.set()
+            loader.join(60)
     first_ok = min((d for s, d, st in out if st == 200 and s >= stopped), default=None)
     report: dict[str, Any] = {
         "clients": args.clients,
