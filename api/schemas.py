@@ -332,4 +332,6 @@ class Evidence(BaseModel):
     hops: list[Hop]
     paths: list[Any] = Field(description="Seed-to-retained-tail chains, one per retained tail.")
     model: ModelInfo
-    timings_ms: dict[str, float]
+    timings_ms: dict[str, Any] = Field(
+        description="Milliseconds per stage (link, expand, score, ...)."
+    )
