@@ -18,7 +18,8 @@ install: $(VENV)/.installed
 install-dev: $(VENV)/.installed
 
 ## make run: install, fetch and start the local Neo4j, apply the schema, run the main job,
-## train the default CAFF evidence filter when there is none.
+## train the default CAFF evidence filter when there is none, embed the entity names,
+## then serve the API on 127.0.0.1:8000 (it prints an example curl; Ctrl-C stops it).
 run: install
 	$(EVIGRAPH) neo4j start
 	$(EVIGRAPH) db init
@@ -27,6 +28,7 @@ run: install
 	$(EVIGRAPH) stats
 	$(EVIGRAPH) caff train --if-missing
 	$(EVIGRAPH) embeddings
+	$(EVIGRAPH) serve --host 127.0.0.1 --port 8000
 
 ## make test: a separate test Neo4j (own port and data directory), ruff, mypy, pytest.
 test: install-dev

@@ -7,7 +7,7 @@ import sys
 
 import typer
 
-from cli import extract_cmd, ingest_cmd, interop_cmd, neo4j_cmd, retrieval_cmd
+from cli import extract_cmd, ingest_cmd, interop_cmd, neo4j_cmd, retrieval_cmd, serve_cmd
 from cli.common import print_json, settings, store
 from core.exceptions import EvigraphError
 from core.logs import configure_logging
@@ -31,6 +31,7 @@ app.add_typer(interop_cmd.export_app, name="export")
 app.add_typer(interop_cmd.import_app, name="import")
 app.command("validate")(interop_cmd.validate_cmd)
 app.command("cypher")(interop_cmd.cypher_cmd)
+app.command("serve")(serve_cmd.serve)
 db_app = typer.Typer(help="Database schema.")
 app.add_typer(db_app, name="db")
 

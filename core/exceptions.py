@@ -53,3 +53,19 @@ class ExtractionError(EvigraphError):
 
 class ModelLoadError(EvigraphError):
     """A model or encoder could not be loaded from disk."""
+
+
+class NotFoundError(EvigraphError):
+    """A requested record (an entity CURIE) is not in the graph."""
+
+
+class QueryRejectedError(GraphError):
+    """A user Cypher query tried to write or to run an admin command, and was refused."""
+
+
+class QueryInvalidError(GraphError):
+    """A user Cypher query is malformed or failed on its input (syntax, missing parameter, type)."""
+
+
+class QueryTimeoutError(GraphError):
+    """A user Cypher query ran past its time limit and was stopped."""

@@ -34,6 +34,11 @@ class Neo4jSettings(BaseModel):
     start_timeout_s: float = Field(default=90.0, gt=0)
     stop_timeout_s: float = Field(default=60.0, gt=0)
     connection_timeout_s: float = Field(default=5.0, gt=0)
+    max_retry_time_s: float = Field(
+        default=15.0,
+        ge=0,
+        description="How long the driver retries a transaction on transient or connection errors.",
+    )
     java: str = "java"
     mvn: str = "mvn"
 
@@ -89,6 +94,33 @@ class RetrievalSettings(BaseModel):
     max_seeds: int = Field(default=5, ge=1)
 
 
+class ApiSettings(BaseModel):
+    """The HTTP service: keys, CORS and the limits of the analyst Cypher endpoint."""
+
+    keys: list[SecretStr] = Field(
+        default_factory=list,
+        description="API keys (sent as X-API-Key) for Cypher and writes; a JSON list in "
+        'EVIGRAPH_API__KEYS, e.g. \'["k1","k2"]\'. Empty: keyed endpoints refuse every call.',
+    )
+    read_requires_key: bool = Field(
+        default=False, description="Also require a key for reads (entities, evidence)."
+    )
+    cors_origins: list[str] = Field(default_factory=list, description="Allowed CORS origins.")
+    cypher_timeout_s: float = Field(default=10.0, gt=0, le=600)
+    cypher_row_limit: int = Field(default=1000, ge=1, le=100_000)
+    retry_after_s: int = Field(
+        default=5, ge=1, description="Retry-After of the 503 answers while Neo4j is down."
+    )
+    neo4j_retry_s: float = Field(
+        default=1.0,
+        ge=0,
+        description="Driver retry time inside a request: short, so an outage answers 503 fast.",
+    )
+    load_models: bool = Field(
+        default=True, description="Load the evidence service (encoder and scorer) at start-up."
+    )
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="EVIGRAPH_",
@@ -101,6 +133,7 @@ class Settings(BaseSettings):
     ingest: IngestSettings = IngestSettings()
     models: ModelSettings = ModelSettings()
     retrieval: RetrievalSettings = RetrievalSettings()
+    api: ApiSettings = ApiSettings()
     log_level: str = "INFO"
 
 

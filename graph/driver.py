@@ -20,7 +20,7 @@ def create_driver(cfg: Neo4jSettings) -> Driver:
         cfg.effective_uri,
         auth=(cfg.user, cfg.password.get_secret_value()),
         connection_timeout=cfg.connection_timeout_s,
-        max_transaction_retry_time=15.0,
+        max_transaction_retry_time=cfg.max_retry_time_s,
         notifications_min_severity="OFF",
     )
 

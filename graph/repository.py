@@ -3,21 +3,25 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, LiteralString
 
 from neo4j import Driver, ManagedTransaction, RoutingControl
-from neo4j.exceptions import DriverError, Neo4jError
+from neo4j.exceptions import DriverError, Neo4jError, TransientError
 
-from core.exceptions import GraphError
+from core.exceptions import GraphError, GraphUnavailableError
 from core.settings import Neo4jSettings
-from graph import queries
+from graph import queries, user_query
 from graph.driver import create_driver, verify, wrap_driver_error
+from graph.user_query import UserQueryResult
 
 logger = logging.getLogger(__name__)
 
 Record = dict[str, Any]
+# Called after each query with its name and duration in seconds (the API's metrics).
+QueryObserver = Callable[[str, float], None]
 
 
 @dataclass
@@ -46,16 +50,24 @@ class GraphStore:
         self.driver = driver
         self.cfg = cfg
         self.database = cfg.database
+        self.observer: QueryObserver | None = None
 
     @classmethod
-    def connect(cls, cfg: Neo4jSettings) -> GraphStore:
+    def connect(cls, cfg: Neo4jSettings, *, check: bool = True) -> GraphStore:
+        """A store on a new driver. With check=False a server that is down is not an error
+        here: the driver connects on first use (the API starts and answers 503 until then)."""
         driver = create_driver(cfg)
         try:
-            verify(driver, cfg)
+            if check:
+                verify(driver, cfg)
         except Exception:
             driver.close()
             raise
         return cls(driver, cfg)
+
+    def ping(self) -> None:
+        """Raise GraphUnavailableError (or GraphAuthError) unless the server answers now."""
+        verify(self.driver, self.cfg)
 
     def close(self) -> None:
         self.driver.close()
@@ -108,6 +120,7 @@ class GraphStore:
         counts: WriteCounts | None,
     ) -> list[Record]:
         logger.debug("query %s params=%.300r", name, params)
+        t0 = time.perf_counter()
         try:
             records, summary, _ = self.driver.execute_query(
                 query,
@@ -115,13 +128,39 @@ class GraphStore:
                 database_=self.database,
                 routing_=RoutingControl.READ if read else RoutingControl.WRITE,
             )
+        except TransientError as e:  # still failing after the driver's retries
+            raise GraphUnavailableError(f"query {name!r}: Neo4j is busy or restarting: {e}") from e
         except Neo4jError as e:
             raise GraphError(f"query {name!r} failed: {e.message or e}") from e
         except (DriverError, OSError) as e:
             raise wrap_driver_error(self.cfg, e) from e
+        finally:
+            if self.observer is not None:
+                self.observer(name, time.perf_counter() - t0)
         if counts is not None:
             counts.add(summary.counters)
         return [r.data() for r in records]
+
+    def read_user_query(
+        self, text: str, params: dict[str, Any], *, timeout_s: float, row_limit: int
+    ) -> UserQueryResult:
+        """An analyst's Cypher in a READ transaction with a timeout and a row limit; writes,
+        LOAD CSV, admin commands and procedures off the allow-list are refused."""
+        t0 = time.perf_counter()
+        try:
+            return user_query.run_read_only(
+                self.driver,
+                self.database,
+                text,
+                params,
+                timeout_s=timeout_s,
+                row_limit=row_limit,
+            )
+        except (DriverError, OSError) as e:
+            raise wrap_driver_error(self.cfg, e) from e
+        finally:
+            if self.observer is not None:
+                self.observer("user_query", time.perf_counter() - t0)
 
     def run_auto(self, name: str, **params: Any) -> list[Record]:
         """Run a catalog query in an auto-commit transaction: needed by CALL { } IN TRANSACTIONS,

@@ -1,0 +1,130 @@
+"""Errors as RFC 9457 problem details: the one place that maps error classes to HTTP codes."""
+
+from __future__ import annotations
+
+import logging
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
+
+from core.exceptions import (
+    EvigraphError,
+    GraphAuthError,
+    GraphUnavailableError,
+    ModelLoadError,
+    NotFoundError,
+    QueryInvalidError,
+    QueryRejectedError,
+    QueryTimeoutError,
+    RetrievalError,
+)
+
+logger = logging.getLogger(__name__)
+
+PROBLEM_JSON = "application/problem+json"
+PROBLEM_BASE = "https://evigraph.dev/problems/"
+
+
+class ApiKeyError(EvigraphError):
+    """The request lacks a valid API key."""
+
+
+class ServiceNotAvailableError(EvigraphError):
+    """A component of the service (the evidence retrieval) is not loaded."""
+
+
+# Most specific class first: the first isinstance match wins.
+ERROR_MAP: list[tuple[type[EvigraphError], int, str]] = [
+    (ApiKeyError, 401, "unauthorized"),
+    (NotFoundError, 404, "not-found"),
+    (QueryRejectedError, 403, "cypher-refused"),
+    (QueryTimeoutError, 408, "cypher-timeout"),
+    (QueryInvalidError, 400, "cypher-invalid"),
+    (RetrievalError, 422, "retrieval-input"),
+    (GraphUnavailableError, 503, "graph-unavailable"),
+    (GraphAuthError, 503, "graph-unavailable"),
+    (ModelLoadError, 503, "model-unavailable"),
+    (ServiceNotAvailableError, 503, "service-unavailable"),
+]
+
+
+def problem(
+    status: int,
+    detail: str,
+    *,
+    slug: str | None = None,
+    instance: str | None = None,
+    headers: dict[str, str] | None = None,
+    **extra: Any,
+) -> JSONResponse:
+    body: dict[str, Any] = {
+        "type": PROBLEM_BASE + slug if slug else "about:blank",
+        "title": HTTPStatus(status).phrase,
+        "status": status,
+        "detail": detail,
+    }
+    if instance:
+        body["instance"] = instance
+    body.update(extra)
+    return JSONResponse(body, status_code=status, headers=headers, media_type=PROBLEM_JSON)
+
+
+def install(app: FastAPI, retry_after_s: int) -> None:
+    """Register the handlers on `app`."""
+
+    async def on_evigraph_error(request: Request, exc: Exception) -> JSONResponse:
+        found = next(((s, g) for cls, s, g in ERROR_MAP if isinstance(exc, cls)), None)
+        if found is None:
+            logger.exception("unexpected evigraph error on %s", request.url.path, exc_info=exc)
+            return problem(500, "internal error; see the server log", instance=request.url.path)
+        status, slug = found
+        headers: dict[str, str] = {}
+        detail = str(exc)
+        if status == 503:
+            headers["Retry-After"] = str(retry_after_s)
+            logger.warning("%s: %s", request.url.path, exc)
+            if isinstance(exc, GraphAuthError):
+                detail = "the graph database refused the service's credentials"
+        if status == 401:
+            headers["WWW-Authenticate"] = 'ApiKey header="X-API-Key"'
+        return problem(status, detail, slug=slug, instance=request.url.path, headers=headers)
+
+    async def on_validation(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, RequestValidationError)
+        errors = [
+            {"loc": [str(p) for p in e.get("loc", ())], "msg": e.get("msg", ""), "type": e["type"]}
+            for e in exc.errors()
+        ]
+        where = "; ".join(f"{'.'.join(e['loc'])}: {e['msg']}" for e in errors[:5])
+        return problem(
+            422,
+            f"invalid request: {where}",
+            slug="invalid-request",
+            instance=request.url.path,
+            errors=errors,
+        )
+
+    async def on_http(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, HTTPException)
+        detail = exc.detail if isinstance(exc.detail, str) else HTTPStatus(exc.status_code).phrase
+        if exc.status_code == 404 and detail == "Not Found":
+            detail = f"no endpoint at {request.url.path}; see /docs"
+        return problem(
+            exc.status_code,
+            detail,
+            instance=request.url.path,
+            headers=dict(exc.headers or {}),
+        )
+
+    async def on_unexpected(request: Request, exc: Exception) -> JSONResponse:
+        logger.exception("unhandled error on %s", request.url.path, exc_info=exc)
+        return problem(500, "internal error; see the server log", instance=request.url.path)
+
+    app.add_exception_handler(EvigraphError, on_evigraph_error)
+    app.add_exception_handler(RequestValidationError, on_validation)
+    app.add_exception_handler(HTTPException, on_http)
+    app.add_exception_handler(Exception, on_unexpected)

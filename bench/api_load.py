@@ -1,0 +1,178 @@
+"""Load on a running `evigraph serve`: N concurrent httpx clients for a fixed time.
+
+    .venv/bin/python -m bench.api_load --url http://127.0.0.1:8000 --mix evidence --pid PID
+
+Mixes: `evidence` (2- and 3-hop POST /v1/evidence, seeds linked once through
+/v1/entities), `entities` (search and lookup), `cypher` (a small keyed read). Prints
+requests/s, p50/p90/p99 latency, errors by status and the RSS of the server process (and
+its children, for --workers > 1) as a table and a JSON line."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import itertools
+import json
+import statistics
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+TERMS = [
+    "marfan syndrome",
+    "cystic fibrosis",
+    "duchenne muscular dystrophy",
+    "huntington disease",
+    "noonan syndrome",
+    "fragile x syndrome",
+    "rett syndrome",
+    "prader-willi syndrome",
+    "angelman syndrome",
+    "ehlers-danlos syndrome",
+    "neurofibromatosis type 1",
+    "tuberous sclerosis",
+    "phenylketonuria",
+    "gaucher disease",
+    "fabry disease",
+    "spinal muscular atrophy",
+]
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of `pid` and its descendants, in MB (Linux /proc)."""
+    total = 0
+    for p in [pid, *_descendants(pid)]:
+        try:
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        except FileNotFoundError:
+            continue
+    return total / 1024
+
+
+def _descendants(pid: int) -> list[int]:
+    try:
+        kids = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except FileNotFoundError:
+        return []
+    out = [int(k) for k in kids]
+    for k in list(out):
+        out.extend(_descendants(k))
+    return out
+
+
+async def seeds(client: httpx.AsyncClient) -> list[dict[str, str]]:
+    """Link each term once: the disease each evidence request starts from."""
+    found = []
+    for term in TERMS:
+        r = await client.get("/v1/entities", params={"q": term, "limit": 1})
+        r.raise_for_status()
+        hits = r.json()["results"]
+        if hits:
+            found.append({"id": hits[0]["id"], "name": hits[0]["name"] or term})
+    if not found:
+        raise SystemExit("no seed could be linked: is the graph loaded?")
+    return found
+
+
+def requests_for(mix: str, linked: list[dict[str, str]], key: str | None) -> list[dict[str, Any]]:
+    reqs: list[dict[str, Any]] = []
+    for s in linked:
+        if mix == "evidence":
+            for hops in (2, 3):
+                body = {
+                    "question": f"Which phenotypes and genes are linked to {s['name']}?",
+                    "seeds": [s["id"]],
+                    "max_hops": hops,
+                }
+                reqs.append({"method": "POST", "url": "/v1/evidence", "json": body})
+        elif mix == "entities":
+            reqs.append({"method": "GET", "url": f"/v1/entities/{s['id']}"})
+            reqs.append({"method": "GET", "url": "/v1/entities", "params": {"q": s["name"]}})
+        else:
+            body = {
+                "query": "MATCH (d:Entity {id: $id})-[r]->(p) RETURN p.id, type(r) LIMIT 50",
+                "parameters": {"id": s["id"]},
+            }
+            headers = {"X-API-Key": key or ""}
+            reqs.append({"method": "POST", "url": "/v1/cypher", "json": body, "headers": headers})
+    return reqs
+
+
+async def worker(
+    client: httpx.AsyncClient,
+    reqs: itertools.cycle[dict[str, Any]],
+    until: float,
+    out: list[tuple[float, float, int]],
+) -> None:
+    while time.monotonic() < until:
+        req = next(reqs)
+        t0 = time.perf_counter()
+        try:
+            status = (await client.request(**req)).status_code
+        except httpx.HTTPError:
+            status = 0  # connection refused, reset or timed out
+        out.append((time.time(), time.perf_counter() - t0, status))
+
+
+async def run(args: argparse.Namespace) -> dict[str, Any]:
+    limits = httpx.Limits(max_connections=args.clients, max_keepalive_connections=args.clients)
+    async with httpx.AsyncClient(base_url=args.url, timeout=args.timeout, limits=limits) as c:
+        linked = await seeds(c)
+        reqs = itertools.cycle(requests_for(args.mix, linked, args.key))
+        # Warm-up: one pass, not counted.
+        await worker(c, reqs, time.monotonic() + args.warmup, [])
+        out: list[tuple[float, float, int]] = []
+        t0 = time.monotonic()
+        await asyncio.gather(
+            *(worker(c, reqs, t0 + args.duration, out) for _ in range(args.clients))
+        )
+        wall = time.monotonic() - t0
+    return summarise(args, out, wall, len(linked))
+
+
+def summarise(
+    args: argparse.Namespace, out: list[tuple[float, float, int]], wall: float, n_seeds: int
+) -> dict[str, Any]:
+    lat = sorted(d * 1000 for _, d, s in out)
+    q = statistics.quantiles(lat, n=100) if len(lat) >= 2 else lat * 99
+    codes = Counter(s for _, _, s in out)
+    return {
+        "mix": args.mix,
+        "clients": args.clients,
+        "duration_s": round(wall, 1),
+        "seeds": n_seeds,
+        "requests": len(out),
+        "req_per_s": round(len(out) / wall, 1),
+        "p50_ms": round(q[49], 1),
+        "p90_ms": round(q[89], 1),
+        "p99_ms": round(q[98], 1),
+        "status": {str(k): v for k, v in sorted(codes.items())},
+        "errors": sum(v for k, v in codes.items() if k != 200),
+        "server_rss_mb": round(rss_mb(args.pid), 1) if args.pid else None,
+    }
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--url", default="http://127.0.0.1:8000")
+    ap.add_argument("--mix", choices=["evidence", "entities", "cypher"], default="evidence")
+    ap.add_argument("--clients", type=int, default=16)
+    ap.add_argument("--duration", type=float, default=30.0, help="Measured seconds.")
+    ap.add_argument("--warmup", type=float, default=3.0)
+    ap.add_argument("--timeout", type=float, default=30.0)
+    ap.add_argument("--key", default=None, help="X-API-Key for the cypher mix.")
+    ap.add_argument("--pid", type=int, default=None, help="Server pid, for its RSS.")
+    args = ap.parse_args()
+    res = asyncio.run(run(args))
+    for k, v in res.items():
+        print(f"{k:>14}: {v}")
+    print(json.dumps(res))
+
+
+if __name__ == "__main__":
+    main()
