@@ -64,3 +64,35 @@ def load_fixture_graph(store: GraphStore) -> None:
         (Source.ORPHANET, [Input("packets", DATA / "orphanet" / "packets")]),
     ):
         job.run_source(store, source, parse_source(source, inputs, mim2gene), batch_size=200)
+
+
+def train_tiny_retrieval(store: GraphStore, folder: Path) -> Settings:
+    """A QA set, embedding cache and CAFF checkpoint for the graph in `store`, trained for
+    two epochs under `folder`; returns Settings whose retrieval uses them."""
+    from dataclasses import replace
+
+    from core.models import resolve_model_dir
+    from core.settings import ModelSettings, RetrievalSettings
+    from retrieval import bfs
+    from retrieval.caff import pipeline, qa
+    from retrieval.caff.config import load_config
+    from retrieval.caff.data import load_qa
+    from retrieval.embeddings import build_or_load, load_encoder
+    from retrieval.service import load_relations
+
+    settings = Settings(
+        neo4j=store.cfg,
+        models=ModelSettings(var_dir=folder),
+        retrieval=RetrievalSettings(min_relation_freq=1, checkpoint=folder / "caff.pt"),
+    )
+    relations = load_relations(store, settings)
+    qa_cfg = qa.QAConfig(n_questions=40, unseen_fraction=0.2)
+    data = load_qa(qa.build(store, relations, bfs.BfsConfig(), qa_cfg, folder / "qa"))
+    encoder = load_encoder(resolve_model_dir(None), settings.models)
+    index = build_or_load(store, encoder, relations, folder)
+    feats = pipeline.features(data, encoder, index)
+    cfg = replace(load_config("caff"), epochs=2)
+    pipeline.run_variant(
+        cfg, data, feats, encoder.encoder_id, folder / "results", folder / "caff.pt"
+    )
+    return settings

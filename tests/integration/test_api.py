@@ -16,7 +16,7 @@ from api.main import create_app
 from core.settings import ApiSettings, Neo4jSettings, Settings
 from graph import schema, user_query
 from graph.repository import GraphStore
-from tests.integration.conftest import WIPE
+from tests.integration.conftest import WIPE, train_tiny_retrieval
 from tests.integration.test_ingest_fixtures import _load_all
 
 KEY = "integration-key"
@@ -33,9 +33,16 @@ def loaded(session_store: GraphStore) -> GraphStore:
 
 
 @pytest.fixture(scope="module")
-def client(loaded: GraphStore, neo4j_cfg: Neo4jSettings) -> Iterator[TestClient]:
+def client(
+    loaded: GraphStore, neo4j_cfg: Neo4jSettings, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[TestClient]:
     api = ApiSettings(keys=[SecretStr(KEY)], cypher_row_limit=5, cypher_timeout_s=1.0)
-    with TestClient(create_app(Settings(neo4j=neo4j_cfg, api=api))) as c:
+    # A CAFF checkpoint trained on the fixture graph, so evidence runs the real service.
+    trained = train_tiny_retrieval(loaded, tmp_path_factory.mktemp("retrieval"))
+    settings = Settings(
+        neo4j=neo4j_cfg, api=api, models=trained.models, retrieval=trained.retrieval
+    )
+    with TestClient(create_app(settings)) as c:
         yield c
 
 

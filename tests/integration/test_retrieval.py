@@ -15,14 +15,11 @@ from core.settings import ModelSettings, RetrievalSettings, Settings
 from graph.repository import GraphStore
 from retrieval import bfs
 from retrieval.adjacency import Adjacency
-from retrieval.caff import pipeline, qa
-from retrieval.caff.config import load_config
-from retrieval.caff.data import load_qa
 from retrieval.embeddings import build_or_load, load_encoder
 from retrieval.relations import relation_key
 from retrieval.service import EvidenceService, load_relations
 
-from .conftest import load_fixture_graph
+from .conftest import load_fixture_graph, train_tiny_retrieval
 
 SEED = "ORPHA:558"  # Marfan syndrome
 
@@ -101,30 +98,7 @@ def test_embedding_cache_is_reused_and_keyed_by_encoder(store: GraphStore, tmp_p
 @pytest.fixture
 def service(store: GraphStore, tmp_path: Path) -> EvidenceService:
     load_fixture_graph(store)
-    settings = Settings(
-        models=ModelSettings(var_dir=tmp_path),
-        retrieval=RetrievalSettings(min_relation_freq=1, checkpoint=tmp_path / "caff.pt"),
-    )
-    relations = load_relations(store, settings)
-    folder = qa.build(
-        store,
-        relations,
-        bfs.BfsConfig(),
-        qa.QAConfig(n_questions=40, unseen_fraction=0.2),
-        tmp_path / "qa",
-    )
-    data = load_qa(folder)
-    enc = load_encoder(resolve_model_dir(None), settings.models)
-    index = build_or_load(store, enc, relations, tmp_path)
-    feats = pipeline.features(data, enc, index)
-    cfg = load_config("caff")
-    from dataclasses import replace
-
-    cfg = replace(cfg, epochs=2)
-    pipeline.run_variant(
-        cfg, data, feats, enc.encoder_id, tmp_path / "results", tmp_path / "caff.pt"
-    )
-    return EvidenceService.load(store, settings)
+    return EvidenceService.load(store, train_tiny_retrieval(store, tmp_path))
 
 
 def test_evidence_links_by_name_and_returns_provenance(service: EvidenceService) -> None:
