@@ -4,6 +4,7 @@ figures, and tuning the relation threshold on the dev set."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from extraction.biored.checkpoint import Loaded
 from extraction.biored.corpus import Document, read_pubtator
@@ -63,13 +64,13 @@ def tune_threshold(preds: list[PairPrediction], gold: list[Predicted]) -> tuple[
     best = (0.5, -1.0)
     for k in range(5, 96, 5):
         t = k / 100
-        f1 = float(score(gold, predicted_relations(preds, t))["overall"]["type"]["f1"])  # type: ignore[index]
+        f1 = float(score(gold, predicted_relations(preds, t))["overall"]["type"]["f1"])
         if f1 > best[1]:
             best = (t, f1)
     return best
 
 
-def evaluate(loaded: Loaded, docs: list[Document], threshold: float) -> dict[str, object]:
+def evaluate(loaded: Loaded, docs: list[Document], threshold: float) -> dict[str, Any]:
     preds = predict(loaded, prepare(docs, loaded))
     result = score(gold_relations(docs), predicted_relations(preds, threshold))
     result["documents"] = len(docs)
@@ -77,13 +78,13 @@ def evaluate(loaded: Loaded, docs: list[Document], threshold: float) -> dict[str
     return result
 
 
-def side_by_side(results: dict[str, dict[str, object]]) -> list[dict[str, object]]:
+def side_by_side(results: dict[str, dict[str, Any]]) -> list[dict[str, object]]:
     """Rows of (level, ours on each split, paper, BC8 best) for the report."""
     rows = []
     for level in ("pair", "type", "novelty", "direction", "type_novelty", "all"):
         row: dict[str, object] = {"level": level}
         for split, res in results.items():
-            row[split] = res["overall"][level]["f1"]  # type: ignore[index]
+            row[split] = res["overall"][level]["f1"]
         row["paper"] = REFERENCE["paper_bioredirect_test"].get(level)
         row["bc8_best"] = REFERENCE["bc8_best_gold_entities"].get(level)
         rows.append(row)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 LEVELS = ("pair", "type", "novelty", "direction", "type_novelty", "all")
 
@@ -54,7 +55,7 @@ def prf(tp: int, n_pred: int, n_gold: int) -> dict[str, float | int]:
     }
 
 
-def score(gold: Iterable[Predicted], pred: Iterable[Predicted]) -> dict[str, object]:
+def score(gold: Iterable[Predicted], pred: Iterable[Predicted]) -> dict[str, Any]:
     """{"overall": {level: prf}, "by_pair_type": {pair_type: {level: prf}}}."""
     gold_l, pred_l = list(gold), list(pred)
     overall = {lv: _level(gold_l, pred_l, lv) for lv in LEVELS}

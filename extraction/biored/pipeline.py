@@ -8,6 +8,7 @@ import logging
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 import torch
 
@@ -82,7 +83,7 @@ def evaluate_checkpoint(
     torch.set_num_threads(threads)
     loaded = checkpoint.load(path, encoder_dir)
     threshold = float(loaded.meta.get("threshold", 0.5))  # type: ignore[arg-type]
-    results: dict[str, dict[str, object]] = {}
+    results: dict[str, dict[str, Any]] = {}
     timings = {}
     for split in splits:
         t = time.monotonic()

@@ -41,6 +41,7 @@ class ExtractedRelation:
     type1: str
     type2: str
     rel_type: str
+    relation_score: float  # 1 - P(no relation)
     type_score: float
     novel: bool
     novel_score: float
@@ -74,6 +75,7 @@ def decode(p: PairPrediction, threshold: float = 0.5) -> ExtractedRelation | Non
         c.type1,
         c.type2,
         TYPE_LABELS[t],
+        round(1.0 - p.type_probs[0], 4),
         round(p.type_probs[t], 4),
         p.novel_prob >= 0.5,
         round(p.novel_prob, 4),
@@ -91,7 +93,7 @@ def to_statements(
     documents: list[Document], relations: list[ExtractedRelation], store: GraphStore | None
 ) -> list[wb.Statement]:
     """Write-back statements: subject -> object when a direction is known, otherwise the
-    pair as given and `directed=False` (the write-back stores it once, canonically).
+    pair in id order with `directed=False`, so it is stored once.
     Relations naming an unnormalized id (`-`) cannot be linked and are left out."""
     docs = {d.pmid: d for d in documents}
     types = {(d.pmid, i): t for d in documents for i, t in d.entity_types().items()}
@@ -107,6 +109,12 @@ def to_statements(
         doc = docs[r.pmid]
         first, second = (r.id2, r.id1) if r.subject == r.id2 else (r.id1, r.id2)
         m1, m2 = _first_mention(doc, first), _first_mention(doc, second)
+        n1 = make_node(first, types[(r.pmid, first)], m1, joined)
+        n2 = make_node(second, types[(r.pmid, second)], m2, joined)
+        if r.subject is None and n2.id < n1.id:
+            # One orientation per undirected pair, so its evidence key does not depend on
+            # the order in which the pair was read.
+            n1, n2, m1, m2 = n2, n1, m2, m1
         rel, predicate = PREDICATES[r.rel_type]
         ev = wb.Evidence(
             f"PMID:{r.pmid}",
@@ -116,17 +124,18 @@ def to_statements(
         )
         out.append(
             wb.Statement(
-                make_node(first, types[(r.pmid, first)], m1, joined),
+                n1,
                 rel,
                 predicate,
-                make_node(second, types[(r.pmid, second)], m2, joined),
-                r.type_score,
+                n2,
+                r.relation_score,
                 ev,
                 directed=r.subject is not None,
                 qualifiers={
                     "biored_type": r.rel_type,
                     "novelty": "Novel" if r.novel else "No",
                     "novel_score": r.novel_score,
+                    "relation_score": r.relation_score,
                     "type_score": r.type_score,
                     "direction": r.direction,
                     "direction_score": r.direction_score,

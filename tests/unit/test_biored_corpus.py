@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 
 from core.exceptions import IngestError
-from extraction.biored.corpus import read_bioc_json, read_documents, read_pubtator
+from extraction.biored.corpus import Document, read_bioc_json, read_documents, read_pubtator
 from extraction.biored.pairs import ALLOWED_TYPE_PAIRS, DIRECTION_LABELS, TYPE_LABELS, candidates
 
 DATA = Path(__file__).parents[1] / "data" / "biored"
 
 
-def _doc(pmid: str):  # type: ignore[no-untyped-def]
+def _doc(pmid: str) -> Document:
     return next(d for d in read_pubtator(DATA / "sample.pubtator") if d.pmid == pmid)
 
 
