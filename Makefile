@@ -22,6 +22,7 @@ run: install
 	$(EVIGRAPH) neo4j start
 	$(EVIGRAPH) db init
 	$(EVIGRAPH) ingest all --if-empty
+	@test -f var/biored/biored.pt || $(EVIGRAPH) extract biored-train
 	$(EVIGRAPH) stats
 
 ## make test: a separate test Neo4j (own port and data directory), ruff, mypy, pytest.

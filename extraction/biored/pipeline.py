@@ -79,7 +79,7 @@ def train_default(
 
 def evaluate_checkpoint(
     data_dir: Path, path: Path, encoder_dir: Path | None, splits: list[str], threads: int = 2
-) -> dict[str, object]:
+) -> dict[str, Any]:
     torch.set_num_threads(threads)
     loaded = checkpoint.load(path, encoder_dir)
     threshold = float(loaded.meta.get("threshold", 0.5))  # type: ignore[arg-type]
