@@ -195,9 +195,12 @@ def _bioc_document(raw: dict[str, Any], file: str) -> Document:
     passages = raw.get("passages")
     if not pmid or not isinstance(passages, list) or not passages:
         raise IngestError(file, where, "a BioC document needs an id and passages")
+    # Passages sit at their offsets (gaps become spaces), so annotation offsets index the text.
+    full = ""
+    for p in passages:
+        full = full.ljust(int(p.get("offset", len(full)))) + str(p.get("text", ""))
     title = str(passages[0].get("text", ""))
-    abstract = " ".join(str(p.get("text", "")) for p in passages[1:])
-    doc = Document(pmid, title, abstract)
+    doc = Document(pmid, title, full[len(title) + 1 :])
     for p in passages:
         for a in p.get("annotations", []):
             infons, locs = a.get("infons", {}), a.get("locations", [])
@@ -235,10 +238,15 @@ def read_bioc_json(path: Path) -> list[Document]:
         raise IngestError(str(path), None, f"cannot read: {e}") from e
     except json.JSONDecodeError as e:
         raise IngestError(str(path), e.lineno, f"invalid JSON: {e.msg}") from e
+    return parse_bioc_collection(data, str(path))
+
+
+def parse_bioc_collection(data: object, source: str = "request") -> list[Document]:
+    """Documents of an already parsed BioC JSON collection (a file, or an API request body)."""
     if not isinstance(data, dict) or not isinstance(data.get("documents"), list):
-        raise IngestError(str(path), None, "not a BioC collection (no documents list)")
-    docs = [_bioc_document(d, str(path)) for d in data["documents"]]
-    _check_relation_ids(docs, str(path))
+        raise IngestError(source, None, "not a BioC collection (no documents list)")
+    docs = [_bioc_document(d, source) for d in data["documents"]]
+    _check_relation_ids(docs, source)
     return docs
 
 
