@@ -78,11 +78,17 @@ def eval_cmd(
     model: Path | None = typer.Option(None, help="Checkpoint (default var/biored/biored.pt)."),
     split: list[str] = typer.Option(["test", "bc8_test"], help="test, bc8_test, biored_dev."),
     output: Path | None = typer.Option(None, help="Also write the JSON here."),
+    limit: int | None = typer.Option(None, min=1, help="Only the first N documents per split."),
 ) -> None:
     """Score the checkpoint with the BioRED metrics, beside the paper and the BC8 best."""
     s = settings()
     result = evaluate_checkpoint(
-        s.ingest.data_dir, _checkpoint(model), s.models.encoder_dir, split, s.models.torch_threads
+        s.ingest.data_dir,
+        _checkpoint(model),
+        s.models.encoder_dir,
+        split,
+        s.models.torch_threads,
+        limit,
     )
     if output is not None:
         write_json(result, output)

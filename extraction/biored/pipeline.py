@@ -78,8 +78,14 @@ def train_default(
 
 
 def evaluate_checkpoint(
-    data_dir: Path, path: Path, encoder_dir: Path | None, splits: list[str], threads: int = 2
+    data_dir: Path,
+    path: Path,
+    encoder_dir: Path | None,
+    splits: list[str],
+    threads: int = 2,
+    limit: int | None = None,
 ) -> dict[str, Any]:
+    """Scores per split; `limit` keeps the first N documents of each (for slow machines)."""
     torch.set_num_threads(threads)
     loaded = checkpoint.load(path, encoder_dir)
     threshold = float(loaded.meta.get("threshold", 0.5))  # type: ignore[arg-type]
@@ -87,7 +93,8 @@ def evaluate_checkpoint(
     timings = {}
     for split in splits:
         t = time.monotonic()
-        results[split] = evaluate(loaded, load_split(data_dir, split), threshold)
+        docs = load_split(data_dir, split)
+        results[split] = evaluate(loaded, docs[:limit] if limit else docs, threshold)
         timings[split] = round(time.monotonic() - t, 1)
     return {
         "checkpoint": str(path),
