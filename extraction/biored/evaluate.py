@@ -50,7 +50,8 @@ def gold_relations(docs: list[Document]) -> list[Predicted]:
     for d in docs:
         types = d.entity_types()
         for r in d.relations:
-            pt = "-".join(sorted((SHORT_TYPE[types[r.id1]], SHORT_TYPE[types[r.id2]])))
+            names = (SHORT_TYPE.get(types.get(i, ""), "Unmentioned") for i in (r.id1, r.id2))
+            pt = "-".join(sorted(names))
             out.append(Predicted(d.pmid, r.id1, r.id2, r.type, r.novel, r.subject, pt))
     return out
 
