@@ -106,3 +106,25 @@ def test_bad_json_is_named(tmp_path: Path) -> None:
     bad.write_text('{"documents": [\n{"id": "1",}')
     with pytest.raises(IngestError, match=r"x.json:2: invalid JSON"):
         read_bioc_json(bad)
+
+
+def test_relation_with_unmentioned_id_is_kept_and_reported(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # BC8 test has three such gold relations (e.g. 36106887 names taxon 9606 without a mention).
+    text = (
+        (DATA / "sample.pubtator")
+        .read_text()
+        .replace(
+            "15485686\tNegative_Correlation\tD001145\tD008801\tNo",
+            "15485686\tNegative_Correlation\tD001145\t999999\tNo",
+        )
+        .replace("15485686\tD001145\tD008801\tSubject:D008801\n", "")
+    )
+    f = tmp_path / "odd.pubtator"
+    f.write_text(text)
+    with caplog.at_level("WARNING"):
+        doc = next(d for d in read_pubtator(f) if d.pmid == "15485686")
+    assert any(r.id2 == "999999" for r in doc.relations)
+    assert "document 15485686" in caplog.text and "'999999'" in caplog.text
+    assert all("999999" not in (c.id1, c.id2) for c in candidates(doc))
