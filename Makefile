@@ -24,10 +24,11 @@ run: install
 	$(EVIGRAPH) neo4j start
 	$(EVIGRAPH) db init
 	$(EVIGRAPH) ingest all --if-empty
-	$(EVIGRAPH) extract maude-train --if-missing
 	$(EVIGRAPH) stats
 	$(EVIGRAPH) caff train --if-missing
 	$(EVIGRAPH) embeddings
+	$(EVIGRAPH) extract maude-train --if-missing
+	@test -f var/biored/biored.pt || $(EVIGRAPH) extract biored-train
 	$(EVIGRAPH) serve --host 127.0.0.1 --port 8000
 
 ## make test: a separate test Neo4j (own port and data directory), ruff, mypy, pytest.

@@ -31,3 +31,12 @@ def retract(run: str = typer.Argument(..., help="The ExtractionRun id to remove.
     with store() as s:
         edges, nodes = writeback.retract_run(s, run)
     typer.echo(f"retracted {run}: {edges} relationships and {nodes} nodes removed")
+
+
+def _register_extractors() -> None:
+    from cli import biored_cmd
+
+    biored_cmd.register(app)
+
+
+_register_extractors()

@@ -1,0 +1,101 @@
+"""`evigraph extract biored | biored-train | biored-eval`: BioRED relation extraction."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from cli.common import print_json, settings, store
+from extraction.biored import checkpoint
+from extraction.biored.corpus import read_documents
+from extraction.biored.pipeline import TrainConfig, evaluate_checkpoint, train_default, write_json
+from extraction.biored.train import TrainParams
+
+
+def _checkpoint(path: Path | None) -> Path:
+    return path or checkpoint.default_path(settings().models.var_dir)
+
+
+def extract(
+    input_file: Path = typer.Option(
+        ...,
+        "--input",
+        exists=True,
+        dir_okay=False,
+        help="A PubTator file or a BioC JSON collection.",
+    ),
+    write: bool = typer.Option(False, "--write", help="Write the relations to the graph."),
+    model: Path | None = typer.Option(None, help="Checkpoint (default var/biored/biored.pt)."),
+) -> None:
+    """Extract typed, directed relations between the annotated entities of each document."""
+    from extraction.biored.service import BioREDService
+
+    cfg = settings().models
+    docs = read_documents(input_file)
+    service = BioREDService(_checkpoint(model), cfg.encoder_dir, cfg.torch_threads)
+    relations = service.extract(docs)
+    out: dict[str, object] = {"documents": len(docs), "relations": [r.to_dict() for r in relations]}
+    if write:
+        with store() as s:
+            res = service.write(s, docs, relations, inputs={"file": str(input_file)})
+        out["run"] = {
+            "id": res.run_id,
+            "statements": res.statements,
+            "nodes": res.nodes,
+            "new_evidence": res.new_evidence,
+        }
+    print_json(out)
+
+
+def train_cmd(
+    out: Path | None = typer.Option(None, help="Checkpoint path (default var/biored/biored.pt)."),
+    epochs: float = typer.Option(1.0, min=0.01),
+    max_length: int = typer.Option(256, min=32, max=512),
+    frozen_layers: int = typer.Option(4, min=0, help="Lower encoder layers kept frozen."),
+    neg_ratio: float = typer.Option(2.0, min=0.0, help="Negatives per positive pair."),
+    time_budget: float = typer.Option(1800.0, help="Stop training after this many seconds."),
+    dev_limit: int | None = typer.Option(None, help="Dev documents for the threshold."),
+    train_limit: int | None = typer.Option(None, help="Training documents (default all)."),
+) -> None:
+    """Train the default checkpoint on BioRED train (threshold tuned on dev)."""
+    s = settings()
+    cfg = TrainConfig(
+        max_length,
+        frozen_layers,
+        8,
+        TrainParams(epochs=epochs, lr=1e-4, neg_ratio=neg_ratio, time_budget_s=time_budget),
+        dev_limit,
+        train_limit,
+    )
+    meta = train_default(
+        s.ingest.data_dir, _checkpoint(out), s.models.encoder_dir, cfg, s.models.torch_threads
+    )
+    print_json(meta)
+
+
+def eval_cmd(
+    model: Path | None = typer.Option(None, help="Checkpoint (default var/biored/biored.pt)."),
+    split: list[str] = typer.Option(["test", "bc8_test"], help="test, bc8_test, biored_dev."),
+    output: Path | None = typer.Option(None, help="Also write the JSON here."),
+    limit: int | None = typer.Option(None, min=1, help="Only the first N documents per split."),
+) -> None:
+    """Score the checkpoint with the BioRED metrics, beside the paper and the BC8 best."""
+    s = settings()
+    result = evaluate_checkpoint(
+        s.ingest.data_dir,
+        _checkpoint(model),
+        s.models.encoder_dir,
+        split,
+        s.models.torch_threads,
+        limit,
+    )
+    if output is not None:
+        write_json(result, output)
+    print_json(result)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("biored")(extract)
+    app.command("biored-train")(train_cmd)
+    app.command("biored-eval")(eval_cmd)
