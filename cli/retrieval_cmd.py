@@ -161,3 +161,22 @@ def embeddings_build() -> None:
         f"embedding cache {index.folder}: {len(index.ids)} entities, "
         f"{len(index.relation_keys)} relations ({encoder.encoder_id})"
     )
+
+
+@caff_app.command("summary")
+def caff_summary(
+    results: Path = typer.Option(PROJECT_ROOT / "results", help="Folder of caff_*.json reports."),
+) -> None:
+    """Summarise the per-run JSON reports of `caff eval` runs (mean +/- std, bootstrap vs
+    DepthBilinear) into results/caff_summary.json and a table."""
+    reports = [
+        json.loads(p.read_text(encoding="utf-8")) for p in sorted(results.glob("caff_*_seed*.json"))
+    ]
+    if not reports:
+        raise typer.BadParameter(f"no caff_*_seed*.json reports in {results}")
+    for r in reports:  # JSON turned the hop keys into strings
+        r["test"]["hop_precision"] = {int(k): v for k, v in r["test"]["hop_precision"].items()}
+    summary = pipeline.summarize(reports)
+    doc = {"qa_fingerprint": reports[0]["qa_fingerprint"], "variants": summary}
+    (results / "caff_summary.json").write_text(json.dumps(doc, indent=1), encoding="utf-8")
+    typer.echo(pipeline.markdown_table(summary))

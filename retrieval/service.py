@@ -53,7 +53,8 @@ class EvidenceService:
         self.encoder, self.index, self.model = encoder, index, model
         self.relation_keys = [r.key for r in relations]
         self.rel_pos = {k: i for i, k in enumerate(self.relation_keys)}
-        self.thresholds = thresholds
+        self.thresholds = thresholds  # tuned for autoregressive use
+        self.per_hop_thresholds = thresholds  # tuned teacher-forced, for mode per_hop
         self.checkpoint = checkpoint
         r = settings.retrieval
         self.bfs_cfg = bfs.BfsConfig(3, r.k_per_relation, r.max_frontier)
@@ -78,7 +79,11 @@ class EvidenceService:
         model.load_state_dict(state, strict=False)
         model.eval()
         thresholds = {int(k): float(v) for k, v in ckpt["thresholds"].items()}
-        return cls(store, settings, encoder, index, relations, model, thresholds, path)
+        per_hop = ckpt.get("thresholds_per_hop") or ckpt["thresholds"]
+        self_per_hop = {int(k): float(v) for k, v in per_hop.items()}
+        service = cls(store, settings, encoder, index, relations, model, thresholds, path)
+        service.per_hop_thresholds = self_per_hop
+        return service
 
     def ready(self) -> dict[str, Any]:
         return {
@@ -144,7 +149,8 @@ class EvidenceService:
             t = time.perf_counter()
             scores = self._score(qvec, triples, hop, prev_kept)
             timings["score"] += _ms(t)
-            cut = threshold if threshold is not None else self.thresholds.get(hop, 0.5)
+            tuned = self.thresholds if mode == "autoregressive" else self.per_hop_thresholds
+            cut = threshold if threshold is not None else tuned.get(hop, 0.5)
             order = [i for i in np.argsort(-scores, kind="stable") if scores[i] >= cut]
             kept = [triples[i] for i in order[: top_k or None]]
             kept_scores = [float(scores[i]) for i in order[: top_k or None]]

@@ -31,14 +31,20 @@ def tune_thresholds(model: HopScorer, data: QAData, feats: Features) -> dict[int
 
 
 def autoregressive(
-    model: HopScorer, data: QAData, feats: Features, qids: list[int], thresholds: dict[int, float]
-) -> tuple[np.ndarray, np.ndarray]:
-    """Scores and retain decisions when each hop only sees the tails the filter kept at
-    the previous hop (within the stored candidates) and the CSV is built from what it kept."""
+    model: HopScorer,
+    data: QAData,
+    feats: Features,
+    qids: list[int],
+    thresholds: dict[int, float],
+    until: int | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Scores, retain decisions and reachability when each hop only sees the tails the filter
+    kept at the previous hop (within the stored candidates) and the CSV is built from what it
+    kept. Scores of unreachable candidates are 0. `until` stops after that hop."""
     retained = {q: np.zeros(data.offsets[q + 1] - data.offsets[q], dtype=bool) for q in qids}
     reachable = {q: data.hop[data.offsets[q] : data.offsets[q + 1]] == 1 for q in qids}
     scores = {q: np.zeros(len(retained[q]), dtype=np.float32) for q in qids}
-    for h in range(1, model.cfg.hops + 1):
+    for h in range(1, (until or model.cfg.hops) + 1):
         p = predict(model, data, feats, qids, retained)
         pos = 0
         for q in qids:
@@ -54,7 +60,30 @@ def autoregressive(
     return (
         np.concatenate([scores[q] for q in qids]),
         np.concatenate([retained[q] for q in qids]),
+        np.concatenate([reachable[q] for q in qids]),
     )
+
+
+def tune_autoregressive(model: HopScorer, data: QAData, feats: Features) -> dict[int, float]:
+    """Per-hop thresholds for autoregressive use, tuned on dev hop by hop: hop h's threshold
+    maximises the overall dev F1 given the thresholds already chosen for hops 1..h-1 (a
+    triple the filter never reaches counts as dropped)."""
+    dev = data.split_ids("dev")
+    y, hop = labels(data, dev), _hops(data, dev)
+    th: dict[int, float] = {}
+    for h in range(1, model.cfg.hops + 1):
+        trial = {**th, **{k: 1.01 for k in range(h, model.cfg.hops + 1)}}
+        scores, kept, reach = autoregressive(model, data, feats, dev, trial, until=h)
+        mask = reach & (hop == h)
+        qs = np.linspace(0, 1, 201)
+        cands: list[float] = np.unique(np.quantile(scores[mask], qs)).tolist() if mask.any() else []
+        best_t, best_f = 1.01, prf(y, kept)[2]
+        for c in cands:
+            f = prf(y, kept | (mask & (scores >= c)))[2]
+            if f > best_f:
+                best_t, best_f = float(c), f
+        th[h] = best_t
+    return th
 
 
 def _per_query(data: QAData, qids: list[int], scores: np.ndarray) -> dict[str, np.ndarray]:
@@ -78,7 +107,8 @@ def evaluate(model: HopScorer, data: QAData, feats: Features) -> dict[str, Any]:
     tf_pred = np.zeros(len(y), dtype=bool)
     for h, t in thresholds.items():
         tf_pred[hop == h] = p_tf[hop == h] >= t
-    s_ar, ar_pred = autoregressive(model, data, feats, test, thresholds)
+    ar_thresholds = tune_autoregressive(model, data, feats)
+    s_ar, ar_pred, _ = autoregressive(model, data, feats, test, ar_thresholds)
     per_q = _per_query(data, test, s_ar)
     unseen = np.asarray([data.questions[q]["unseen_seed"] for q in test])
     q_of = np.concatenate(
@@ -87,6 +117,7 @@ def evaluate(model: HopScorer, data: QAData, feats: Features) -> dict[str, Any]:
     rel = np.concatenate([data.rel[data.offsets[q] : data.offsets[q + 1]] for q in test])
     result: dict[str, Any] = {
         "thresholds": thresholds,
+        "thresholds_autoregressive": ar_thresholds,
         "f1_per_hop": prf(y, tf_pred)[2],
         "f1_autoregressive": prf(y, ar_pred)[2],
         "precision_recall_autoregressive": prf(y, ar_pred)[:2],
@@ -94,6 +125,7 @@ def evaluate(model: HopScorer, data: QAData, feats: Features) -> dict[str, Any]:
         "ndcg10": float(per_q["ndcg10"].mean()),
         "recall100": float(per_q["recall100"].mean()),
         "hop_precision": {int(h): prf(y[hop == h], ar_pred[hop == h])[0] for h in thresholds},
+        "hop_recall": {int(h): prf(y[hop == h], ar_pred[hop == h])[1] for h in thresholds},
         "hop_f1_per_hop": {int(h): prf(y[hop == h], tf_pred[hop == h])[2] for h in thresholds},
         "seen_unseen_f1": {
             name: prf(y[mask[q_of]], ar_pred[mask[q_of]])[2]

@@ -79,7 +79,8 @@ def run_variant(
             {
                 "encoder": encoder_id,
                 "relations": data.relations,
-                "thresholds": metrics["thresholds"],
+                "thresholds": metrics["thresholds_autoregressive"],
+                "thresholds_per_hop": metrics["thresholds"],
                 "qa_fingerprint": data.meta["fingerprint"],
                 "test": {k: metrics[k] for k in ("f1_per_hop", "f1_autoregressive", "map")},
             },
