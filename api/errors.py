@@ -13,8 +13,10 @@ from starlette.exceptions import HTTPException
 
 from core.exceptions import (
     EvigraphError,
+    ExtractionError,
     GraphAuthError,
     GraphUnavailableError,
+    IngestError,
     ModelLoadError,
     NotFoundError,
     QueryInvalidError,
@@ -45,6 +47,8 @@ ERROR_MAP: list[tuple[type[EvigraphError], int, str]] = [
     (QueryTimeoutError, 408, "cypher-timeout"),
     (QueryInvalidError, 400, "cypher-invalid"),
     (RetrievalError, 422, "retrieval-input"),
+    (ExtractionError, 422, "extraction-input"),
+    (IngestError, 422, "extraction-input"),
     (GraphUnavailableError, 503, "graph-unavailable"),
     (GraphAuthError, 503, "graph-unavailable"),
     (ModelLoadError, 503, "model-unavailable"),

@@ -1,10 +1,149 @@
 """Extraction endpoints under /v1/extract/ (ade, biored, maude).
 
-Each extractor's branch adds its route here; writes require an API key
-(`dependencies=[Depends(require_key)]` from api.deps)."""
+Models load once per process, on first use (a missing checkpoint answers 503 with the
+command that trains it). Extraction alone is a read; `write: true` writes the statements
+back as one ExtractionRun and needs an API key."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import threading
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from fastapi import APIRouter, Depends, Request
+from pydantic import BaseModel, ConfigDict, Field
+
+from api.deps import State, _check_key, api_key_header, read_access
+from api.routes.common import problems
 
 router = APIRouter(prefix="/v1/extract", tags=["extract"])
+T = TypeVar("T")
+_lock = threading.Lock()
+_loaded: dict[str, Any] = {}
+
+
+def _service(name: str, load: Callable[[], T]) -> T:
+    with _lock:
+        if name not in _loaded:
+            _loaded[name] = load()
+        service: T = _loaded[name]
+        return service
+
+
+def _write_allowed(state: State, request: Request, write: bool) -> None:
+    if write:
+        _check_key(state, request.headers.get(api_key_header.model.name))
+
+
+class MaudeDevice(BaseModel):
+    brand_name: str = ""
+    generic_name: str = ""
+    product_code: str = ""
+    manufacturer: str = ""
+
+
+class MaudeReportIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    mdr_report_key: str = Field(min_length=1, max_length=64)
+    text: str = Field(min_length=1, max_length=100_000, description="The event narrative.")
+    event_type: str = Field("", description="As reported: IN, D, M, O (optional).")
+    date_received: str | None = None
+    date_of_event: str | None = None
+    devices: list[MaudeDevice] = []
+
+
+class MaudeRequest(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "example": {
+                "reports": [
+                    {
+                        "mdr_report_key": "12345678",
+                        "text": "The patient died two days after the mesh was implanted.",
+                        "devices": [{"brand_name": "MESH X", "product_code": "FTL"}],
+                    }
+                ],
+                "write": False,
+            }
+        },
+    )
+    reports: list[MaudeReportIn] = Field(min_length=1, max_length=256)
+    write: bool = False
+
+
+@router.post("/maude", dependencies=[Depends(read_access)], responses=problems(401, 422, 503))
+def extract_maude(body: MaudeRequest, state: State, request: Request) -> dict[str, Any]:
+    """Severity (Death / Injury / Malfunction / Other) of MAUDE device-report narratives;
+    with `write`, the reports, devices and linked phenotypes go into the graph."""
+    from extraction.maude.records import DeviceInfo, MaudeReport, Narrative
+    from extraction.maude.service import MaudeService
+
+    _write_allowed(state, request, body.write)
+    service = _service("maude", MaudeService.load)
+    reports = [
+        MaudeReport(
+            r.mdr_report_key,
+            r.event_type,
+            None,
+            r.date_received,
+            r.date_of_event,
+            None,
+            [Narrative("1", "D", r.text)],
+            [
+                DeviceInfo(d.brand_name, d.generic_name, d.product_code, d.manufacturer)
+                for d in r.devices
+            ],
+            "request",
+        )
+        for r in body.reports
+    ]
+    predictions = service.predict(reports)
+    out: dict[str, Any] = {"predictions": predictions}
+    if body.write:
+        result = service.write(state.store, reports, predictions, inputs={"source": "api"})
+        out["run"] = vars(result)
+    return out
+
+
+class BioredRequest(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "example": {
+                "pubtator": "1|t|BRCA1 mutations cause breast cancer.\n"
+                "1\t0\t5\tBRCA1\tGeneOrGeneProduct\t672\n"
+                "1\t25\t38\tbreast cancer\tDiseaseOrPhenotypicFeature\tD001943\n",
+                "write": False,
+            }
+        },
+    )
+    pubtator: str | None = Field(None, max_length=2_000_000, description="PubTator text.")
+    bioc: dict[str, Any] | None = Field(None, description="A BioC JSON collection.")
+    write: bool = False
+
+
+@router.post("/biored", dependencies=[Depends(read_access)], responses=problems(401, 422, 503))
+def extract_biored(body: BioredRequest, state: State, request: Request) -> dict[str, Any]:
+    """Typed, directed relations (BioRED types, novelty, direction) between the annotated
+    entities of each document (PubTator text or a BioC JSON collection)."""
+    from core.exceptions import ExtractionError
+    from extraction.biored import checkpoint, corpus
+    from extraction.biored.service import BioREDService
+
+    _write_allowed(state, request, body.write)
+    if (body.pubtator is None) == (body.bioc is None):
+        raise ExtractionError("send exactly one of `pubtator` (text) or `bioc` (a collection)")
+    docs = (
+        corpus.parse_pubtator_text(body.pubtator, "request")
+        if body.pubtator is not None
+        else corpus.parse_bioc_collection(body.bioc, "request")
+    )
+    path = checkpoint.default_path(state.settings.models.var_dir)
+    service = _service("biored", lambda: BioREDService(path, state.settings.models.encoder_dir))
+    relations = service.extract(docs)
+    out: dict[str, Any] = {"relations": [r.to_dict() for r in relations]}
+    if body.write:
+        result = service.write(state.store, docs, relations, inputs={"source": "api"})
+        out["run"] = vars(result)
+    return out

@@ -161,23 +161,31 @@ class _PubTatorBuilder:
 
 def read_pubtator(path: Path) -> list[Document]:
     """Every document of a PubTator file; direction lines attach to their relation."""
-    b = _PubTatorBuilder(str(path))
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as e:
         raise IngestError(str(path), None, f"cannot read: {e}") from e
+    return parse_pubtator_text(text, str(path))
+
+
+def parse_pubtator_text(text: str, source: str = "request") -> list[Document]:
+    """Documents of PubTator text (a request body); errors name `source` and the line."""
+    b = _PubTatorBuilder(source)
+    lines = text.splitlines()
     n = 0
     for n, raw in enumerate(lines, start=1):
-        text = raw.rstrip("\r")
-        if not text.strip():
+        line = raw.rstrip("\r")
+        if not line.strip():
             continue
-        parts = text.split("\t")
-        if len(parts) == 1 and text.count("|") >= 2:
-            b.header(n, text)
+        parts = line.split("\t")
+        if len(parts) == 1 and line.count("|") >= 2:
+            b.header(n, line)
         else:
             b.fields(n, parts)
     b.finish_doc(n)
-    _check_relation_ids(b.docs, str(path))
+    _check_relation_ids(b.docs, source)
+    if not b.docs:
+        raise IngestError(source, None, "no PubTator document (expected PMID|t|title lines)")
     return b.docs
 
 
