@@ -17,12 +17,14 @@ install: $(VENV)/.installed
 
 install-dev: $(VENV)/.installed
 
-## make run: install, fetch and start the local Neo4j, apply the schema, run the main job.
+## make run: install, fetch and start the local Neo4j, apply the schema, run the main job,
+## train the default CAFF evidence filter when there is none.
 run: install
 	$(EVIGRAPH) neo4j start
 	$(EVIGRAPH) db init
 	$(EVIGRAPH) ingest all --if-empty
 	$(EVIGRAPH) stats
+	$(EVIGRAPH) caff train --if-missing
 
 ## make test: a separate test Neo4j (own port and data directory), ruff, mypy, pytest.
 test: install-dev

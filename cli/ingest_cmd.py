@@ -166,8 +166,12 @@ def all_(
             if s.stats()["nodes"]:
                 typer.echo("graph already loaded; skipping ingest (run `evigraph ingest all`)")
                 return
-    inputs = default_inputs(settings().ingest.data_dir)
-    _run([Source.HPO, Source.HPOA, Source.OMIM, Source.ORPHANET], inputs, None, batch_size, force)
+    data = settings().ingest.data_dir
+    inputs = default_inputs(data)
+    # Orphanet's HGNC genes are keyed by NCBI Gene through OMIM's mim2gene.
+    gene_map = data / "omim" / "mim2gene.txt"
+    sources = [Source.HPO, Source.HPOA, Source.OMIM, Source.ORPHANET]
+    _run(sources, inputs, gene_map, batch_size, force)
 
 
 @app.command("runs")

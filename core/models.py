@@ -116,6 +116,9 @@ def load_tokenizer(model: ModelDir) -> PreTrainedTokenizerBase:
 def load_transformer(model: ModelDir) -> PreTrainedModel:
     """The bare transformer (no task head) from the model directory, weights from disk."""
     from transformers import AutoModel
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
 
     try:
         loaded: PreTrainedModel = AutoModel.from_pretrained(str(model.path), local_files_only=True)

@@ -81,6 +81,19 @@ class ModelSettings(BaseModel):
     )
 
 
+class RetrievalSettings(BaseModel):
+    """Evidence retrieval: BFS caps, linking and the CAFF checkpoint."""
+
+    checkpoint: Path | None = Field(
+        default=None, description="A CAFF checkpoint. Unset: var/caff/default.pt."
+    )
+    k_per_relation: int = Field(default=20, ge=1, description="K_r: per head and relation.")
+    max_frontier: int = Field(default=40, ge=1, description="Entities expanded per hop.")
+    min_relation_freq: int = Field(default=50, ge=1)
+    link_threshold: float = Field(default=0.8, ge=0, le=1, description="Embedding link cosine.")
+    max_seeds: int = Field(default=5, ge=1)
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="EVIGRAPH_",
@@ -92,6 +105,7 @@ class Settings(BaseSettings):
     neo4j: Neo4jSettings = Neo4jSettings()
     ingest: IngestSettings = IngestSettings()
     models: ModelSettings = ModelSettings()
+    retrieval: RetrievalSettings = RetrievalSettings()
     log_level: str = "INFO"
 
 

@@ -86,7 +86,9 @@ def parse_source(source: Source, inputs: list[Input], gene_map: Path | None) -> 
     mine = [i for i in inputs if i.source is source]
     parsed = [parser(i.kind)(i.path) for i in mine]
     if source in NEEDS_GENE_MAP:
-        resolver = _resolver(parsed, gene_map)
+        # mim2gene given among the inputs (as `ingest all` does) keys the genes too.
+        given = next((i.path for i in inputs if i.kind == "mim2gene"), None)
+        resolver = _resolver(parsed, gene_map or given)
         parsed = [resolver.apply(p) for p in parsed]
     return parsed
 

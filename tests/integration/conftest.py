@@ -4,6 +4,7 @@ when it is down. Each test starts from an empty graph with the schema applied.""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -37,3 +38,29 @@ def store(session_store: GraphStore) -> GraphStore:
         s.run(WIPE).consume()
     schema.apply_schema(session_store)
     return session_store
+
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+
+
+def load_fixture_graph(store: GraphStore) -> None:
+    """HPO, HPOA, OMIM and Orphanet fixtures (cut from the real files) through the real jobs."""
+    from ingest import job
+    from ingest.rows import Source
+    from ingest.sources import Input, parse_source
+
+    hpo = {
+        "obo": DATA / "hpo" / "hp.obo",
+        "hpoa": DATA / "hpo" / "phenotype.hpoa",
+        "g2p": DATA / "hpo" / "genes_to_phenotype.txt",
+        "p2g": DATA / "hpo" / "phenotype_to_genes.txt",
+    }
+    mim2gene = DATA / "omim" / "mim2gene_sample.txt"
+    hpo_inputs = [Input(k, p) for k, p in hpo.items()]
+    for source, inputs in (
+        (Source.HPO, hpo_inputs),
+        (Source.HPOA, hpo_inputs),
+        (Source.OMIM, [Input("mim2gene", mim2gene)]),
+        (Source.ORPHANET, [Input("packets", DATA / "orphanet" / "packets")]),
+    ):
+        job.run_source(store, source, parse_source(source, inputs, mim2gene), batch_size=200)

@@ -262,3 +262,20 @@ def test_real_packets_match_the_manifest() -> None:
     assert sum(rels[r] for r in mapping_rels) + rels[RelType.CLOSE_MATCH] == 8_435
     assert rels[RelType.EXACT_MATCH] == 3_659
     assert len({n.id for n in pf.nodes if "disorder_type" in n.props}) == 9_960
+
+
+def test_mim2gene_among_the_inputs_keys_orphanet_genes_by_ncbi_gene() -> None:
+    """`ingest all` passes mim2gene as one of its inputs: Orphanet genes must still resolve."""
+    from ingest.rows import Source
+    from ingest.sources import Input, parse_source
+
+    data = Path(__file__).resolve().parents[1] / "data"
+    packets = Input("packets", data / "orphanet" / "packets")
+    mim2gene = Input("mim2gene", data / "omim" / "mim2gene_sample.txt")
+
+    def genes(inputs: list[Input]) -> set[str]:
+        parsed = parse_source(Source.ORPHANET, inputs, None)
+        return {n.id for p in parsed for n in p.nodes if n.label is NodeLabel.GENE}
+
+    assert "NCBIGene:3795" in genes([mim2gene, packets])
+    assert "NCBIGene:3795" not in genes([packets])  # no map: the HGNC placeholder stays

@@ -1,0 +1,76 @@
+"""An in-memory replica of the Cypher BFS, for building the QA benchmark quickly.
+
+Building thousands of questions runs the hop query tens of thousands of times; the
+replica answers the same question from one streamed copy of the statements. It follows
+cypher/retrieval/expand_frontier.cypher exactly (same relation keys, same cap K_r per head
+and relation, same tail-id order), and `check_against_cypher` compares the two on sampled
+seeds at every build; the integration tests compare them on the fixture graph."""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Sequence
+
+from core.exceptions import RetrievalError
+from graph.repository import GraphStore
+from retrieval import bfs
+from retrieval.relations import relation_key
+
+logger = logging.getLogger(__name__)
+
+
+class Adjacency:
+    def __init__(self, store: GraphStore, relations: Sequence[str]) -> None:
+        keep = set(relations)
+        adj: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+        n = 0
+        for row in store.stream("retrieval/stream_adjacency", fetch_size=20000):
+            s, o, t, neg = row["subject"], row["object"], row["type"], bool(row["negated"])
+            fwd, back = relation_key(t, neg, True), relation_key(t, neg, False)
+            if fwd in keep:
+                adj[s][fwd].append(o)
+            if back in keep:
+                adj[o][back].append(s)
+            n += 1
+        for rels in adj.values():
+            for key in rels:
+                rels[key].sort()
+        self.adj = adj
+        self.relations = sorted(keep)
+        logger.info("adjacency: %d statements, %d entities", n, len(adj))
+
+    def expand(self, frontier: Sequence[str], hop: int, cfg: bfs.BfsConfig) -> list[bfs.Triple]:
+        heads = list(dict.fromkeys(frontier))[: cfg.max_frontier]
+        out: list[bfs.Triple] = []
+        for h in heads:
+            rels = self.adj.get(h, {})
+            for key in sorted(rels):
+                out.extend(bfs.Triple(hop, h, key, t) for t in rels[key][: cfg.k_per_relation])
+        return out
+
+    def candidates(self, seeds: Sequence[str], cfg: bfs.BfsConfig) -> list[list[bfs.Triple]]:
+        visited, frontier = set(seeds), list(dict.fromkeys(seeds))
+        hops: list[list[bfs.Triple]] = []
+        for hop in range(1, cfg.max_hops + 1):
+            triples = self.expand(frontier, hop, cfg) if frontier else []
+            hops.append(triples)
+            frontier = bfs.first_reached(triples, visited)
+            visited.update(t.tail for t in triples)
+        return hops
+
+
+def check_against_cypher(
+    adj: Adjacency, store: GraphStore, seeds: Sequence[str], cfg: bfs.BfsConfig
+) -> None:
+    """Raise when the replica and the Cypher BFS disagree on any of `seeds`."""
+    for seed in seeds:
+        mine = [[(t.head, t.rel, t.tail) for t in h] for h in adj.candidates([seed], cfg)]
+        theirs = [
+            [(t.head, t.rel, t.tail) for t in h]
+            for h in bfs.candidates(store, [seed], adj.relations, cfg)
+        ]
+        if mine != theirs:
+            raise RetrievalError(
+                f"in-memory BFS differs from cypher/retrieval/expand_frontier for seed {seed}"
+            )

@@ -1,0 +1,1 @@
+"""CAFF: context-aware feedback filtering of multi-hop candidate triples."""

@@ -1,0 +1,69 @@
+"""CAFF hyperparameters: a frozen dataclass, read from YAML, saved inside every checkpoint."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields, replace
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from core.exceptions import ConfigError
+
+CONFIG_DIR = Path(__file__).parent / "configs"
+VARIANTS = ("caff", "depthbilinear", "no_csv", "no_dbm", "caff_entity")
+
+
+@dataclass(frozen=True)
+class CaffConfig:
+    variant: str = "caff"
+    use_csv: bool = True  # feed the previous hop's retained set (z) to the scorer
+    use_dbm: bool = True  # z enters through the low-rank gated bilinear perturbation
+    entity_aware: bool = False  # head/tail name embeddings and the typed CSV
+    hops: int = 3
+    rank: int = 16  # rho of DBM
+    entity_rank: int = 32
+    lr: float = 3e-4
+    min_lr: float = 1e-5
+    weight_decay: float = 1e-2
+    epochs: int = 10
+    warmup_epochs: float = 1.0
+    patience: int = 3
+    batch_questions: int = 32
+    grad_clip: float = 1.0
+    seed: int = 42
+    threshold: float = 0.5  # global default; per-hop thresholds are tuned on dev
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> CaffConfig:
+        known = {f.name for f in fields(cls)}
+        unknown = set(data) - known
+        if unknown:
+            raise ConfigError(f"unknown CAFF config keys: {', '.join(sorted(unknown))}")
+        cfg = cls(**data)
+        if cfg.variant not in VARIANTS:
+            raise ConfigError(f"variant must be one of {', '.join(VARIANTS)}, got {cfg.variant!r}")
+        return cfg
+
+    def with_seed(self, seed: int) -> CaffConfig:
+        return replace(self, seed=seed)
+
+
+def load_config(name_or_path: str) -> CaffConfig:
+    """A config by name (retrieval/caff/configs/<name>.yaml) or by path."""
+    path = Path(name_or_path)
+    if not path.suffix:
+        path = CONFIG_DIR / f"{name_or_path}.yaml"
+    if not path.is_file():
+        names = ", ".join(sorted(p.stem for p in CONFIG_DIR.glob("*.yaml")))
+        raise ConfigError(f"no CAFF config {name_or_path!r} (known: {names})")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as e:
+        raise ConfigError(f"{path}: not valid YAML: {e}") from e
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: expected a mapping of settings")
+    return CaffConfig.from_dict(data)

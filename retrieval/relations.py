@@ -1,0 +1,78 @@
+"""The relation vocabulary of retrieval: a relationship type read in one direction.
+
+A key is TYPE + '!' when negated + '>' (read subject -> object) or '<' (read backwards),
+e.g. 'CAUSES<' is 'is caused by'. Each key is verbalized for the frozen encoder."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# (forward, backward) phrases; types not listed are verbalized from their name.
+_PHRASES: dict[str, tuple[str, str]] = {
+    "SUBCLASS_OF": ("is a subclass of", "has subclass"),
+    "HAS_PHENOTYPE": ("has phenotype", "is a phenotype of"),
+    "HAS_MODE_OF_INHERITANCE": ("has mode of inheritance", "is the mode of inheritance of"),
+    "CAUSES": ("causes", "is caused by"),
+    "CONTRIBUTES_TO": ("contributes to", "has contributing gene"),
+    "ASSOCIATED_WITH": ("is associated with", "is associated with"),
+    "EXACT_MATCH": ("is the same concept as", "is the same concept as"),
+    "BROAD_MATCH": ("has broader match", "has narrower match"),
+    "NARROW_MATCH": ("has narrower match", "has broader match"),
+    "CLOSE_MATCH": ("closely matches", "closely matches"),
+    "CAUSES_ADVERSE_EVENT": ("causes adverse event", "is an adverse event of"),
+    "POSITIVE_CORRELATION": ("positively correlates with", "positively correlates with"),
+    "NEGATIVE_CORRELATION": ("negatively correlates with", "negatively correlates with"),
+    "DRUG_INTERACTION": ("interacts with drug", "interacts with drug"),
+}
+
+
+@dataclass(frozen=True)
+class Relation:
+    key: str
+    type: str
+    negated: bool
+    forward: bool
+    count: int
+
+    @property
+    def text(self) -> str:
+        fwd, back = _PHRASES.get(self.type, self._from_name())
+        phrase = fwd if self.forward else back
+        return _negate(phrase) if self.negated else phrase
+
+    def _from_name(self) -> tuple[str, str]:
+        words = self.type.lower().replace("_", " ")
+        return words, f"is the object of {words}"
+
+
+def _negate(phrase: str) -> str:
+    if phrase.startswith("has "):
+        return "does not have " + phrase[4:]
+    if phrase.startswith("is "):
+        return "is not " + phrase[3:]
+    return "not " + phrase
+
+
+def relation_key(rel_type: str, negated: bool, forward: bool) -> str:
+    return f"{rel_type}{'!' if negated else ''}{'>' if forward else '<'}"
+
+
+def parse_key(key: str) -> tuple[str, bool, bool]:
+    """'HAS_PHENOTYPE!<' -> ('HAS_PHENOTYPE', negated=True, forward=False)."""
+    forward = key.endswith(">")
+    body = key[:-1]
+    negated = body.endswith("!")
+    return body.rstrip("!"), negated, forward
+
+
+def vocabulary(counts: list[dict[str, object]], min_freq: int) -> list[Relation]:
+    """Both directions of every (type, negation) seen at least `min_freq` times, sorted."""
+    out: list[Relation] = []
+    for row in counts:
+        n = int(str(row["count"]))
+        if n < min_freq:
+            continue
+        for forward in (True, False):
+            t, neg = str(row["type"]), bool(row["negated"])
+            out.append(Relation(relation_key(t, neg, forward), t, neg, forward, n))
+    return sorted(out, key=lambda r: r.key)

@@ -1,0 +1,300 @@
+"""Evidence for a question: link seeds, expand hop by hop in Cypher, score each hop with the
+CAFF scorer and keep what passes its threshold. Loaded once per process (CLI or API)."""
+
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+
+from core.exceptions import ModelLoadError, RetrievalError
+from core.models import resolve_model_dir
+from core.settings import Settings
+from graph.repository import GraphStore
+from retrieval import bfs, linking
+from retrieval.caff.config import CaffConfig
+from retrieval.caff.data import CATEGORIES, category_index
+from retrieval.caff.model import Batch, HopScorer
+from retrieval.caff.train import load_checkpoint
+from retrieval.embeddings import EmbeddingIndex, FrozenEncoder, build_or_load, load_encoder
+from retrieval.provenance import provenance
+from retrieval.relations import Relation, parse_key, vocabulary
+
+logger = logging.getLogger(__name__)
+MODES = ("autoregressive", "per_hop")
+
+
+def default_checkpoint(settings: Settings) -> Path:
+    return settings.retrieval.checkpoint or settings.models.var_dir / "caff" / "default.pt"
+
+
+def load_relations(store: GraphStore, settings: Settings) -> list[Relation]:
+    rows = store.read("retrieval/relation_counts")
+    return vocabulary(rows, settings.retrieval.min_relation_freq)
+
+
+class EvidenceService:
+    def __init__(
+        self,
+        store: GraphStore,
+        settings: Settings,
+        encoder: FrozenEncoder,
+        index: EmbeddingIndex,
+        relations: list[Relation],
+        model: HopScorer,
+        thresholds: dict[int, float],
+        checkpoint: Path,
+    ) -> None:
+        self.store, self.settings = store, settings
+        self.encoder, self.index, self.model = encoder, index, model
+        self.relation_keys = [r.key for r in relations]
+        self.rel_pos = {k: i for i, k in enumerate(self.relation_keys)}
+        self.thresholds = thresholds
+        self.checkpoint = checkpoint
+        r = settings.retrieval
+        self.bfs_cfg = bfs.BfsConfig(3, r.k_per_relation, r.max_frontier)
+
+    @classmethod
+    def load(cls, store: GraphStore, settings: Settings) -> EvidenceService:
+        relations = load_relations(store, settings)
+        if not relations:
+            raise RetrievalError("the graph has no relations to retrieve over; run the ingest")
+        encoder = load_encoder(resolve_model_dir(settings.models.encoder_dir), settings.models)
+        index = build_or_load(store, encoder, relations, settings.models.var_dir)
+        path = default_checkpoint(settings)
+        cfg, ckpt = load_checkpoint(path)
+        if ckpt.get("encoder") != encoder.encoder_id:
+            raise ModelLoadError(
+                f"{path} was trained with encoder {ckpt.get('encoder')}, but the configured "
+                f"encoder is {encoder.encoder_id}; retrain with `evigraph caff train`"
+            )
+        rel_vecs = torch.as_tensor(index.relation_vectors)
+        model = HopScorer(cfg, encoder.dim, rel_vecs, len(CATEGORIES))
+        state = {k: v for k, v in ckpt["state_dict"].items() if k != "relations"}
+        model.load_state_dict(state, strict=False)
+        model.eval()
+        thresholds = {int(k): float(v) for k, v in ckpt["thresholds"].items()}
+        return cls(store, settings, encoder, index, relations, model, thresholds, path)
+
+    def ready(self) -> dict[str, Any]:
+        return {
+            "encoder": self.encoder.encoder_id,
+            "scorer": self.model.cfg.variant,
+            "checkpoint": str(self.checkpoint),
+            "relations": len(self.relation_keys),
+            "entities_indexed": len(self.index.ids),
+        }
+
+    def link(self, question: str, seeds: list[str] | None) -> list[linking.Seed]:
+        if seeds:
+            return linking.check_seeds(self.store, seeds)
+        found = linking.link_lexical(self.store, question)
+        if not found:
+            found = linking.link_embedding(
+                question, self.encoder, self.index, self.settings.retrieval.link_threshold
+            )
+        if not found:
+            raise RetrievalError(
+                f"the question links to no entity of the graph: {question!r}; "
+                "name an entity or pass seeds (CURIEs)"
+            )
+        return found[: self.settings.retrieval.max_seeds]
+
+    def evidence(
+        self,
+        question: str,
+        seeds: list[str] | None = None,
+        max_hops: int = 3,
+        mode: str = "autoregressive",
+        threshold: float | None = None,
+        top_k: int | None = None,
+    ) -> dict[str, Any]:
+        if not 1 <= max_hops <= self.model.cfg.hops:
+            raise RetrievalError(
+                f"max_hops must be between 1 and {self.model.cfg.hops}, got {max_hops}"
+            )
+        if mode not in MODES:
+            raise RetrievalError(f"mode must be one of {', '.join(MODES)}, got {mode!r}")
+        if not question.strip() and not seeds:
+            raise RetrievalError("the question is empty and no seeds were given")
+        timings: dict[str, float] = {}
+        t0 = time.perf_counter()
+        linked = self.link(question, seeds)
+        timings["link"] = _ms(t0)
+        t = time.perf_counter()
+        qvec = torch.as_tensor(
+            self.encoder.encode_query(question or " ".join(s.name for s in linked))
+        )
+        timings["encode"] = _ms(t)
+        names = {s.id: (s.name, s.category) for s in linked}
+        hops_out: list[dict[str, Any]] = []
+        prev_kept: list[bfs.Triple] = []
+        frontier, visited = [s.id for s in linked], {s.id for s in linked}
+        timings["bfs"] = timings["score"] = 0.0
+        for hop in range(1, max_hops + 1):
+            t = time.perf_counter()
+            triples = bfs.expand(
+                self.store, frontier, hop, self.relation_keys, self.bfs_cfg, with_props=True
+            )
+            timings["bfs"] += _ms(t)
+            t = time.perf_counter()
+            scores = self._score(qvec, triples, hop, prev_kept)
+            timings["score"] += _ms(t)
+            cut = threshold if threshold is not None else self.thresholds.get(hop, 0.5)
+            order = [i for i in np.argsort(-scores, kind="stable") if scores[i] >= cut]
+            kept = [triples[i] for i in order[: top_k or None]]
+            kept_scores = [float(scores[i]) for i in order[: top_k or None]]
+            hops_out.append(self._hop_json(hop, kept, kept_scores, names))
+            for tr in triples:
+                names.setdefault(tr.tail, (tr.tail_name or tr.tail, tr.tail_category or ""))
+            pool = kept if mode == "autoregressive" else triples
+            frontier = bfs.first_reached(pool, visited)
+            visited.update(x.tail for x in triples)
+            prev_kept = kept
+            if not frontier:
+                break
+        timings["total"] = _ms(t0)
+        return {
+            "question": question,
+            "seeds": [
+                {
+                    "id": s.id,
+                    "name": s.name,
+                    "category": s.category,
+                    "match": s.match,
+                    "score": s.score,
+                }
+                for s in linked
+            ],
+            "hops": hops_out,
+            "paths": _paths(hops_out, {s.id for s in linked}),
+            "model": {
+                "scorer": self.model.cfg.variant,
+                "encoder": self.encoder.encoder_id,
+                "checkpoint": str(self.checkpoint),
+                "thresholds": self.thresholds if threshold is None else {"all": threshold},
+                "mode": mode,
+            },
+            "timings_ms": {k: round(v, 2) for k, v in timings.items()},
+        }
+
+    def _score(
+        self, qvec: torch.Tensor, triples: list[bfs.Triple], hop: int, prev: list[bfs.Triple]
+    ) -> np.ndarray:
+        if not triples:
+            return np.zeros(0, dtype=np.float32)
+        cfg: CaffConfig = self.model.cfg
+        n, dim = len(triples), qvec.shape[0]
+        z = torch.zeros(1, cfg.hops, dim)
+        typed = torch.zeros(1, cfg.hops, len(CATEGORIES))
+        ent = torch.zeros(1, cfg.hops, dim)
+        if prev and hop > 1:
+            z[0, hop - 1] = self.model.relations[[self.rel_pos[p.rel] for p in prev]].mean(0)
+            cats = torch.bincount(
+                torch.as_tensor([category_index(p.tail_category) for p in prev]),
+                minlength=len(CATEGORIES),
+            ).float()
+            typed[0, hop - 1] = cats / cats.sum()
+            ent[0, hop - 1] = torch.as_tensor(
+                self.index.entity_vectors([p.tail for p in prev])
+            ).mean(0)
+        batch = Batch(
+            q=qvec[None],
+            qi=torch.zeros(n, dtype=torch.long),
+            hop=torch.full((n,), hop - 1, dtype=torch.long),
+            rel=torch.as_tensor([self.rel_pos[t.rel] for t in triples]),
+            z=z,
+        )
+        if cfg.entity_aware:
+            batch.head = torch.as_tensor(self.index.entity_vectors([t.head for t in triples]))
+            batch.tail = torch.as_tensor(self.index.entity_vectors([t.tail for t in triples]))
+            batch.tail_cat = torch.as_tensor([category_index(t.tail_category) for t in triples])
+            batch.typed, batch.ent_ctx = typed, ent
+        with torch.inference_mode():
+            return torch.sigmoid(self.model(batch)).numpy()
+
+    def _hop_json(
+        self,
+        hop: int,
+        kept: list[bfs.Triple],
+        scores: list[float],
+        names: dict[str, tuple[str, str]],
+    ) -> dict[str, Any]:
+        out = []
+        for tr, score in zip(kept, scores, strict=True):
+            rel_type, negated, _ = parse_key(tr.rel)
+            subj, _, obj = tr.statement
+            names.setdefault(tr.tail, (tr.tail_name or tr.tail, tr.tail_category or ""))
+            props = tr.props or {}
+            out.append(
+                {
+                    "subject": _node(subj, names),
+                    "predicate": props.get("predicate") or rel_type.lower(),
+                    "relation": rel_type,
+                    "negated": negated,
+                    "object": _node(obj, names),
+                    "head": tr.head,
+                    "tail": tr.tail,
+                    "score": round(score, 4),
+                    "provenance": provenance(props),
+                }
+            )
+        return {"hop": hop, "triples": out}
+
+
+def _node(i: str, names: dict[str, tuple[str, str]]) -> dict[str, str]:
+    name, cat = names.get(i, (i, ""))
+    return {"id": i, "name": name, "category": cat}
+
+
+def _paths(
+    hops: list[dict[str, Any]], seeds: set[str], limit: int = 50
+) -> list[list[dict[str, Any]]]:
+    """Chains of retained triples from a seed to each retained triple that no retained
+    triple of the next hop extends."""
+    by_tail: list[dict[str, dict[str, Any]]] = []
+    for h in hops:
+        tails: dict[str, dict[str, Any]] = {}
+        for tr in h["triples"]:
+            tails.setdefault(tr["tail"], tr)
+        by_tail.append(tails)
+    chains: list[list[dict[str, Any]]] = []
+    for level, h in enumerate(hops):
+        next_heads = (
+            {tr["head"] for tr in hops[level + 1]["triples"]} if level + 1 < len(hops) else set()
+        )
+        for tr in h["triples"]:
+            if tr["tail"] in next_heads:
+                continue
+            chain, ok = [tr], True
+            for back in range(level - 1, -1, -1):
+                parent = by_tail[back].get(chain[-1]["head"])
+                if parent is None:
+                    ok = False
+                    break
+                chain.append(parent)
+            if not ok or chain[-1]["head"] not in seeds:
+                continue
+            chain.reverse()
+            chains.append(
+                [
+                    {
+                        "subject": c["subject"]["id"],
+                        "predicate": c["predicate"],
+                        "object": c["object"]["id"],
+                        "hop": n + 1,
+                    }
+                    for n, c in enumerate(chain)
+                ]
+            )
+            if len(chains) >= limit:
+                return chains
+    return chains
+
+
+def _ms(t: float) -> float:
+    return (time.perf_counter() - t) * 1000.0

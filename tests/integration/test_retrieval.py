@@ -1,0 +1,154 @@
+"""Retrieval on the fixture graph in the real Neo4j: Cypher BFS against an independent
+computation, the embedding cache, and evidence end to end with a freshly trained scorer."""
+
+from __future__ import annotations
+
+import shutil
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+
+from core.exceptions import RetrievalError
+from core.models import packaged_encoder_path, resolve_model_dir
+from core.settings import ModelSettings, RetrievalSettings, Settings
+from graph.repository import GraphStore
+from retrieval import bfs
+from retrieval.adjacency import Adjacency
+from retrieval.caff import pipeline, qa
+from retrieval.caff.config import load_config
+from retrieval.caff.data import load_qa
+from retrieval.embeddings import build_or_load, load_encoder
+from retrieval.relations import relation_key
+from retrieval.service import EvidenceService, load_relations
+
+from .conftest import load_fixture_graph
+
+SEED = "ORPHA:558"  # Marfan syndrome
+
+
+def _expected_hops(
+    store: GraphStore, seed: str, keys: list[str], cfg: bfs.BfsConfig
+) -> list[set[tuple[str, str, str]]]:
+    """The same BFS computed in Python from a dump of every edge."""
+    adj: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for e in store.stream("graph/stream_edges"):
+        neg = bool(e["props"].get("negated"))
+        adj[e["subject"]][relation_key(e["type"], neg, True)].append(e["object"])
+        adj[e["object"]][relation_key(e["type"], neg, False)].append(e["subject"])
+    visited, frontier, out = {seed}, [seed], []
+    for _ in range(cfg.max_hops):
+        triples: list[tuple[str, str, str]] = []
+        for h in frontier[: cfg.max_frontier]:
+            for rel in sorted(adj[h]):
+                if rel in keys:
+                    triples += [(h, rel, t) for t in sorted(adj[h][rel])[: cfg.k_per_relation]]
+        out.append(set(triples))
+        frontier = [t for t in dict.fromkeys(x[2] for x in triples) if t not in visited]
+        visited.update(x[2] for x in triples)
+    return out
+
+
+def test_bfs_matches_an_independent_computation_and_honours_k(store: GraphStore) -> None:
+    load_fixture_graph(store)
+    relations = [
+        r.key
+        for r in load_relations(store, Settings(retrieval=RetrievalSettings(min_relation_freq=1)))
+    ]
+    cfg = bfs.BfsConfig(max_hops=3, k_per_relation=3, max_frontier=5)
+    got = bfs.candidates(store, [SEED], relations, cfg)
+    expected = _expected_hops(store, SEED, relations, cfg)
+    assert [{(t.head, t.rel, t.tail) for t in hop} for hop in got] == expected
+    assert got[0], "Marfan syndrome has statements in the fixtures"
+    replica = Adjacency(store, relations).candidates([SEED], cfg)
+    assert [[(t.head, t.rel, t.tail) for t in h] for h in replica] == [
+        [(t.head, t.rel, t.tail) for t in h] for h in got
+    ]
+    per_head_rel: dict[tuple[str, str], int] = defaultdict(int)
+    for hop in got:
+        for t in hop:
+            per_head_rel[(t.head, t.rel)] += 1
+    assert max(per_head_rel.values()) <= 3
+    assert {t.rel[-1] for hop in got for t in hop} == {">", "<"}  # both directions, recorded
+
+
+def test_rare_relations_are_left_out(store: GraphStore) -> None:
+    load_fixture_graph(store)
+    loose = load_relations(store, Settings(retrieval=RetrievalSettings(min_relation_freq=1)))
+    strict = load_relations(store, Settings(retrieval=RetrievalSettings(min_relation_freq=10**6)))
+    assert loose and strict == []
+
+
+def test_embedding_cache_is_reused_and_keyed_by_encoder(store: GraphStore, tmp_path: Path) -> None:
+    load_fixture_graph(store)
+    relations = load_relations(store, Settings(retrieval=RetrievalSettings(min_relation_freq=1)))
+    models = ModelSettings(var_dir=tmp_path)
+    enc = load_encoder(resolve_model_dir(None), models)
+    first = build_or_load(store, enc, relations, tmp_path)
+    stamp = (first.folder / "entities.faiss").stat().st_mtime_ns
+    again = build_or_load(store, enc, relations, tmp_path)
+    assert (
+        again.folder == first.folder
+        and (again.folder / "entities.faiss").stat().st_mtime_ns == stamp
+    )
+    copy = tmp_path / "other-encoder"
+    shutil.copytree(packaged_encoder_path(), copy)
+    other = build_or_load(store, load_encoder(resolve_model_dir(copy), models), relations, tmp_path)
+    assert other.folder != first.folder  # a different encoder never reuses the cache
+    assert len(first.ids) == int(store.stats()["nodes"]["Entity"])
+
+
+@pytest.fixture
+def service(store: GraphStore, tmp_path: Path) -> EvidenceService:
+    load_fixture_graph(store)
+    settings = Settings(
+        models=ModelSettings(var_dir=tmp_path),
+        retrieval=RetrievalSettings(min_relation_freq=1, checkpoint=tmp_path / "caff.pt"),
+    )
+    relations = load_relations(store, settings)
+    folder = qa.build(
+        store,
+        relations,
+        bfs.BfsConfig(),
+        qa.QAConfig(n_questions=40, unseen_fraction=0.2),
+        tmp_path / "qa",
+    )
+    data = load_qa(folder)
+    enc = load_encoder(resolve_model_dir(None), settings.models)
+    index = build_or_load(store, enc, relations, tmp_path)
+    feats = pipeline.features(data, enc, index)
+    cfg = load_config("caff")
+    from dataclasses import replace
+
+    cfg = replace(cfg, epochs=2)
+    pipeline.run_variant(
+        cfg, data, feats, enc.encoder_id, tmp_path / "results", tmp_path / "caff.pt"
+    )
+    return EvidenceService.load(store, settings)
+
+
+def test_evidence_links_by_name_and_returns_provenance(service: EvidenceService) -> None:
+    out = service.evidence(
+        "What are the phenotypic features of Marfan syndrome?", threshold=0.0, top_k=5
+    )
+    # Orphanet and OMIM both name an entity "Marfan syndrome": both are exact seeds.
+    assert SEED in {s["id"] for s in out["seeds"]}
+    assert {s["match"] for s in out["seeds"]} == {"exact"}
+    first = out["hops"][0]["triples"]
+    assert 0 < len(first) <= 5
+    assert {t["head"] for t in first} <= {s["id"] for s in out["seeds"]}
+    prov = first[0]["provenance"]
+    assert prov["primary_knowledge_source"] and prov["sources"][0]["run"]
+    assert out["model"]["scorer"] == "caff" and out["timings_ms"]["total"] > 0
+    assert out["paths"] and out["paths"][0][0]["hop"] == 1
+
+
+def test_evidence_bad_input_is_a_typed_error(service: EvidenceService) -> None:
+    with pytest.raises(RetrievalError, match="unknown seed CURIE"):
+        service.evidence("anything", seeds=["ORPHA:999999999"])
+    with pytest.raises(RetrievalError, match="max_hops must be between 1 and 3"):
+        service.evidence("Marfan syndrome", max_hops=4)
+    with pytest.raises(RetrievalError, match="links to no entity"):
+        service.evidence("zzzz qqqq xxxx")
+    with pytest.raises(RetrievalError, match="mode must be one of"):
+        service.evidence("Marfan syndrome", mode="sideways")

@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+from core.exceptions import ConfigError
+from retrieval.caff.config import CaffConfig, load_config
+from retrieval.caff.model import Batch, HopScorer
+
+D, R, C = 16, 5, 7
+
+
+def _batch(z_scale: float = 1.0, n: int = 9, entity: bool = False) -> Batch:
+    g = torch.Generator().manual_seed(0)
+    b = Batch(
+        q=torch.randn(2, D, generator=g),
+        qi=torch.tensor([0, 0, 0, 0, 1, 1, 1, 1, 1])[:n],
+        hop=torch.tensor([0, 1, 2, 1, 0, 1, 2, 2, 1])[:n],
+        rel=torch.tensor([0, 1, 2, 3, 4, 0, 1, 2, 3])[:n],
+        z=torch.randn(2, 3, D, generator=g) * z_scale,
+    )
+    if entity:
+        b.head, b.tail = torch.randn(n, D, generator=g), torch.randn(n, D, generator=g)
+        b.tail_cat = torch.randint(0, C, (n,), generator=g)
+        b.typed, b.ent_ctx = torch.rand(2, 3, C, generator=g), torch.randn(2, 3, D, generator=g)
+    return b
+
+
+def _model(**kw: object) -> HopScorer:
+    torch.manual_seed(0)
+    return HopScorer(CaffConfig(**kw), D, torch.randn(R, D), C)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("variant", ["caff", "depthbilinear", "no_csv", "no_dbm", "caff_entity"])
+def test_every_config_scores_one_logit_per_triple(variant: str) -> None:
+    cfg = load_config(variant)
+    torch.manual_seed(0)
+    model = HopScorer(cfg, D, torch.randn(R, D), C)
+    out = model(_batch(entity=cfg.entity_aware))
+    assert out.shape == (9,) and torch.isfinite(out).all()
+
+
+def test_dbm_reduces_to_the_base_scorer_when_z_is_zero() -> None:
+    caff, base = _model(), _model(use_csv=False, use_dbm=False)
+    base.load_state_dict({k: v for k, v in caff.state_dict().items() if k in base.state_dict()})
+    zero = _batch(z_scale=0.0)
+    assert torch.allclose(caff(zero), base(zero))
+    assert not torch.allclose(caff(_batch()), base(_batch()))  # z != 0 changes the scores
+
+
+def test_same_question_relation_hop_and_context_tie_without_entities() -> None:
+    b = _batch()
+    b.qi, b.hop, b.rel = (
+        torch.zeros(9, dtype=torch.long),
+        torch.ones(9, dtype=torch.long),
+        torch.zeros(9, dtype=torch.long),
+    )
+    out = _model()(b)
+    assert torch.allclose(out, out[0].expand(9))
+
+
+def test_entity_aware_breaks_the_tie() -> None:
+    b = _batch(entity=True)
+    b.qi, b.hop, b.rel = (
+        torch.zeros(9, dtype=torch.long),
+        torch.ones(9, dtype=torch.long),
+        torch.zeros(9, dtype=torch.long),
+    )
+    model = _model(entity_aware=True)
+    assert len(set(np.round(model(b).detach().numpy(), 6))) > 1
+
+
+def test_construction_is_deterministic_for_a_seed() -> None:
+    a, b = _model(), _model()
+    assert all(
+        torch.equal(x, y)
+        for x, y in zip(a.state_dict().values(), b.state_dict().values(), strict=True)
+    )
+
+
+def test_unknown_config_key_and_variant_are_errors(tmp_path: object) -> None:
+    with pytest.raises(ConfigError, match="unknown CAFF config keys: colour"):
+        CaffConfig.from_dict({"colour": 1})
+    with pytest.raises(ConfigError, match="variant must be one of"):
+        CaffConfig.from_dict({"variant": "magic"})
+    with pytest.raises(ConfigError, match="no CAFF config 'nope'"):
+        load_config("nope")
