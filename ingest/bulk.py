@@ -52,7 +52,9 @@ def unsuitable(store: GraphStore, cfg: Settings) -> str | None:
         return "the server is not one evigraph started"
     if not store.read("ingest/database_is_empty")[0]["empty"]:
         return "the database is not empty"
-    foreign = schema.existing_names(store) - schema.expected_names()
+    names = {r["name"] for r in store.read("ingest/show_schema_names")}
+    names |= {r["name"] for r in store.read("schema/show_constraints")}
+    foreign = names - schema.expected_names()
     if foreign:
         return f"the database has indexes or constraints of its own ({', '.join(sorted(foreign))})"
     return None
