@@ -3,8 +3,11 @@
 Drives the real CLI: `evigraph ingest all` on an empty database, again (unchanged inputs),
 again with --force (a full diff against the graph), and `evigraph stats --checksum` around them.
 
-Usage: .venv/bin/python -m bench.ingest [--skip-import]   (as a module: the file name
-would shadow the ingest package if run as a script)
+Usage: .venv/bin/python -m bench.ingest [--port N] [--skip-import] [--compare-transactional]
+(as a module: the file name would shadow the ingest package if run as a script)
+An empty database takes the bulk path (neo4j-admin import); --compare-transactional loads the
+same data again into a second empty server with EVIGRAPH_INGEST__BULK_IMPORT=false and checks
+that `evigraph stats --checksum` is the same.
 Targets (issue 3): <= 120 s from empty, <= 30 s for an unchanged re-run, on 2 cores.
 Runs a throw-away Neo4j in a temporary home on its own port: your data is never touched.
 The reference writes the same nodes and statements as CSV and times
@@ -34,14 +37,15 @@ from ingest.sources import default_inputs, parse_source
 ORDER = [Source.HPO, Source.HPOA, Source.OMIM, Source.ORPHANET]
 
 
-def cli(cfg: Neo4jSettings, *args: str) -> tuple[float, str]:
+def cli(cfg: Neo4jSettings, *args: str, **extra_env: str) -> tuple[float, str]:
     """Run the real `evigraph` command against the throw-away server; (seconds, stdout)."""
     env = {
+        **extra_env,
         **os.environ,
         "EVIGRAPH_NEO4J__HOME": str(cfg.home),
         "EVIGRAPH_NEO4J__BOLT_PORT": str(cfg.bolt_port),
         "EVIGRAPH_NEO4J__PASSWORD": cfg.password.get_secret_value(),
-        "EVIGRAPH_LOG_LEVEL": os.environ.get("EVIGRAPH_LOG_LEVEL", "WARNING"),
+        "EVIGRAPH_LOG_LEVEL": os.environ.get("EVIGRAPH_LOG_LEVEL", "INFO"),
     }
     env.pop("EVIGRAPH_NEO4J__URI", None)
     evigraph = Path(sys.executable).parent / "evigraph"
@@ -50,6 +54,9 @@ def cli(cfg: Neo4jSettings, *args: str) -> tuple[float, str]:
     took = time.monotonic() - t0
     if out.returncode != 0:
         raise SystemExit(f"evigraph {' '.join(args)} failed:\n{out.stderr[-3000:]}")
+    for line in out.stderr.splitlines():  # where the time goes (step logs at INFO)
+        if " s" in line and ("bulk:" in line or "import took" in line or "rows in" in line):
+            print("   ", line[-150:])
     return took, out.stdout
 
 
@@ -99,12 +106,15 @@ def admin_import(cfg: Neo4jSettings, lib: Path, java: str, out: Path) -> float:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--skip-import", action="store_true")
+    ap.add_argument("--port", type=int, default=0, help="Bolt port (default: any free one)")
+    ap.add_argument("--compare-transactional", action="store_true")
     args = ap.parse_args()
     configure_logging(get_settings().log_level)
     base = get_settings().neo4j
     lib = jars.ensure(base)
     with tempfile.TemporaryDirectory() as tmp:
-        cfg = base.model_copy(update={"home": Path(tmp) / "h", "bolt_port": free_port()})
+        port = args.port or free_port()
+        cfg = base.model_copy(update={"home": Path(tmp) / "h", "bolt_port": port})
         runtime.start(cfg)
         try:
             first, _ = cli(cfg, "ingest", "all")
@@ -119,7 +129,8 @@ def main() -> None:
     for r in reversed(runs):
         c = r["counts"]
         print(
-            f"  {r['source']:9s} {r['status']:10s} {c.get('seconds', 0):>4} s  "
+            f"  {r['source']:9s} {r['status']:10s} {r.get('mode', ''):13s} "
+            f"{c.get('seconds', 0):>4} s  "
             f"written {c.get('rows_written', 0):>7}  nodes {c.get('nodes', '-')}  "
             f"edges {c.get('edges', '-')}"
         )
@@ -130,6 +141,19 @@ def main() -> None:
     print(f"evigraph ingest all, unchanged      : {again:6.1f} s (skipped by input fingerprint)")
     print(f"evigraph ingest all --force         : {forced:6.1f} s (full diff against the graph)")
     print(f"checksums equal after the re-runs   : {sum1['checksum'] == sum2['checksum']}")
+    print(f"checksum                            : {sum1['checksum']}")
+    if args.compare_transactional:
+        with tempfile.TemporaryDirectory() as tmp:
+            port = args.port or free_port()
+            cfg3 = base.model_copy(update={"home": Path(tmp) / "t", "bolt_port": port})
+            runtime.start(cfg3)
+            try:
+                took, _ = cli(cfg3, "ingest", "all", EVIGRAPH_INGEST__BULK_IMPORT="false")
+                sum3 = json.loads(cli(cfg3, "stats", "--checksum")[1])
+            finally:
+                runtime.stop(cfg3)
+        print(f"transactional path, empty database  : {took:6.1f} s, checksum {sum3['checksum']}")
+        print(f"bulk and transactional equal        : {sum1 == sum3}")
     if not args.skip_import:
         with tempfile.TemporaryDirectory() as tmp:
             cfg2 = base.model_copy(update={"home": Path(tmp) / "imp"})

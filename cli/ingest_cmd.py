@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import typer
@@ -11,11 +12,13 @@ from rich.table import Table
 from cli.common import print_json, settings, store
 from graph import schema
 from graph.repository import GraphStore
-from ingest import runs
+from ingest import bulk, runs
 from ingest.job import RunResult, run_source
 from ingest.progress import Progress
 from ingest.rows import Source
 from ingest.sources import NEEDS_GENE_MAP, Input, default_inputs, orphanet_kind, parse_source
+
+logger = logging.getLogger(__name__)
 
 app = typer.Typer(help="Load sources into Neo4j: idempotent, provenance-tagged, all-or-nothing.")
 
@@ -39,10 +42,16 @@ def _run(
         todo = [src for src in sources if force or not _unchanged(s, src, inputs, gene_map)]
         # Validate every file of every source to load before the first write.
         parsed = {src: parse_source(src, inputs, gene_map) for src in todo}
-        schema.apply_schema(s)  # constraints must exist before MERGE
-        for src in todo:
-            size = batch_size or cfg.ingest.batch_size
-            results.append(run_source(s, src, parsed[src], size, progress))
+        why_not = bulk.unsuitable(s, cfg) if todo else "nothing to load"
+        if why_not is None:
+            typer.echo("empty local database: loading it with neo4j-admin import", err=True)
+            results = bulk.load_empty(cfg, todo, parsed)
+        else:
+            logger.info("transactional ingest: %s", why_not)
+            schema.apply_schema(s)  # constraints must exist before MERGE
+            for src in todo:
+                size = batch_size or cfg.ingest.batch_size
+                results.append(run_source(s, src, parsed[src], size, progress))
     if results:
         _summary(results)
     return results

@@ -61,6 +61,11 @@ class Neo4jSettings(BaseModel):
 
 class IngestSettings(BaseModel):
     batch_size: int = Field(default=5000, ge=1)
+    bulk_import: bool = Field(
+        default=True,
+        description="Load an empty, locally managed database with neo4j-admin import (the "
+        "server is stopped for it and started again); false: always the transactional path.",
+    )
     data_dir: Path = PROJECT_ROOT.parent / "shared" / "data"
 
 

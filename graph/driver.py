@@ -21,6 +21,9 @@ def create_driver(cfg: Neo4jSettings) -> Driver:
         auth=(cfg.user, cfg.password.get_secret_value()),
         connection_timeout=cfg.connection_timeout_s,
         max_transaction_retry_time=cfg.max_retry_time_s,
+        # A pooled connection idle for over 2 s is checked before use: after a server restart
+        # (the bulk ingest restarts the local one) dead connections are replaced, not used.
+        liveness_check_timeout=2.0,
         notifications_min_severity="OFF",
     )
 

@@ -73,12 +73,13 @@ class Paths:
         return self.logs_dir / "console.log"
 
 
-def render_conf(cfg: Neo4jSettings) -> str:
-    """neo4j.conf with Neo4j 5 setting names only (strict validation rejects anything else)."""
+def render_conf(cfg: Neo4jSettings, data_dir: Path | None = None) -> str:
+    """neo4j.conf with Neo4j 5 setting names only (strict validation rejects anything else).
+    `data_dir` points a bulk import at a staging folder instead of the live data."""
     p = Paths(cfg.home.resolve())
     settings = {
         "server.config.strict_validation.enabled": "true",
-        "server.directories.data": p.data_dir,
+        "server.directories.data": data_dir or p.data_dir,
         "server.directories.logs": p.logs_dir,
         "server.directories.run": p.home / "run",
         "server.directories.plugins": p.home / "plugins",
@@ -173,8 +174,9 @@ def _prepare_home(cfg: Neo4jSettings, paths: Paths) -> None:
     (paths.conf_dir / "neo4j.conf").write_text(render_conf(cfg), encoding="utf-8")
 
 
-def _admin_env(paths: Paths) -> dict[str, str]:
-    return {**os.environ, "NEO4J_HOME": str(paths.home), "NEO4J_CONF": str(paths.conf_dir)}
+def admin_env(paths: Paths, conf_dir: Path | None = None) -> dict[str, str]:
+    conf = conf_dir or paths.conf_dir
+    return {**os.environ, "NEO4J_HOME": str(paths.home), "NEO4J_CONF": str(conf)}
 
 
 def _init_password(cfg: Neo4jSettings, java: str, lib: Path, paths: Paths) -> None:
@@ -186,7 +188,7 @@ def _init_password(cfg: Neo4jSettings, java: str, lib: Path, paths: Paths) -> No
         [*cmd, cfg.password.get_secret_value()],
         capture_output=True,
         text=True,
-        env=_admin_env(paths),
+        env=admin_env(paths),
         check=False,
     )
     if out.returncode != 0:
@@ -208,7 +210,7 @@ def _spawn(cfg: Neo4jSettings, java: str, lib: Path, paths: Paths) -> int:
             stdin=subprocess.DEVNULL,
             stdout=log,
             stderr=subprocess.STDOUT,
-            env=_admin_env(paths),
+            env=admin_env(paths),
             start_new_session=True,  # outlives the CLI; stopped by `evigraph neo4j stop`
         )
     paths.pid_file.write_text(str(proc.pid), encoding="utf-8")

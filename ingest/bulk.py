@@ -1,0 +1,164 @@
+"""The first load of an empty, locally managed database, through neo4j-admin import.
+
+The graph is the one the transactional path would write (ingest/compose.py replays its
+Cypher on the write plans), so `evigraph stats --checksum` is the same either way, and a
+later run of any source diffs against it as usual. The steps:
+
+1. Validate: every plan is built (and so checked) before the server is touched.
+2. Write the composed graph as typed import CSV.
+3. Stop the server, import into a staging folder, swap it in (graph/bulk_import.py), start
+   the server again. A failed import leaves the empty database as it was.
+4. Apply the schema, set the few properties CSV cannot carry, record one completed IngestRun
+   per source (mode 'bulk-import') with the counts the transactional path would record.
+
+A kill before step 3 ends changes nothing; a kill after it leaves the data without run
+records, and the next `evigraph ingest` then diffs each source against it (writing nothing
+new) and records the runs.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import socket
+import tempfile
+import time
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from core.settings import Settings
+from graph import bulk_import, runtime, schema
+from graph.import_csv import ImportNode, ImportRel, write_import_csv
+from graph.repository import GraphStore
+from ingest import runs
+from ingest.compose import Graph, compose
+from ingest.job import RunResult, plan_source
+from ingest.merge import Plan
+from ingest.rows import ParsedFile, Source
+
+logger = logging.getLogger(__name__)
+
+
+def unsuitable(store: GraphStore, cfg: Settings) -> str | None:
+    """Why the bulk path cannot be taken here, or None when it can."""
+    if not cfg.ingest.bulk_import:
+        return "bulk import is switched off (EVIGRAPH_INGEST__BULK_IMPORT=false)"
+    if not cfg.neo4j.managed:
+        return "the server is external (EVIGRAPH_NEO4J__URI)"
+    if not runtime.status(cfg.neo4j).get("running"):
+        return "the server is not one evigraph started"
+    if not store.read("ingest/database_is_empty")[0]["empty"]:
+        return "the database is not empty"
+    names = {r["name"] for r in store.read("ingest/show_schema_names")}
+    names |= {r["name"] for r in store.read("schema/show_constraints")}
+    foreign = names - schema.expected_names()
+    if foreign:
+        return f"the database has indexes or constraints of its own ({', '.join(sorted(foreign))})"
+    return None
+
+
+@dataclass
+class _Planned:
+    source: Source
+    run_id: str
+    plan: Plan
+    release: str
+    files: list[runs.FileInfo]
+    started_at: str
+    skipped: dict[str, int]
+
+
+def load_empty(
+    cfg: Settings, sources: list[Source], parsed: dict[Source, list[ParsedFile]]
+) -> list[RunResult]:
+    """Load `sources` (in this order) into the empty local database; see the module doc."""
+    t0 = time.monotonic()
+    planned = [_plan(src, parsed[src]) for src in sources]
+    graph = compose([(p.plan, p.run_id) for p in planned])
+    logger.info(
+        "bulk: %d sources planned and composed (%d nodes, %d relationships) in %.1f s",
+        len(planned),
+        len(graph.nodes),
+        len(graph.edges),
+        time.monotonic() - t0,
+    )
+    neo = cfg.neo4j
+    with tempfile.TemporaryDirectory(prefix="bulk-csv-", dir=neo.home.resolve()) as tmp:
+        files = write_import_csv(Path(tmp), _nodes(graph), _rels(graph))
+        logger.info("bulk: import CSV written, %.1f s in", time.monotonic() - t0)
+        runtime.stop(neo)
+        try:
+            bulk_import.import_offline(neo, files)
+        finally:
+            runtime.start(neo)
+    logger.info("bulk: imported and restarted, %.1f s in", time.monotonic() - t0)
+    with GraphStore.connect(neo) as store:
+        schema.apply_schema(store)
+        node_rows = [{"id": i, "props": p} for i, p in files.deferred_nodes.items()]
+        store.write_rows("ingest/set_node_props", node_rows, cfg.ingest.batch_size)
+        edge_rows = [
+            {"subject": r.start, "rel": r.type, "object": r.end, "negated": r.props["negated"]}
+            | {"props": p}
+            for r, p in files.deferred_rels
+        ]
+        store.write_rows("ingest/set_edge_props", edge_rows, cfg.ingest.batch_size)
+        seconds = time.monotonic() - t0
+        results = [_record(store, p, seconds) for p in planned]
+    logger.info("bulk: done in %.1f s", seconds)
+    return results
+
+
+def _plan(source: Source, parsed: list[ParsedFile]) -> _Planned:
+    started = datetime.now(UTC).isoformat()
+    run_id = runs.new_run_id(source)
+    plan, release = plan_source(source, parsed, run_id)
+    files = [runs.file_info(Path(p.path), p.release) for p in parsed]
+    skipped: dict[str, int] = {}
+    for p in parsed:
+        for reason, n in p.skipped.items():
+            skipped[reason] = skipped.get(reason, 0) + n
+    return _Planned(source, run_id, plan, release, files, started, skipped)
+
+
+def _nodes(graph: Graph) -> list[ImportNode]:
+    return [ImportNode(n.id, n.labels, n.props) for n in graph.nodes.values()]
+
+
+def _rels(graph: Graph) -> list[ImportRel]:
+    return [ImportRel(k[0], k[2], k[1], props) for k, props in graph.edges.items()]
+
+
+def counts(plan: Plan) -> dict[str, int]:
+    """What run_source records for a source loaded into an empty database."""
+    return {
+        "nodes": len(plan.nodes),
+        "edges": len(plan.edges),
+        "nodes_added": len(plan.nodes),
+        "nodes_updated": 0,
+        "nodes_removed": 0,
+        "edges_added": len(plan.edges),
+        "edges_updated": 0,
+        "edges_removed": 0,
+        "rows_written": len(plan.nodes) + len(plan.edges),
+        "orphans_deleted": 0,
+    }
+
+
+def _record(store: GraphStore, p: _Planned, seconds: float) -> RunResult:
+    c: dict[str, Any] = counts(p.plan) | {"seconds": round(seconds)}
+    store.write(
+        "ingest/record_bulk_run",
+        id=p.run_id,
+        source=p.source.value,
+        started_at=p.started_at,
+        release=p.release,
+        files=json.dumps([asdict(f) for f in p.files]),
+        fingerprint=runs.fingerprint(p.files),
+        host=socket.gethostname(),
+        pid=os.getpid(),
+        counts=json.dumps(c, sort_keys=True),
+    )
+    return RunResult(p.run_id, p.source, p.release, c, p.skipped, seconds)

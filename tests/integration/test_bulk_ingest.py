@@ -1,0 +1,142 @@
+"""The bulk path (neo4j-admin import into an empty local database) on the real Neo4j.
+
+These tests stop and start the test server (that is what the bulk path does), so each one
+reconnects the session's driver afterwards.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from core.exceptions import GraphError
+from core.settings import Neo4jSettings, Settings
+from graph import runtime
+from graph.checksum import checksum
+from graph.driver import create_driver
+from graph.repository import GraphStore
+from ingest import bulk, job, runs
+from ingest.rows import ParsedFile, Source
+from ingest.sources import Input, parse_source
+from tests.integration.test_ingest_fixtures import HPO, MIM2GENE, PACKETS
+
+ORDER = [Source.HPO, Source.HPOA, Source.OMIM, Source.ORPHANET]
+
+
+def _parsed() -> dict[Source, list[ParsedFile]]:
+    inputs = [Input(k, p) for k, p in HPO.items()]
+    inputs += [Input("mim2gene", MIM2GENE), Input("packets", PACKETS)]
+    return {src: parse_source(src, inputs, MIM2GENE) for src in ORDER}
+
+
+@pytest.fixture
+def bulk_store(store: GraphStore, neo4j_cfg: Neo4jSettings) -> Iterator[GraphStore]:
+    """The empty test graph; the driver is renewed after the test, since the server restarts."""
+    yield store
+    store.driver.close()
+    store.driver = create_driver(neo4j_cfg)
+
+
+def _cfg(**ingest: object) -> Settings:
+    cfg = Settings()
+    return cfg.model_copy(update={"ingest": cfg.ingest.model_copy(update=ingest)})
+
+
+def test_bulk_load_equals_the_transactional_path(bulk_store: GraphStore) -> None:
+    parsed = _parsed()
+    for src in ORDER:
+        job.run_source(bulk_store, src, parsed[src], batch_size=50)
+    transactional = checksum(bulk_store)
+    stats = bulk_store.stats()
+    bulk_store.run_text("t", "MATCH (n) DETACH DELETE n", {}, read=False)
+    assert bulk.unsuitable(bulk_store, _cfg()) is None
+
+    results = bulk.load_empty(_cfg(), ORDER, parsed)
+
+    bulk_store.driver.close()
+    bulk_store.driver = create_driver(bulk_store.cfg)
+    assert checksum(bulk_store) == transactional
+    assert transactional["relationships"] > 0
+    assert bulk_store.stats() == stats
+    listed = runs.list_runs(bulk_store)
+    assert [r["source"] for r in listed] == [s.value for s in reversed(ORDER)]
+    assert {(r["status"], r["mode"]) for r in listed} == {("completed", "bulk-import")}
+    by_source = {r.source: r for r in results}
+    hpoa = next(r for r in listed if r["source"] == "hpoa")
+    assert hpoa["counts"]["edges_added"] == by_source[Source.HPOA].counts["edges"] > 0
+    # Nodes and statements carry the run ids the records name, and the schema is back.
+    run_ids = {r["id"] for r in listed}
+    stamped = bulk_store.run_text(
+        "t",
+        "MATCH (n:Entity) WHERE n.last_ingest_run IS NOT NULL "
+        "RETURN collect(DISTINCT n.last_ingest_run) AS ids",
+        {},
+        read=True,
+    )[0]["ids"]
+    assert stamped and set(stamped) <= run_ids
+    assert bulk_store.read("graph/test_get_entity", id="HP:0001166")[0]["name"] == "Arachnodactyly"
+
+
+def test_a_source_after_the_bulk_load_writes_nothing_new(bulk_store: GraphStore) -> None:
+    parsed = _parsed()
+    bulk.load_empty(_cfg(), ORDER, parsed)
+    bulk_store.driver.close()
+    bulk_store.driver = create_driver(bulk_store.cfg)
+    before = checksum(bulk_store)
+    assert bulk.unsuitable(bulk_store, _cfg()) == "the database is not empty"
+    # The stored content hashes and releases equal the plan's: the diff finds nothing to write.
+    again = job.run_source(bulk_store, Source.ORPHANET, parsed[Source.ORPHANET], batch_size=50)
+    assert again.counts["rows_written"] == 0
+    assert again.counts["edges_removed"] == again.counts["nodes_removed"] == 0
+    assert checksum(bulk_store) == before
+
+
+def test_failed_import_leaves_the_database_as_it_was(
+    bulk_store: GraphStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(runtime, "ADMIN_ENTRY_POINT", "org.neo4j.NoSuchAdminCommand")
+    with pytest.raises(GraphError, match="neo4j-admin database import failed"):
+        bulk.load_empty(_cfg(), ORDER, _parsed())
+    assert runtime.status(bulk_store.cfg)["running"]
+    bulk_store.driver.close()
+    bulk_store.driver = create_driver(bulk_store.cfg)
+    assert bulk_store.stats() == {"nodes": {}, "relationships": {}}
+    assert bulk.unsuitable(bulk_store, _cfg()) is None  # still empty, schema in place
+
+
+def test_when_the_bulk_path_is_not_taken(bulk_store: GraphStore) -> None:
+    assert bulk.unsuitable(bulk_store, _cfg()) is None
+    assert "switched off" in str(bulk.unsuitable(bulk_store, _cfg(bulk_import=False)))
+    external = Settings().model_copy(
+        update={"neo4j": bulk_store.cfg.model_copy(update={"uri": bulk_store.cfg.effective_uri})}
+    )
+    assert "external" in str(bulk.unsuitable(bulk_store, external))
+    bulk_store.run_text("t", "CREATE (:IngestRun {id: 'x'})", {}, read=False)
+    assert bulk.unsuitable(bulk_store, _cfg()) == "the database is not empty"
+
+
+def test_cli_reports_the_bulk_path(bulk_store: GraphStore) -> None:
+    """`evigraph ingest` on the empty test database loads it in bulk and records its runs."""
+    evigraph = Path(sys.executable).parent / "evigraph"
+    env = {**os.environ, "EVIGRAPH_LOG_LEVEL": "WARNING"}
+    args = [f"--{k}={p}" for k, p in HPO.items()]
+    out = subprocess.run(
+        [str(evigraph), "ingest", "hpo", *args], capture_output=True, text=True, env=env
+    )
+    assert out.returncode == 0, out.stderr
+    assert "loading it with neo4j-admin import" in out.stderr
+    listed = json.loads(
+        subprocess.run(
+            [str(evigraph), "ingest", "runs"], capture_output=True, text=True, env=env, check=True
+        ).stdout
+    )
+    assert [(r["source"], r["mode"]) for r in listed] == [
+        ("hpoa", "bulk-import"),
+        ("hpo", "bulk-import"),
+    ]
