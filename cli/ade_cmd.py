@@ -33,7 +33,9 @@ def ade(
 
 
 def ade_train(
-    minutes: float = typer.Option(10.0, min=0.5, help="Wall-clock budget for the training."),
+    tagger_seconds: float = typer.Option(
+        0.0, min=0.0, help="Also train the neural span tagger for this long (0: dictionary only)."
+    ),
     if_missing: bool = typer.Option(False, "--if-missing", help="Do nothing if a model exists."),
 ) -> None:
     """Train the default ADE pair classifier and tagger into <var>/ade and print the report."""
@@ -45,8 +47,8 @@ def ade_train(
     if (
         if_missing
         and (folder / "pair" / "model.pt").is_file()
-        and (folder / "tagger" / "tagger.pt").is_file()
+        and (folder / "dictionary.json").is_file()
     ):
         typer.echo(f"ADE models present in {folder}; not retraining")
         return
-    print_json(train_default(cfg, minutes))
+    print_json(train_default(cfg, tagger_seconds))

@@ -56,11 +56,19 @@ def build_model(
     return DualEncoder(cfg, enc, copy.deepcopy(enc) if cfg.arch == "dual" else enc)
 
 
-def new_bundle(model_dir: ModelDir, arch: str, pooling: str, max_length: int) -> PairBundle:
+def new_bundle(
+    model_dir: ModelDir, arch: str, pooling: str, max_length: int, fusion_dim: int = 256
+) -> PairBundle:
     tok = load_tokenizer(model_dir)
     vocab = add_marker_tokens(tok)
     cfg = PairConfig(
-        model_dir.encoder_id, model_dir.hidden_size, vocab, arch, pooling, max_length=max_length
+        model_dir.encoder_id,
+        model_dir.hidden_size,
+        vocab,
+        arch,
+        pooling,
+        fusion_dim=fusion_dim,
+        max_length=max_length,
     )
     return PairBundle(build_model(cfg, model_dir, tok), tok, cfg)
 

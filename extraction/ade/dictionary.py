@@ -8,7 +8,9 @@ import json
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from core.exceptions import ModelLoadError
 from extraction.ade.data import Sentence, dictionary_spans
+from extraction.ade.tagger import SpanTagger
 
 Span = tuple[int, int]
 _MIN_CHARS = 4
@@ -50,6 +52,10 @@ class DictionaryTagger:
 
     @classmethod
     def load(cls, path: Path) -> DictionaryTagger:
+        if not path.is_file():
+            raise ModelLoadError(
+                f"{path}: no ADE dictionary; build it with `evigraph extract ade-train`"
+            )
         obj = json.loads(path.read_text())
         return cls(obj["drugs"], obj["events"])
 
@@ -57,11 +63,11 @@ class DictionaryTagger:
 class UnionTagger:
     """Spans of the neural tagger, plus dictionary spans that overlap none of them."""
 
-    def __init__(self, *taggers: object) -> None:
+    def __init__(self, *taggers: SpanTagger) -> None:
         self.taggers = taggers
 
     def tag(self, texts: Sequence[str], batch_size: int = 32) -> list[dict[str, list[Span]]]:
-        runs = [t.tag(texts) for t in self.taggers]  # type: ignore[attr-defined]
+        runs = [t.tag(texts) for t in self.taggers]
         out = []
         for i in range(len(texts)):
             merged: dict[str, list[Span]] = {"DRUG": [], "AE": []}

@@ -12,11 +12,11 @@ from typing import Any
 from extraction.ade.checkpoint import PairBundle, score_items
 from extraction.ade.data import Sentence
 from extraction.ade.evaluate import strict_f1
-from extraction.ade.tagger import TaggerBundle
+from extraction.ade.tagger import SpanTagger
 
 
 def end_to_end(
-    tagger: TaggerBundle,
+    tagger: SpanTagger,
     pair: PairBundle,
     sentences: Sequence[Sentence],
     include_negative: bool = False,

@@ -91,6 +91,10 @@ class DualEncoder(nn.Module):
     def _view(self, ids: torch.Tensor, mask: torch.Tensor, adr: bool) -> torch.Tensor:
         encoder = self.adr_encoder if adr and self.adr_encoder is not None else self.drug_encoder
         states = encoder(input_ids=ids, attention_mask=mask).last_hidden_state  # (B, T, H)
+        return self.head_view(states, mask, adr)
+
+    def head_view(self, states: torch.Tensor, mask: torch.Tensor, adr: bool) -> torch.Tensor:
+        """Pooling and projection of one view's token states: (B, T, H) -> (B, F)."""
         pool = self.adr_pool if adr else self.drug_pool
         pooled = pool(states, mask) if pool is not None else mean_pool(states, mask)
         projected: torch.Tensor = (self.adr_proj if adr else self.drug_proj)(pooled)  # (B, F)

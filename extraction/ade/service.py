@@ -15,9 +15,10 @@ from core.models import resolve_model_dir
 from core.settings import Settings
 from extraction import writeback as wb
 from extraction.ade.checkpoint import PairBundle, load_bundle, score_items
+from extraction.ade.dictionary import DictionaryTagger, UnionTagger
 from extraction.ade.linking import HpoLinker, Link, drug_node, hpo_terms_from_obo
 from extraction.ade.markers import check_span
-from extraction.ade.tagger import TaggerBundle, load_tagger
+from extraction.ade.tagger import SpanTagger, load_tagger
 from extraction.ade.text import Chunk, Document, check_document, chunks
 from extraction.ade.text_encoder import TextEncoder
 from graph.repository import GraphStore
@@ -71,7 +72,7 @@ class AdeService:
     def __init__(
         self,
         pair: PairBundle,
-        tagger: TaggerBundle,
+        tagger: SpanTagger,
         linker: HpoLinker,
         max_chars: int = 200_000,
         chunk_chars: int = 1_000,
@@ -92,9 +93,12 @@ class AdeService:
             settings.ade.link_threshold,
             cache=folder / "linking",
         )
+        tagger: SpanTagger = DictionaryTagger.load(folder / "dictionary.json")
+        if (folder / "tagger" / "tagger.pt").is_file():
+            tagger = UnionTagger(load_tagger(folder / "tagger", enc), tagger)
         return cls(
             load_bundle(folder / "pair", enc),
-            load_tagger(folder / "tagger", enc),
+            tagger,
             linker,
             settings.ade.max_document_chars,
             settings.ade.chunk_chars,

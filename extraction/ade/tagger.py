@@ -11,7 +11,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 import torch
 from torch import nn
@@ -22,6 +22,11 @@ from extraction.ade.data import Sentence
 
 if TYPE_CHECKING:
     from transformers import PreTrainedTokenizerBase
+
+
+class SpanTagger(Protocol):
+    def tag(self, texts: Sequence[str], batch_size: int = 32) -> list[dict[str, list[Span]]]: ...
+
 
 LABELS = ("O", "B-DRUG", "I-DRUG", "B-AE", "I-AE")
 Span = tuple[int, int]

@@ -49,6 +49,8 @@ class TrainConfig:
     neg_per_pos: float = 1.5
     seed: int = 13
     max_minutes: float = 9.0
+    freeze_encoder: bool = False  # CPU mode: heads trained on cached encoder states
+    max_train_pairs: int = 0  # 0: all (after negative sub-sampling)
 
     def to_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -62,6 +64,11 @@ def subsample(pairs: Sequence[Pair], neg_per_pos: float, seed: int) -> list[Pair
     neg = [p for p in pairs if p.kind == "neg_sentence"]
     room = max(0, int(pos * neg_per_pos) - (len(keep) - pos))
     return keep + rng.sample(neg, min(room, len(neg)))
+
+
+def cap(pairs: list[Pair], n: int, seed: int) -> list[Pair]:
+    """A random `n` of `pairs` (all when n is 0 or larger than the list)."""
+    return random.Random(seed).sample(pairs, n) if 0 < n < len(pairs) else pairs
 
 
 def param_groups(model: nn.Module, cfg: TrainConfig) -> list[dict[str, object]]:
@@ -98,9 +105,20 @@ class CosineWarmup:
         return 0.5 * (1 + math.cos(math.pi * min(1.0, progress)))
 
 
-def _hard_negative(
+def hard_negative_index(pairs: Sequence[Pair]) -> tuple[dict[str, list[Pair]], list[Pair]]:
+    """Negatives by drug text, by ADR text and by sentence, for hard-negative mining."""
+    negs = [p for p in pairs if not p.label]
+    index: dict[str, list[Pair]] = defaultdict(list)
+    for n in negs:
+        for key in (f"d:{n.drug_text.lower()}", f"a:{n.ae_text.lower()}", f"s:{n.sentence.key}"):
+            index[key].append(n)
+    return index, negs
+
+
+def pick_hard_negative(
     p: Pair, index: dict[str, list[Pair]], negs: list[Pair], rng: random.Random
 ) -> Pair:
+    """Same drug with another ADR, else same ADR with another drug, else same sentence."""
     for key in (f"d:{p.drug_text.lower()}", f"a:{p.ae_text.lower()}", f"s:{p.sentence.key}"):
         if index.get(key):
             return rng.choice(index[key])
@@ -116,11 +134,7 @@ def phase1(
         return []
     rng = random.Random(cfg.seed)
     pos = [p for p in pairs if p.label]
-    negs = [p for p in pairs if not p.label]
-    index: dict[str, list[Pair]] = defaultdict(list)
-    for n in negs:
-        for key in (f"d:{n.drug_text.lower()}", f"a:{n.ae_text.lower()}", f"s:{n.sentence.key}"):
-            index[key].append(n)
+    index, negs = hard_negative_index(pairs)
     opt = torch.optim.AdamW(model.parameters(), lr=cfg.phase1_lr, weight_decay=cfg.weight_decay)
     n_hard = round(cfg.batch_size * cfg.hard_ratio / (1 - cfg.hard_ratio))
     losses = []
@@ -129,7 +143,7 @@ def phase1(
         if time.monotonic() > deadline:
             break
         batch = rng.sample(pos, cfg.batch_size)
-        hard = [_hard_negative(p, index, negs, rng) for p in batch[:n_hard]]
+        hard = [pick_hard_negative(p, index, negs, rng) for p in batch[:n_hard]]
         b = to_model(encode_dual(bundle.tokenizer, pair_items(batch + hard), cfg.max_length), model)
         d, a = model.embed(b["d_ids"], b["d_mask"], b["a_ids"], b["a_mask"])
         k = len(batch)
@@ -156,6 +170,8 @@ def _batches(pairs: list[Pair], size: int, rng: random.Random) -> Iterator[list[
 def _fit_budget(planned: int, done: int, elapsed: float, deadline: float) -> int:
     """Micro-batches that fit before the deadline at the rate measured so far."""
     rate = elapsed / max(1, done)
+    if math.isinf(deadline):
+        return planned
     return min(planned, done + int(max(0.0, deadline - time.monotonic()) / rate))
 
 

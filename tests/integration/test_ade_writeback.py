@@ -24,7 +24,7 @@ TEXT = f"{S1} {S2}"
 @pytest.fixture(scope="module")
 def service(tmp_path_factory: pytest.TempPathFactory) -> AdeService:
     md = resolve_model_dir(make_tiny_encoder(tmp_path_factory.mktemp("tiny")))
-    pair = new_bundle(md, "dual", "attention", 64)
+    pair = new_bundle(md, "dual", "attention", 64, fusion_dim=16)
     pair.threshold = 0.0  # the random model's scores: keep every given pair
     pair.version = "test-1"
     terms = [HpoTerm("HP:0001919", "Acute kidney injury", ("Acute renal failure",))]
