@@ -22,6 +22,7 @@ run: install
 	$(EVIGRAPH) neo4j start
 	$(EVIGRAPH) db init
 	$(EVIGRAPH) ingest all --if-empty
+	nice -n 10 $(EVIGRAPH) extract ade-train --if-missing
 	$(EVIGRAPH) stats
 
 ## make test: a separate test Neo4j (own port and data directory), ruff, mypy, pytest.
