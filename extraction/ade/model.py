@@ -7,6 +7,7 @@ projected to 256 with LayerNorm, GELU and dropout, fused bilinearly, and the mul
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass
 
 import torch
@@ -40,9 +41,19 @@ class AttentionPooling(nn.Module):
         self.query = nn.Parameter(torch.randn(1, 1, hidden) * 0.02)
 
     def forward(self, states: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
-        query = self.query.expand(states.size(0), -1, -1)  # (B, 1, D)
-        out, _ = self.attention(query, states, states, key_padding_mask=mask == 0)
-        pooled: torch.Tensor = out.squeeze(1)
+        # nn.MultiheadAttention's computation written out with its own parameters, free of
+        # fixed batch sizes so that the ONNX export keeps the batch axis dynamic.
+        att = self.attention
+        heads = att.num_heads
+        wq, wk, wv = att.in_proj_weight.chunk(3)  # (D, D) each
+        bq, bk, bv = att.in_proj_bias.chunk(3)
+        q = (self.query @ wq.T + bq).unflatten(-1, (heads, -1)).transpose(1, 2)  # (1, h, 1, d)
+        k = (states @ wk.T + bk).unflatten(-1, (heads, -1)).transpose(1, 2)  # (B, h, T, d)
+        v = (states @ wv.T + bv).unflatten(-1, (heads, -1)).transpose(1, 2)  # (B, h, T, d)
+        scores = q @ k.transpose(-1, -2) / math.sqrt(k.shape[-1])  # (B, h, 1, T)
+        scores = scores.masked_fill(mask[:, None, None, :] == 0, float("-inf"))
+        out = (scores.softmax(-1) @ v).transpose(1, 2).flatten(-2)  # (B, 1, D)
+        pooled: torch.Tensor = att.out_proj(out).squeeze(1)
         return pooled
 
 
@@ -106,7 +117,9 @@ class DualEncoder(nn.Module):
         return self._view(d_ids, d_mask, adr=False), self._view(a_ids, a_mask, adr=True)
 
     def classify(self, d: torch.Tensor, a: torch.Tensor) -> torch.Tensor:
-        fused = self.fusion_norm(self.bilinear(d, a))
+        # nn.Bilinear written out: the same weights, and an einsum exports to ONNX.
+        w, b = self.bilinear.weight, self.bilinear.bias  # (F, F, F), (F,)
+        fused = self.fusion_norm(torch.einsum("bi,kij,bj->bk", d, w, a) + b)
         logit: torch.Tensor = self.classifier(torch.cat([fused, d, a, d * a], dim=-1))
         return logit.squeeze(-1)  # (B,)
 

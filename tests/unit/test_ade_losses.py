@@ -51,3 +51,16 @@ def test_info_nce_mask_drops_a_same_sentence_positive() -> None:
     mask = torch.tensor([[True, True], [True, True]])
     # every off-diagonal column masked: each row's only candidate is its positive
     assert float(info_nce(d, a, 0.5, mask=mask)) == pytest.approx(0.0, abs=1e-6)
+
+
+def test_attention_pooling_equals_multihead_attention() -> None:
+    from extraction.ade.model import AttentionPooling
+
+    torch.manual_seed(0)
+    pool = AttentionPooling(32, 4)
+    x = torch.randn(3, 7, 32)
+    mask = torch.ones(3, 7, dtype=torch.long)
+    mask[1, 4:] = 0
+    query = pool.query.expand(3, -1, -1)
+    ref, _ = pool.attention(query, x, x, key_padding_mask=mask == 0)
+    assert torch.allclose(pool(x, mask), ref.squeeze(1), atol=1e-6)
