@@ -32,6 +32,12 @@ class PairConfig:
         return asdict(self)
 
 
+def _split(x: torch.Tensor, heads: int) -> torch.Tensor:
+    """(B, T, D) -> (B, h, T, D / h)"""
+    split: torch.Tensor = x.unflatten(-1, (heads, -1))  # type: ignore[no-untyped-call]
+    return split.transpose(1, 2)
+
+
 class AttentionPooling(nn.Module):
     """A learned query attends over the tokens: (B, T, D) -> (B, D)."""
 
@@ -47,9 +53,9 @@ class AttentionPooling(nn.Module):
         heads = att.num_heads
         wq, wk, wv = att.in_proj_weight.chunk(3)  # (D, D) each
         bq, bk, bv = att.in_proj_bias.chunk(3)
-        q = (self.query @ wq.T + bq).unflatten(-1, (heads, -1)).transpose(1, 2)  # (1, h, 1, d)
-        k = (states @ wk.T + bk).unflatten(-1, (heads, -1)).transpose(1, 2)  # (B, h, T, d)
-        v = (states @ wv.T + bv).unflatten(-1, (heads, -1)).transpose(1, 2)  # (B, h, T, d)
+        q = _split(self.query @ wq.T + bq, heads)  # (1, h, 1, d)
+        k = _split(states @ wk.T + bk, heads)  # (B, h, T, d)
+        v = _split(states @ wv.T + bv, heads)  # (B, h, T, d)
         scores = q @ k.transpose(-1, -2) / math.sqrt(k.shape[-1])  # (B, h, 1, T)
         scores = scores.masked_fill(mask[:, None, None, :] == 0, float("-inf"))
         out = (scores.softmax(-1) @ v).transpose(1, 2).flatten(-2)  # (B, 1, D)
