@@ -62,11 +62,12 @@ class HpoLinker:
     ) -> None:
         self.terms = {t.id: t for t in terms}
         self.exact: dict[str, str] = {}
-        self.labels: list[tuple[str, str]] = []  # (term id, name or synonym)
+        # Exact matching uses names and synonyms; the embedding index holds the names only,
+        # which keeps it to one encoder pass over ~19k short strings.
+        self.labels: list[tuple[str, str]] = [(t.id, t.name) for t in terms]
         for t in terms:
             for label in (t.name, *t.synonyms):
                 self.exact.setdefault(normalize(label), t.id)
-                self.labels.append((t.id, label))
         self.encode = encode
         self.threshold = threshold
         self._matrix: np.ndarray | None = None
