@@ -28,6 +28,7 @@ run: install
 	$(EVIGRAPH) caff train --if-missing
 	$(EVIGRAPH) embeddings
 	$(EVIGRAPH) extract maude-train --if-missing
+	$(EVIGRAPH) extract ade-train --if-missing
 	@test -f var/biored/biored.pt || $(EVIGRAPH) extract biored-train
 	$(EVIGRAPH) serve --host 127.0.0.1 --port 8000
 

@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import typer
 
-from cli import maude_cmd
+from cli import ade_cmd, maude_cmd
 from cli.common import print_json, store
 from extraction import writeback
 
 app = typer.Typer(help="Extract relations from text and write them back as evidence.")
 maude_cmd.register(app)
+app.command("ade")(ade_cmd.ade)
+app.command("ade-train")(ade_cmd.ade_train)
 
 
 @app.command("runs")

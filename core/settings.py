@@ -126,6 +126,19 @@ class ApiSettings(BaseModel):
     )
 
 
+class AdeSettings(BaseModel):
+    """Adverse drug event extraction (extraction/ade)."""
+
+    checkpoint_dir: Path | None = Field(
+        default=None, description="Trained ADE models; unset: <models.var_dir>/ade."
+    )
+    corpus_dir: Path = PROJECT_ROOT.parent / "shared" / "data" / "ade_corpus_v2"
+    max_document_chars: int = Field(default=200_000, ge=1)
+    chunk_chars: int = Field(default=1_000, ge=50)
+    link_threshold: float = Field(default=0.85, ge=0.0, le=1.0)
+    batch_size: int = Field(default=64, ge=1)
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="EVIGRAPH_",
@@ -139,6 +152,7 @@ class Settings(BaseSettings):
     models: ModelSettings = ModelSettings()
     retrieval: RetrievalSettings = RetrievalSettings()
     api: ApiSettings = ApiSettings()
+    ade: AdeSettings = AdeSettings()
     log_level: str = "INFO"
 
 

@@ -1,0 +1,79 @@
+"""ADE pair-classifier throughput: PyTorch and ONNX Runtime on CPU, batch 64, on the test
+split's pairs; also checks that both paths give the same probabilities.
+
+    .venv/bin/python bench/extract_ade.py [--threads 2] [--batch 64] [--repeat 1] [--pairs 512]
+
+Needs a trained checkpoint (`evigraph extract ade-train`). Prints JSON."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import time
+
+import numpy as np
+import torch
+
+from core.settings import get_settings
+from extraction.ade.checkpoint import load_bundle, score_items
+from extraction.ade.data import load_corpus, make_splits
+from extraction.ade.evaluate import binary_metrics
+from extraction.ade.features import pair_items
+from extraction.ade.onnx_infer import OnnxScorer, export_onnx
+from extraction.ade.service import ade_dir
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--batch", type=int, default=64)
+    ap.add_argument("--repeat", type=int, default=1)
+    ap.add_argument("--pairs", type=int, default=512, help="test pairs to time (0: all)")
+    args = ap.parse_args()
+    torch.set_num_threads(args.threads)
+    settings = get_settings()
+    folder = ade_dir(settings) / "pair"
+    bundle = load_bundle(folder, settings.models.encoder_dir)
+    pairs = make_splits(load_corpus(settings.ade.corpus_dir)).pairs("test")
+    if args.pairs:
+        pairs = pairs[: args.pairs]
+    items = pair_items(pairs)
+    labels = [p.label for p in pairs]
+    t0 = time.perf_counter()
+    onnx_path = export_onnx(bundle, folder / "model.onnx")
+    export_s = time.perf_counter() - t0
+    scorer = OnnxScorer(bundle, onnx_path, args.threads)
+    scorer.score(items[: args.batch], args.batch)  # warm-up
+    timings: dict[str, float] = {}
+    scores: dict[str, np.ndarray] = {}
+    for name, fn in (
+        ("torch", lambda: score_items(bundle, items, args.batch)),
+        ("onnx", lambda: scorer.score(items, args.batch)),
+    ):
+        best = float("inf")
+        for _ in range(args.repeat):
+            t0 = time.perf_counter()
+            scores[name] = fn()
+            best = min(best, time.perf_counter() - t0)
+        timings[name] = best
+    out = {
+        "pairs": len(items),
+        "batch": args.batch,
+        "threads": args.threads,
+        "cpu": platform.processor() or platform.machine(),
+        "cpus_visible": os.cpu_count(),
+        "load_1min": os.getloadavg()[0],
+        "model_version": bundle.version,
+        "arch": bundle.cfg.arch,
+        "onnx_export_s": round(export_s, 1),
+        "pairs_per_s": {k: round(len(items) / v, 1) for k, v in timings.items()},
+        "max_abs_prob_diff_onnx_vs_torch": float(np.abs(scores["onnx"] - scores["torch"]).max()),
+        "metrics_onnx_on_timed_pairs": binary_metrics(labels, scores["onnx"], bundle.threshold),
+    }
+    print(json.dumps(out, indent=2))
+
+
+if __name__ == "__main__":
+    main()

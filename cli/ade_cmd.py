@@ -1,0 +1,54 @@
+"""`evigraph extract ade` and `evigraph extract ade-train` (registered in cli/extract_cmd.py)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from pathlib import Path
+
+import typer
+
+from cli.common import print_json, settings, store
+
+
+def ade(
+    input: Path = typer.Option(..., "--input", help="A .txt document or a .jsonl of {id, text}."),
+    write: bool = typer.Option(False, "--write", help="Write the relations to the graph."),
+) -> None:
+    """Extract Drug -> adverse event relations from FILE; print them as JSON, --write to store."""
+    from extraction.ade.service import AdeService
+    from extraction.ade.text import read_documents
+
+    docs = read_documents(input)
+    service = AdeService.from_settings(settings())
+    results = service.extract(docs)
+    out: dict[str, object] = {
+        "documents": [asdict(r) for r in results],
+        "model": asdict(service.model_info),
+    }
+    if write:
+        with store() as s:
+            res = service.write(s, results, inputs={"file": str(input)})
+        out["run"] = asdict(res)
+    print_json(out)
+
+
+def ade_train(
+    tagger_seconds: float = typer.Option(
+        0.0, min=0.0, help="Also train the neural span tagger for this long (0: dictionary only)."
+    ),
+    if_missing: bool = typer.Option(False, "--if-missing", help="Do nothing if a model exists."),
+) -> None:
+    """Train the default ADE pair classifier and tagger into <var>/ade and print the report."""
+    from extraction.ade.pipeline import train_default
+    from extraction.ade.service import ade_dir
+
+    cfg = settings()
+    folder = ade_dir(cfg)
+    if (
+        if_missing
+        and (folder / "pair" / "model.pt").is_file()
+        and (folder / "dictionary.json").is_file()
+    ):
+        typer.echo(f"ADE models present in {folder}; not retraining")
+        return
+    print_json(train_default(cfg, tagger_seconds))

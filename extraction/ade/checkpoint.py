@@ -1,0 +1,131 @@
+"""Save and load a pair classifier with its config, tokenizer, threshold and metrics, and
+score pairs with it (length-sorted batches, no gradient)."""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import torch
+from torch import nn
+
+from core.exceptions import ModelLoadError
+from core.models import ModelDir, load_tokenizer, load_transformer, resolve_model_dir
+from extraction.ade.features import add_marker_tokens, encode_dual, encode_joint, to_model
+from extraction.ade.markers import ADR_OPEN, DRUG_OPEN
+from extraction.ade.model import DualEncoder, MarkerClassifier, PairConfig
+
+if TYPE_CHECKING:
+    from transformers import PreTrainedTokenizerBase
+
+Item = tuple[str, tuple[int, int], tuple[int, int]]
+MODEL_FILE, META_FILE, TOKENIZER_DIR = "model.pt", "meta.json", "tokenizer"
+
+
+@dataclass
+class PairBundle:
+    model: nn.Module
+    tokenizer: PreTrainedTokenizerBase
+    cfg: PairConfig
+    threshold: float = 0.5
+    version: str = "untrained"
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+def build_model(
+    cfg: PairConfig, model_dir: ModelDir, tok: PreTrainedTokenizerBase, pretrained: bool = True
+) -> nn.Module:
+    if pretrained:
+        enc = load_transformer(model_dir)
+    else:
+        from transformers import AutoConfig, AutoModel
+
+        enc = AutoModel.from_config(AutoConfig.from_pretrained(str(model_dir.path)))  # type: ignore[no-untyped-call]
+    enc.resize_token_embeddings(cfg.vocab_size)
+    if cfg.arch == "single":
+        drug_id = tok.convert_tokens_to_ids(DRUG_OPEN)
+        adr_id = tok.convert_tokens_to_ids(ADR_OPEN)
+        assert isinstance(drug_id, int) and isinstance(adr_id, int)
+        return MarkerClassifier(cfg, enc, drug_id, adr_id)
+    return DualEncoder(cfg, enc, copy.deepcopy(enc) if cfg.arch == "dual" else enc)
+
+
+def new_bundle(
+    model_dir: ModelDir, arch: str, pooling: str, max_length: int, fusion_dim: int = 256
+) -> PairBundle:
+    tok = load_tokenizer(model_dir)
+    vocab = add_marker_tokens(tok)
+    cfg = PairConfig(
+        model_dir.encoder_id,
+        model_dir.hidden_size,
+        vocab,
+        arch,
+        pooling,
+        fusion_dim=fusion_dim,
+        max_length=max_length,
+    )
+    return PairBundle(build_model(cfg, model_dir, tok), tok, cfg)
+
+
+def save_bundle(bundle: PairBundle, folder: Path) -> str:
+    folder.mkdir(parents=True, exist_ok=True)
+    tmp = folder / f"{MODEL_FILE}.tmp"
+    state = {k: v.cpu() for k, v in bundle.model.state_dict().items()}
+    torch.save({"config": bundle.cfg.to_dict(), "state_dict": state}, tmp)
+    bundle.version = hashlib.sha256(tmp.read_bytes()).hexdigest()[:12]
+    bundle.tokenizer.save_pretrained(str(folder / TOKENIZER_DIR))
+    meta = {**bundle.meta, "threshold": bundle.threshold, "version": bundle.version}
+    (folder / META_FILE).write_text(json.dumps(meta, indent=2, sort_keys=True))
+    tmp.replace(folder / MODEL_FILE)
+    return bundle.version
+
+
+def load_bundle(folder: Path, encoder_dir: Path | None = None) -> PairBundle:
+    model_file, meta_file = folder / MODEL_FILE, folder / META_FILE
+    if not model_file.is_file() or not meta_file.is_file():
+        raise ModelLoadError(
+            f"{folder}: no ADE checkpoint ({MODEL_FILE}, {META_FILE}); "
+            "train one with `evigraph extract ade-train`"
+        )
+    from transformers import AutoTokenizer
+
+    state = torch.load(model_file, map_location="cpu", weights_only=True)
+    meta = json.loads(meta_file.read_text())
+    cfg = PairConfig(**state["config"])
+    model_dir = resolve_model_dir(encoder_dir)
+    if model_dir.encoder_id != cfg.encoder_id:
+        raise ModelLoadError(
+            f"{folder}: trained on encoder {cfg.encoder_id}, configured {model_dir.encoder_id}"
+        )
+    tok = AutoTokenizer.from_pretrained(str(folder / TOKENIZER_DIR), local_files_only=True)
+    model = build_model(cfg, model_dir, tok, pretrained=False)
+    model.load_state_dict(state["state_dict"])
+    model.eval()
+    return PairBundle(model, tok, cfg, float(meta["threshold"]), str(meta["version"]), meta)
+
+
+def forward_batch(bundle: PairBundle, items: Sequence[Item]) -> torch.Tensor:
+    if bundle.cfg.arch == "single":
+        b = to_model(encode_joint(bundle.tokenizer, items, bundle.cfg.max_length), bundle.model)
+        return bundle.model(b["ids"], b["mask"])  # type: ignore[no-any-return]
+    b = to_model(encode_dual(bundle.tokenizer, items, bundle.cfg.max_length), bundle.model)
+    return bundle.model(b["d_ids"], b["d_mask"], b["a_ids"], b["a_mask"])  # type: ignore[no-any-return]
+
+
+def score_items(bundle: PairBundle, items: Sequence[Item], batch_size: int = 64) -> np.ndarray:
+    """Probabilities for (text, drug span, ae span) items, in input order."""
+    order = sorted(range(len(items)), key=lambda i: len(items[i][0]))
+    out = np.zeros(len(items), dtype=np.float32)
+    bundle.model.eval()
+    with torch.inference_mode():
+        for k in range(0, len(order), batch_size):
+            idx = order[k : k + batch_size]
+            logits = forward_batch(bundle, [items[i] for i in idx])
+            out[idx] = torch.sigmoid(logits).float().cpu().numpy()
+    return out

@@ -1,0 +1,98 @@
+"""One training run end to end: corpus -> fixed splits -> phases 1 and 2 -> dev threshold ->
+test metrics -> checkpoint (model.pt, tokenizer/, meta.json with the figures)."""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import torch
+
+from core.models import resolve_model_dir
+from extraction.ade.cached import StateCache, train_heads
+from extraction.ade.checkpoint import new_bundle, save_bundle, score_items
+from extraction.ade.data import Splits, load_corpus, make_splits
+from extraction.ade.evaluate import binary_metrics, tune_threshold
+from extraction.ade.features import pair_items
+from extraction.ade.train import TrainConfig, cap, phase1, phase2, subsample
+
+logger = logging.getLogger(__name__)
+
+
+def split_stats(splits: Splits) -> dict[str, Any]:
+    out: dict[str, Any] = {"fingerprint": splits.fingerprint}
+    for name, sents in splits.sentences.items():
+        kinds = Counter(p.kind for p in splits.pairs(name))
+        out[name] = {
+            "pmids": len({s.pmid for s in sents}),
+            "sentences": len(sents),
+            "pairs": dict(sorted(kinds.items())),
+        }
+    return out
+
+
+def fit_pair_classifier(
+    corpus_dir: Path,
+    out_dir: Path,
+    cfg: TrainConfig,
+    encoder_dir: Path | None = None,
+    threads: int = 2,
+    eval_limit: int | None = None,
+    device: str = "cpu",
+) -> dict[str, Any]:
+    torch.set_num_threads(threads)
+    torch.manual_seed(cfg.seed)
+    random.seed(cfg.seed)
+    splits = make_splits(load_corpus(corpus_dir), seed=13)
+    train = cap(
+        subsample(splits.pairs("train"), cfg.neg_per_pos, cfg.seed), cfg.max_train_pairs, cfg.seed
+    )
+    bundle = new_bundle(resolve_model_dir(encoder_dir), cfg.arch, cfg.pooling, cfg.max_length)
+    bundle.model.to(device)
+    dev, test = splits.pairs("dev"), splits.pairs("test")
+    if eval_limit:  # only for quick smoke runs; reported figures use the whole splits
+        dev, test = dev[:eval_limit], test[:eval_limit]
+    start = time.monotonic()
+    if cfg.freeze_encoder:
+        cache = StateCache(bundle)
+        cache.add(train)
+        encode_s = time.monotonic() - start
+        p1, p2 = train_heads(cache, train, cfg)
+        train_s = time.monotonic() - start
+        cache.add(dev)
+        cache.add(test)
+        dev_scores, test_scores = cache.score(dev), cache.score(test)
+    else:
+        deadline = start + cfg.max_minutes * 60
+        # Phase 1 gets at most a quarter of the budget; phase 2 plans its steps into the rest.
+        p1 = phase1(bundle, train, cfg, min(deadline, start + cfg.max_minutes * 15))
+        p2 = phase2(bundle, train, cfg, deadline)
+        train_s = encode_s = time.monotonic() - start
+        dev_scores = score_items(bundle, pair_items(dev))
+        test_scores = score_items(bundle, pair_items(test))
+    bundle.threshold = tune_threshold([p.label for p in dev], dev_scores)
+    bundle.meta = {
+        "train_config": cfg.to_dict(),
+        "model_config": bundle.cfg.to_dict(),
+        "splits": split_stats(splits),
+        "train_pairs": len(train),
+        "phase1_steps": len(p1),
+        "phase1_loss_first_last": [p1[0], p1[-1]] if p1 else [],
+        "phase2_batches": len(p2),
+        "phase2_loss_first_last": [
+            sum(p2[:20]) / max(1, len(p2[:20])),
+            sum(p2[-20:]) / max(1, len(p2[-20:])),
+        ],
+        "train_seconds": round(train_s, 1),
+        "encode_or_finetune_seconds": round(encode_s, 1),
+        "threads": threads,
+        "device": device,
+        "dev": binary_metrics([p.label for p in dev], dev_scores, bundle.threshold),
+        "test": binary_metrics([p.label for p in test], test_scores, bundle.threshold),
+    }
+    save_bundle(bundle, out_dir)
+    return bundle.meta

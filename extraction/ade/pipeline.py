@@ -1,0 +1,96 @@
+"""`evigraph extract ade-train`: the default checkpoint and its evaluation report, rebuilt from
+the corpus into <var>/ade: pair classifier (pair/), dictionary tagger (dictionary.json),
+optionally the neural tagger (tagger/), and report.json with the test-split figures."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from pathlib import Path
+from typing import Any
+
+import torch
+
+from core.models import resolve_model_dir
+from core.settings import Settings
+from extraction.ade.checkpoint import load_bundle
+from extraction.ade.data import load_corpus, make_splits
+from extraction.ade.dictionary import DictionaryTagger, UnionTagger
+from extraction.ade.e2e import end_to_end
+from extraction.ade.fit import fit_pair_classifier
+from extraction.ade.linking import hpo_terms_from_obo
+from extraction.ade.service import ade_dir
+from extraction.ade.tagger import load_tagger, new_tagger, save_tagger, train_tagger
+from extraction.ade.train import TrainConfig
+
+logger = logging.getLogger(__name__)
+
+# Sized for 2 shared CPU cores: one encoder for both views, frozen, its states cached once;
+# pooling, projection, bilinear fusion and MLP trained with InfoNCE then focal loss.
+CPU_DEFAULT = TrainConfig(
+    arch="shared",
+    pooling="attention",
+    max_length=64,
+    batch_size=32,
+    grad_accum=1,
+    phase1_steps=150,
+    phase2_epochs=6,
+    head_lr=1e-3,
+    freeze_encoder=True,
+    max_train_pairs=3000,
+)
+
+
+def build_dictionary(settings: Settings, folder: Path) -> DictionaryTagger:
+    splits = make_splits(load_corpus(settings.ade.corpus_dir))
+    hpo = [label for t in hpo_terms_from_obo() for label in (t.name, *t.synonyms)]
+    tagger = DictionaryTagger.from_sentences(splits.sentences["train"], hpo)
+    tagger.save(folder / "dictionary.json")
+    return tagger
+
+
+def train_neural_tagger(settings: Settings, folder: Path, seconds: float) -> dict[str, Any]:
+    splits = make_splits(load_corpus(settings.ade.corpus_dir))
+    train = [s for s in splits.sentences["train"] if not s.negative]
+    bundle = new_tagger(resolve_model_dir(settings.models.encoder_dir))
+    t0 = time.monotonic()
+    losses = train_tagger(bundle, train, epochs=1.0, max_seconds=seconds)
+    meta = {
+        "train_sentences": len(train),
+        "steps": len(losses),
+        "loss_first_last": [losses[0], losses[-1]] if losses else [],
+        "train_seconds": round(time.monotonic() - t0, 1),
+    }
+    save_tagger(bundle, folder, meta)
+    return meta
+
+
+def train_default(
+    settings: Settings, tagger_seconds: float = 0.0, cfg: TrainConfig = CPU_DEFAULT
+) -> dict[str, Any]:
+    torch.set_num_threads(settings.models.torch_threads)
+    folder = ade_dir(settings)
+    t0 = time.monotonic()
+    report: dict[str, Any] = {
+        "pair": fit_pair_classifier(
+            settings.ade.corpus_dir,
+            folder / "pair",
+            cfg,
+            settings.models.encoder_dir,
+            settings.models.torch_threads,
+        )
+    }
+    dictionary = build_dictionary(settings, folder)
+    pair = load_bundle(folder / "pair", settings.models.encoder_dir)
+    test = make_splits(load_corpus(settings.ade.corpus_dir)).sentences["test"]
+    report["end_to_end_test_dictionary_tagger"] = end_to_end(dictionary, pair, test)
+    if tagger_seconds > 0:
+        report["neural_tagger"] = train_neural_tagger(settings, folder / "tagger", tagger_seconds)
+        neural = load_tagger(folder / "tagger", settings.models.encoder_dir)
+        report["end_to_end_test_union_tagger"] = end_to_end(
+            UnionTagger(neural, dictionary), pair, test
+        )
+    report["total_seconds"] = round(time.monotonic() - t0, 1)
+    (folder / "report.json").write_text(json.dumps(report, indent=2, sort_keys=True))
+    return report

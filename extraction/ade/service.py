@@ -1,0 +1,230 @@
+"""AdeService: load the trained models once, extract Drug -> adverse event relations from
+documents, and write them back as provenance-tagged statements.
+
+Every input is checked and every relation extracted before anything is written, and the
+write is one ExtractionRun that retracts itself on failure: nothing is left half-written."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from core.exceptions import ExtractionError
+from core.models import resolve_model_dir
+from core.settings import Settings
+from extraction import writeback as wb
+from extraction.ade.checkpoint import PairBundle, load_bundle, score_items
+from extraction.ade.dictionary import DictionaryTagger, UnionTagger
+from extraction.ade.linking import HpoLinker, Link, drug_node, hpo_terms_from_obo
+from extraction.ade.markers import check_span
+from extraction.ade.tagger import SpanTagger, load_tagger
+from extraction.ade.text import Chunk, Document, check_document, chunks
+from extraction.ade.text_encoder import TextEncoder
+from graph.repository import GraphStore
+
+Span = tuple[int, int]
+MODEL_NAME = "crag-dual-encoder-ade"
+
+
+@dataclass(frozen=True)
+class Relation:
+    drug: str
+    event: str
+    drug_span: Span  # document offsets
+    event_span: Span
+    score: float
+    sentence: str
+    sentence_start: int
+    drug_id: str
+    event_id: str
+    event_name: str
+    link_method: str
+    link_score: float
+
+
+@dataclass
+class DocumentResult:
+    document_id: str
+    relations: list[Relation] = field(default_factory=list)
+    candidates: int = 0
+
+
+def ade_dir(settings: Settings) -> Path:
+    return settings.ade.checkpoint_dir or settings.models.var_dir / "ade"
+
+
+def _event_node(r: Relation) -> wb.Node:
+    if r.link_method == "unlinked":
+        return wb.Node(
+            r.event_id,
+            wb.NodeLabel.ADVERSE_EVENT,
+            r.event_name,
+            "biolink:PhenotypicFeature",
+            {"surface": r.event},
+        )
+    return wb.Node(
+        r.event_id, wb.NodeLabel.PHENOTYPIC_FEATURE, r.event_name, "biolink:PhenotypicFeature"
+    )
+
+
+class AdeService:
+    def __init__(
+        self,
+        pair: PairBundle,
+        tagger: SpanTagger,
+        linker: HpoLinker,
+        max_chars: int = 200_000,
+        chunk_chars: int = 1_000,
+        batch_size: int = 64,
+    ) -> None:
+        self.pair, self.tagger, self.linker = pair, tagger, linker
+        self.max_chars, self.chunk_chars, self.batch_size = max_chars, chunk_chars, batch_size
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> AdeService:
+        import torch
+
+        torch.set_num_threads(settings.models.torch_threads)
+        folder, enc = ade_dir(settings), settings.models.encoder_dir
+        linker = HpoLinker(
+            hpo_terms_from_obo(),
+            TextEncoder(resolve_model_dir(enc)),
+            settings.ade.link_threshold,
+            cache=folder / "linking",
+        )
+        tagger: SpanTagger = DictionaryTagger.load(folder / "dictionary.json")
+        if (folder / "tagger" / "tagger.pt").is_file():
+            tagger = UnionTagger(load_tagger(folder / "tagger", enc), tagger)
+        return cls(
+            load_bundle(folder / "pair", enc),
+            tagger,
+            linker,
+            settings.ade.max_document_chars,
+            settings.ade.chunk_chars,
+            settings.ade.batch_size,
+        )
+
+    @property
+    def model_info(self) -> wb.ModelInfo:
+        return wb.ModelInfo("ade", MODEL_NAME, self.pair.version, self.pair.cfg.encoder_id)
+
+    def extract(self, inputs: str | Sequence[Document]) -> list[DocumentResult]:
+        docs = [Document("text", inputs)] if isinstance(inputs, str) else list(inputs)
+        if not docs:
+            raise ExtractionError("no documents to extract from")
+        for doc in docs:
+            check_document(doc, self.max_chars)
+        pieces = [c for doc in docs for c in chunks(doc, self.chunk_chars)]
+        tags = self.tagger.tag([c.text for c in pieces])
+        cands = [
+            (c, d, a)
+            for c, t in zip(pieces, tags, strict=True)
+            for d in t["DRUG"]
+            for a in t["AE"]
+            if d[1] <= a[0] or a[1] <= d[0]
+        ]
+        return self._classify(docs, cands)
+
+    def classify_pairs(self, doc: Document, pairs: Sequence[tuple[Span, Span]]) -> DocumentResult:
+        """Score given (drug span, event span) pairs, document offsets, both in one sentence."""
+        check_document(doc, self.max_chars)
+        pieces = chunks(doc, self.chunk_chars)
+        cands = []
+        for n, (d, a) in enumerate(pairs):
+            check_span(doc.text, d, f"document {doc.id} pair {n}: drug")
+            check_span(doc.text, a, f"document {doc.id} pair {n}: event")
+            home = [
+                c
+                for c in pieces
+                if c.start <= min(d[0], a[0]) and max(d[1], a[1]) <= c.start + len(c.text)
+            ]
+            if not home:
+                raise ExtractionError(
+                    f"document {doc.id} pair {n}: the spans are not in one sentence"
+                )
+            c = home[0]
+            cands.append((c, (d[0] - c.start, d[1] - c.start), (a[0] - c.start, a[1] - c.start)))
+        return self._classify([doc], cands, keep_all=True)[0]
+
+    def _classify(
+        self,
+        docs: Sequence[Document],
+        cands: list[tuple[Chunk, Span, Span]],
+        keep_all: bool = False,
+    ) -> list[DocumentResult]:
+        results = {d.id: DocumentResult(d.id) for d in docs}
+        scores = score_items(self.pair, [(c.text, d, a) for c, d, a in cands], self.batch_size)
+        kept = [
+            (c, d, a, float(s))
+            for (c, d, a), s in zip(cands, scores, strict=True)
+            if keep_all or s >= self.pair.threshold
+        ]
+        links = self.linker.link_many([c.text[a[0] : a[1]] for c, _, a, _ in kept])
+        for c, _, _ in cands:
+            results[c.document_id].candidates += 1
+        for (c, d, a, s), link in zip(kept, links, strict=True):
+            results[c.document_id].relations.append(self._relation(c, d, a, s, link))
+        return list(results.values())
+
+    @staticmethod
+    def _relation(c: Chunk, d: Span, a: Span, score: float, link: Link) -> Relation:
+        drug = c.text[d[0] : d[1]]
+        return Relation(
+            drug,
+            c.text[a[0] : a[1]],
+            (c.start + d[0], c.start + d[1]),
+            (c.start + a[0], c.start + a[1]),
+            round(score, 6),
+            c.text,
+            c.start,
+            drug_node(drug).id,
+            link.node.id,
+            link.node.name,
+            link.method,
+            round(link.score, 4),
+        )
+
+    def statements(self, results: Sequence[DocumentResult]) -> list[wb.Statement]:
+        out = []
+        for res in results:
+            for r in res.relations:
+                if r.score < self.pair.threshold:
+                    continue
+                event = _event_node(r)
+                ev = wb.Evidence(
+                    res.document_id,
+                    r.sentence,
+                    (r.drug_span[0] - r.sentence_start, r.drug_span[1] - r.sentence_start),
+                    (r.event_span[0] - r.sentence_start, r.event_span[1] - r.sentence_start),
+                )
+                out.append(
+                    wb.Statement(
+                        drug_node(r.drug),
+                        wb.RelType.CAUSES_ADVERSE_EVENT,
+                        "biolink:causes",
+                        event,
+                        r.score,
+                        ev,
+                        qualifiers={
+                            "sentence_start": r.sentence_start,
+                            "link_method": r.link_method,
+                            "link_score": r.link_score,
+                            "drug_surface": r.drug,
+                            "event_surface": r.event,
+                            "threshold": round(self.pair.threshold, 6),
+                        },
+                    )
+                )
+        return out
+
+    def write(
+        self, store: GraphStore, results: Sequence[DocumentResult], inputs: dict[str, str]
+    ) -> wb.WriteResult:
+        return wb.write_statements(
+            store,
+            self.model_info,
+            self.statements(results),
+            inputs=inputs,
+            params={"threshold": self.pair.threshold},
+        )

@@ -1,0 +1,192 @@
+"""A token tagger for DRUG and AE spans (BIO over word pieces, encoder + linear head).
+
+Where a drug lies inside an adverse-event span ("lithium toxicity"), BIO can hold only one:
+the longer span is kept for training; such nested drugs count as misses in the evaluation."""
+
+from __future__ import annotations
+
+import json
+import random
+import time
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+
+import torch
+from torch import nn
+
+from core.exceptions import ModelLoadError
+from core.models import ModelDir, load_tokenizer, load_transformer, resolve_model_dir
+from extraction.ade.data import Sentence
+
+if TYPE_CHECKING:
+    from transformers import PreTrainedTokenizerBase
+
+
+class SpanTagger(Protocol):
+    def tag(self, texts: Sequence[str], batch_size: int = 32) -> list[dict[str, list[Span]]]: ...
+
+
+LABELS = ("O", "B-DRUG", "I-DRUG", "B-AE", "I-AE")
+Span = tuple[int, int]
+
+
+@dataclass(frozen=True)
+class TaggerConfig:
+    encoder_id: str
+    hidden: int
+    max_length: int = 128
+    dropout: float = 0.1
+
+
+class Tagger(nn.Module):
+    def __init__(self, cfg: TaggerConfig, encoder: nn.Module) -> None:
+        super().__init__()
+        self.cfg = cfg
+        self.encoder = encoder
+        self.dropout = nn.Dropout(cfg.dropout)
+        self.head = nn.Linear(cfg.hidden, len(LABELS))
+
+    def forward(self, ids: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+        states = self.encoder(input_ids=ids, attention_mask=mask).last_hidden_state  # (B, T, H)
+        logits: torch.Tensor = self.head(self.dropout(states))  # (B, T, L)
+        return logits
+
+
+def token_labels(offsets: Sequence[Span], drugs: Sequence[Span], aes: Sequence[Span]) -> list[int]:
+    spans = sorted(
+        [(s, "AE") for s in aes] + [(s, "DRUG") for s in drugs], key=lambda x: x[0][0] - x[0][1]
+    )  # longer spans claim tokens first
+    out = [0] * len(offsets)
+    for (a, b), kind in spans:
+        toks = [i for i, (s, e) in enumerate(offsets) if e > s and s >= a and e <= b]
+        if not toks or any(out[i] for i in toks):
+            continue
+        out[toks[0]] = LABELS.index(f"B-{kind}")
+        for i in toks[1:]:
+            out[i] = LABELS.index(f"I-{kind}")
+    return out
+
+
+def decode(offsets: Sequence[Span], labels: Sequence[int]) -> dict[str, list[Span]]:
+    spans: dict[str, list[Span]] = {"DRUG": [], "AE": []}
+    cur: tuple[str, int, int] | None = None
+    for (s, e), lab in zip(offsets, labels, strict=True):
+        name = LABELS[lab]
+        if e <= s:
+            continue
+        if name.startswith("I-") and cur and cur[0] == name[2:]:
+            cur = (cur[0], cur[1], e)
+            continue
+        if cur:
+            spans[cur[0]].append((cur[1], cur[2]))
+        cur = (name[2:], s, e) if name != "O" else None
+    if cur:
+        spans[cur[0]].append((cur[1], cur[2]))
+    return spans
+
+
+@dataclass
+class TaggerBundle:
+    model: Tagger
+    tokenizer: PreTrainedTokenizerBase
+
+    def _encode(self, texts: Sequence[str]) -> dict[str, torch.Tensor]:
+        enc: dict[str, torch.Tensor] = self.tokenizer(
+            list(texts),
+            padding=True,
+            truncation=True,
+            return_tensors="pt",
+            max_length=self.model.cfg.max_length,
+            return_offsets_mapping=True,
+        )
+        return enc
+
+    def tag(self, texts: Sequence[str], batch_size: int = 32) -> list[dict[str, list[Span]]]:
+        out: list[dict[str, list[Span]]] = []
+        self.model.eval()
+        with torch.inference_mode():
+            for k in range(0, len(texts), batch_size):
+                enc = self._encode(texts[k : k + batch_size])
+                dev = next(self.model.parameters()).device
+                logits = self.model(enc["input_ids"].to(dev), enc["attention_mask"].to(dev))
+                pred = logits.argmax(-1).cpu()
+                for row in range(len(pred)):
+                    offs = [(x[0], x[1]) for x in enc["offset_mapping"][row].tolist()]
+                    out.append(decode(offs, pred[row].tolist()))
+        return out
+
+
+def new_tagger(model_dir: ModelDir, max_length: int = 128) -> TaggerBundle:
+    cfg = TaggerConfig(model_dir.encoder_id, model_dir.hidden_size, max_length)
+    return TaggerBundle(Tagger(cfg, load_transformer(model_dir)), load_tokenizer(model_dir))
+
+
+def train_tagger(
+    bundle: TaggerBundle,
+    sentences: Sequence[Sentence],
+    epochs: float = 1.0,
+    batch_size: int = 16,
+    lr: float = 1e-4,
+    seed: int = 13,
+    max_seconds: float = 300.0,
+) -> list[float]:
+    rng = random.Random(seed)
+    order = list(sentences)
+    steps = int(len(order) / batch_size * epochs)
+    opt = torch.optim.AdamW(bundle.model.parameters(), lr=lr, weight_decay=0.01)
+    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: max(0.0, 1 - s / max(1, steps)))
+    losses: list[float] = []
+    deadline = time.monotonic() + max_seconds
+    bundle.model.train()
+    while len(losses) < steps and time.monotonic() < deadline:
+        rng.shuffle(order)
+        for k in range(0, len(order) - batch_size + 1, batch_size):
+            if len(losses) >= steps or time.monotonic() > deadline:
+                break
+            batch = order[k : k + batch_size]
+            enc = bundle._encode([s.text for s in batch])
+            labels = torch.tensor(
+                [
+                    token_labels([(x[0], x[1]) for x in offs], s.drugs, s.aes)
+                    for offs, s in zip(enc["offset_mapping"].tolist(), batch, strict=True)
+                ]
+            )
+            labels[enc["attention_mask"] == 0] = -100
+            dev = next(bundle.model.parameters()).device
+            logits = bundle.model(enc["input_ids"].to(dev), enc["attention_mask"].to(dev))
+            labels = labels.to(dev)
+            loss = nn.functional.cross_entropy(logits.flatten(0, 1), labels.flatten())
+            opt.zero_grad()
+            torch.autograd.backward(loss)
+            opt.step()
+            sched.step()
+            losses.append(float(loss))
+    return losses
+
+
+def save_tagger(bundle: TaggerBundle, folder: Path, meta: dict[str, object]) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    state = {k: v.cpu() for k, v in bundle.model.state_dict().items()}
+    torch.save({"config": asdict(bundle.model.cfg), "state_dict": state}, folder / "tagger.pt")
+    (folder / "tagger.json").write_text(json.dumps(meta, indent=2, sort_keys=True))
+
+
+def load_tagger(folder: Path, encoder_dir: Path | None = None) -> TaggerBundle:
+    path = folder / "tagger.pt"
+    if not path.is_file():
+        raise ModelLoadError(f"{folder}: no tagger.pt; train it with `evigraph extract ade-train`")
+    state = torch.load(path, map_location="cpu", weights_only=True)
+    cfg = TaggerConfig(**state["config"])
+    model_dir = resolve_model_dir(encoder_dir)
+    if model_dir.encoder_id != cfg.encoder_id:
+        raise ModelLoadError(
+            f"{folder}: tagger trained on {cfg.encoder_id}, not {model_dir.encoder_id}"
+        )
+    from transformers import AutoConfig, AutoModel
+
+    enc = AutoModel.from_config(AutoConfig.from_pretrained(str(model_dir.path)))  # type: ignore[no-untyped-call]
+    model = Tagger(cfg, enc)
+    model.load_state_dict(state["state_dict"])
+    return TaggerBundle(model.eval(), load_tokenizer(model_dir))

@@ -1,0 +1,75 @@
+"""ADE Corpus V2 loading on rows cut from the real files: sentence offsets, candidate pairs,
+dictionary negatives, PMID-disjoint fingerprinted splits, malformed rows."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from core.exceptions import IngestError
+from extraction.ade.data import (
+    Corpus,
+    folds,
+    load_corpus,
+    load_relations,
+    make_splits,
+    sentence_pairs,
+)
+
+DATA = Path(__file__).parents[1] / "data" / "ade"
+
+
+def test_document_offsets_become_sentence_offsets() -> None:
+    sents = {(s.pmid, s.text[:20]): s for s in load_relations(DATA / "DRUG-AE.rel")}
+    s = sents[("10082597", "METHODS: We report t")]
+    assert [s.text[a:b] for a, b in s.drugs] == ["naproxen", "oxaprozin"]
+    assert [s.text[a:b] for a, b in s.aes] == ["pseudoporphyria"]
+    assert s.relations == {(0, 0), (1, 0)}
+    multi = sents[("10099659", "We describe the side")]
+    assert len(multi.aes) == 3 and {multi.text[a:b] for a, b in multi.aes} >= {
+        "prolonged myelosuppression",
+        "neurologic toxicity",
+    }
+
+
+def test_pairs_label_unrelated_combinations_negative() -> None:
+    sents = load_relations(DATA / "DRUG-AE.rel")
+    lith = next(s for s in sents if s.pmid == "12630660" and s.text.startswith("After"))
+    pairs = {(p.drug_text, p.ae_text): p.label for p in sentence_pairs(lith)}
+    assert pairs == {("lithium", "blindness"): 1, ("lithium", "CPM"): 1}
+    kinds = {p.kind for s in sents for p in sentence_pairs(s)}
+    assert "positive" in kinds
+
+
+def test_negative_sentences_get_dictionary_pairs() -> None:
+    corpus = load_corpus(DATA)
+    neg = [s for s in corpus.sentences if s.negative]
+    assert len(neg) == 16
+    clozapine = [s for s in neg if "eosinophilia" in s.text]
+    assert clozapine and clozapine[0].text[slice(*clozapine[0].drugs[0])] == "clozapine"
+    pairs = [p for s in neg for p in sentence_pairs(s)]
+    assert pairs and all(p.label == 0 and p.kind == "neg_sentence" for p in pairs)
+
+
+def test_splits_are_pmid_disjoint_fixed_and_fingerprinted() -> None:
+    corpus = load_corpus(DATA)
+    a, b = make_splits(corpus), make_splits(corpus)
+    assert a.fingerprint == b.fingerprint
+    pmids = [{s.pmid for s in a.sentences[k]} for k in ("train", "dev", "test")]
+    assert not (pmids[0] & pmids[1] or pmids[0] & pmids[2] or pmids[1] & pmids[2])
+    assert sum(len(v) for v in a.sentences.values()) == len(corpus.sentences)
+    assert make_splits(corpus, seed=14).fingerprint != a.fingerprint
+    changed = Corpus(corpus.sentences, {**corpus.files_sha256, "DRUG-AE.rel": "0" * 64})
+    assert make_splits(changed).fingerprint != a.fingerprint
+    ten = folds(corpus)
+    assert sum(len(f) for f in ten) == len(corpus.sentences)
+    fold_of = {s.pmid: i for i, f in enumerate(ten) for s in f}
+    assert all(fold_of[s.pmid] == i for i, f in enumerate(ten) for s in f)
+
+
+def test_malformed_row_names_file_and_line(tmp_path: Path) -> None:
+    rel = tmp_path / "DRUG-AE.rel"
+    rel.write_text("1|A sentence.|x|1|2|y|3|4\n2|too|few\n")
+    with pytest.raises(IngestError, match=r"DRUG-AE.rel:2: expected 8 fields"):
+        load_relations(rel)
