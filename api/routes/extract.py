@@ -147,3 +147,50 @@ def extract_biored(body: BioredRequest, state: State, request: Request) -> dict[
         result = service.write(state.store, docs, relations, inputs={"source": "api"})
         out["run"] = vars(result)
     return out
+
+
+class AdeDocument(BaseModel):
+    id: str = Field(min_length=1, max_length=200, description="PMID or your document id.")
+    text: str = Field(min_length=1, max_length=1_000_000)
+
+
+class AdeRequest(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "example": {
+                "text": "Acute renal failure developed after treatment with cisplatin.",
+                "write": False,
+            }
+        },
+    )
+    text: str | None = Field(None, max_length=1_000_000, description="One text.")
+    documents: list[AdeDocument] | None = Field(None, max_length=256)
+    write: bool = False
+
+
+@router.post("/ade", dependencies=[Depends(read_access)], responses=problems(401, 422, 503))
+def extract_ade(body: AdeRequest, state: State, request: Request) -> dict[str, Any]:
+    """Directed drug -> adverse event relations in raw text (tagging, pairing, the dual-encoder
+    classifier, HPO linking); with `write`, provenance-tagged CAUSES_ADVERSE_EVENT edges."""
+    from dataclasses import asdict
+
+    from core.exceptions import ExtractionError
+    from extraction.ade.service import AdeService
+    from extraction.ade.text import Document
+
+    _write_allowed(state, request, body.write)
+    if (body.text is None) == (body.documents is None):
+        raise ExtractionError("send exactly one of `text` or `documents`")
+    service = _service("ade", lambda: AdeService.from_settings(state.settings))
+    inputs: str | list[Document] = (
+        body.text
+        if body.text is not None
+        else [Document(d.id, d.text) for d in body.documents or []]
+    )
+    results = service.extract(inputs)
+    out: dict[str, Any] = {"documents": [asdict(r) for r in results]}
+    if body.write:
+        run = service.write(state.store, results, inputs={"source": "api"})
+        out["run"] = vars(run)
+    return out

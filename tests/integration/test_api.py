@@ -210,3 +210,15 @@ def test_evidence_known_question(client: TestClient) -> None:
     assert arach[0]["provenance"], arach[0]
     unknown = client.post("/v1/evidence", json={**body, "seeds": ["ORPHA:0"]})
     assert unknown.status_code in (404, 422) and "ORPHA:0" in unknown.json()["detail"]
+
+
+def test_extract_writes_need_a_key_and_bodies_are_checked(client: TestClient) -> None:
+    report = {"mdr_report_key": "1", "text": "The mesh eroded."}
+    _problem(
+        client.post("/v1/extract/maude", json={"reports": [report], "write": True}), 401, "key"
+    )
+    both = {"pubtator": "1|t|x", "bioc": {"documents": []}}
+    _problem(client.post("/v1/extract/biored", json=both), 422, "exactly one of")
+    _problem(client.post("/v1/extract/ade", json={}), 422, "exactly one of")
+    r = client.post("/v1/extract/ade", json={"text": "x", "bogus": 1})
+    assert r.status_code == 422  # unknown fields are refused
