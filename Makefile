@@ -25,8 +25,8 @@ run: install
 	$(EVIGRAPH) db init
 	$(EVIGRAPH) ingest all --if-empty
 	$(EVIGRAPH) stats
-	$(EVIGRAPH) caff train --if-missing
 	$(EVIGRAPH) embeddings
+	$(EVIGRAPH) caff train --config caff_entity --if-missing
 	$(EVIGRAPH) extract maude-train --if-missing
 	$(EVIGRAPH) extract ade-train --if-missing
 	@test -f var/biored/biored.pt || $(EVIGRAPH) extract biored-train
