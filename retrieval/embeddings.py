@@ -107,17 +107,22 @@ class EmbeddingIndex:
     relation_vectors: np.ndarray  # (R, D)
 
     def __post_init__(self) -> None:
+        self._matrix: np.ndarray | None = None
         self.position = {i: n for n, i in enumerate(self.ids)}
         self.relation_position = {k: n for n, k in enumerate(self.relation_keys)}
 
     def entity_vectors(self, ids: Sequence[str]) -> np.ndarray:
         """(N, D) name vectors of `ids` (zeros for an id the index does not hold)."""
-        out = np.zeros((len(ids), self.index.d), dtype=np.float32)
-        for n, i in enumerate(ids):
-            pos = self.position.get(i)
-            if pos is not None:
-                out[n] = self.index.reconstruct(pos)
-        return out
+        if self._matrix is None:
+            # One copy of all vectors, plus a zero row for unknown ids: gathers are one numpy call.
+            self._matrix = np.vstack(
+                [self.all_entity_vectors(), np.zeros((1, self.index.d), dtype=np.float32)]
+            )
+        missing = len(self.ids)
+        rows = np.fromiter(
+            (self.position.get(i, missing) for i in ids), dtype=np.int64, count=len(ids)
+        )
+        return self._matrix[rows]
 
     def all_entity_vectors(self) -> np.ndarray:
         vectors: np.ndarray = np.asarray(

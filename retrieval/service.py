@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -142,9 +143,7 @@ class EvidenceService:
         timings["bfs"] = timings["score"] = 0.0
         for hop in range(1, max_hops + 1):
             t = time.perf_counter()
-            triples = bfs.expand(
-                self.store, frontier, hop, self.relation_keys, self.bfs_cfg, with_props=True
-            )
+            triples = bfs.expand(self.store, frontier, hop, self.relation_keys, self.bfs_cfg)
             timings["bfs"] += _ms(t)
             t = time.perf_counter()
             scores = self._score(qvec, triples, hop, prev_kept)
@@ -154,6 +153,9 @@ class EvidenceService:
             order = [i for i in np.argsort(-scores, kind="stable") if scores[i] >= cut]
             kept = [triples[i] for i in order[: top_k or None]]
             kept_scores = [float(scores[i]) for i in order[: top_k or None]]
+            t = time.perf_counter()
+            kept = self._with_props(kept)
+            timings["bfs"] += _ms(t)
             hops_out.append(self._hop_json(hop, kept, kept_scores, names))
             for tr in triples:
                 names.setdefault(tr.tail, (tr.tail_name or tr.tail, tr.tail_category or ""))
@@ -187,6 +189,24 @@ class EvidenceService:
             },
             "timings_ms": {k: round(v, 2) for k, v in timings.items()},
         }
+
+    def _with_props(self, kept: list[bfs.Triple]) -> list[bfs.Triple]:
+        """The retained triples with their relationship properties (provenance)."""
+        if not kept:
+            return kept
+        rows = []
+        for tr in kept:
+            subj, rel_type, obj = tr.statement
+            neg = parse_key(tr.rel)[1]
+            rows.append({"subject": subj, "type": rel_type, "negated": neg, "object": obj})
+        found = {
+            (r["subject"], r["type"], r["negated"], r["object"]): r["props"]
+            for r in self.store.read("retrieval/statement_props", rows=rows)
+        }
+        return [
+            replace(tr, props=found.get((r["subject"], r["type"], r["negated"], r["object"])))
+            for tr, r in zip(kept, rows, strict=True)
+        ]
 
     def _score(
         self, qvec: torch.Tensor, triples: list[bfs.Triple], hop: int, prev: list[bfs.Triple]
