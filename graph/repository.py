@@ -127,6 +127,9 @@ class GraphStore:
                 params,
                 database_=self.database,
                 routing_=RoutingControl.READ if read else RoutingControl.WRITE,
+                # No causal chaining across calls: one server, and a database replaced by the
+                # bulk import must not be asked for transaction ids of the one it replaced.
+                bookmark_manager_=None,
             )
         except TransientError as e:  # still failing after the driver's retries
             raise GraphUnavailableError(f"query {name!r}: Neo4j is busy or restarting: {e}") from e
