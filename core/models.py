@@ -9,10 +9,13 @@ from __future__ import annotations
 import hashlib
 import importlib.resources
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+import numpy as np
 
 from core.exceptions import ModelLoadError
 
@@ -131,3 +134,32 @@ def mean_pool(hidden: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
     """Mean over the non-padding tokens: (B, T, D), (B, T) -> (B, D)."""
     weights = mask.unsqueeze(-1).to(hidden.dtype)  # (B, T, 1)
     return (hidden * weights).sum(dim=1) / weights.sum(dim=1).clamp(min=1e-9)
+
+
+def encode_texts(
+    tokenizer: PreTrainedTokenizerBase,
+    model: PreTrainedModel,
+    texts: Sequence[str],
+    batch_size: int,
+    max_length: int,
+) -> np.ndarray:
+    """(N, D) float32 sentence vectors, mean pooled and unit norm; texts are batched by length
+    so little padding is wasted. The model is run in inference mode, never trained."""
+    import torch
+
+    out = np.zeros((len(texts), int(model.config.hidden_size)), dtype=np.float32)
+    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+    with torch.inference_mode():
+        for start in range(0, len(order), batch_size):
+            idx = order[start : start + batch_size]
+            batch = tokenizer(
+                [texts[i] for i in idx],
+                padding=True,
+                truncation=True,
+                max_length=max_length,
+                return_tensors="pt",
+            )
+            hidden = model(**batch).last_hidden_state  # (B, T, D)
+            pooled = mean_pool(hidden, batch["attention_mask"])  # (B, D)
+            out[idx] = torch.nn.functional.normalize(pooled, dim=-1).numpy()
+    return out

@@ -24,7 +24,7 @@ import numpy as np
 import torch
 
 from core.exceptions import ModelLoadError, RetrievalError
-from core.models import ModelDir, load_tokenizer, load_transformer, mean_pool
+from core.models import ModelDir, encode_texts, load_tokenizer, load_transformer
 from core.settings import ModelSettings
 from graph.repository import GraphStore
 from retrieval.relations import Relation
@@ -55,24 +55,10 @@ class FrozenEncoder:
         return self.model_dir.hidden_size
 
     def encode(self, texts: Sequence[str], max_length: int | None = None) -> np.ndarray:
-        """(N, D) float32, unit norm. Texts are batched by length to waste little padding."""
-        out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        with torch.inference_mode():
-            for start in range(0, len(order), self.batch_size):
-                idx = order[start : start + self.batch_size]
-                batch = self.tokenizer(
-                    [texts[i] for i in idx],
-                    padding=True,
-                    truncation=True,
-                    max_length=max_length or self.max_length,
-                    return_tensors="pt",
-                )
-                hidden = self.model(**batch).last_hidden_state  # (B, T, D)
-                pooled = mean_pool(hidden, batch["attention_mask"])  # (B, D)
-                pooled = torch.nn.functional.normalize(pooled, dim=-1)
-                out[idx] = pooled.numpy()
-        return out
+        """(N, D) float32, unit norm."""
+        return encode_texts(
+            self.tokenizer, self.model, texts, self.batch_size, max_length or self.max_length
+        )
 
     def encode_query(self, text: str) -> np.ndarray:
         """One question, (D,), with a small LRU cache (pipelines repeat questions)."""
