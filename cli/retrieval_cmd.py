@@ -19,6 +19,7 @@ from retrieval.caff import pipeline, qa
 from retrieval.caff.config import load_config
 from retrieval.caff.data import QAData, load_qa
 from retrieval.embeddings import EmbeddingIndex, FrozenEncoder, build_or_load, load_encoder
+from retrieval.relations import Relation
 from retrieval.service import EvidenceService, default_checkpoint, load_relations
 
 logger = logging.getLogger(__name__)
@@ -33,9 +34,8 @@ class Context:
     data: QAData
 
 
-def _qa_folder(s: GraphStore, n: int, seed: int) -> Path:
+def _qa_folder(s: GraphStore, relations: list[Relation], n: int, seed: int) -> Path:
     cfg = settings()
-    relations = load_relations(s, cfg)
     r = cfg.retrieval
     bcfg = bfs.BfsConfig(3, r.k_per_relation, r.max_frontier)
     return qa.build(
@@ -45,9 +45,9 @@ def _qa_folder(s: GraphStore, n: int, seed: int) -> Path:
 
 def _context(s: GraphStore, n: int, seed: int, with_entities: bool) -> Context:
     cfg = settings()
-    folder = _qa_folder(s, n, seed)
-    encoder = load_encoder(resolve_model_dir(cfg.models.encoder_dir), cfg.models)
     relations = load_relations(s, cfg)
+    folder = _qa_folder(s, relations, n, seed)
+    encoder = load_encoder(resolve_model_dir(cfg.models.encoder_dir), cfg.models)
     index = build_or_load(s, encoder, relations, cfg.models.var_dir, with_entities)
     return Context(encoder, index, load_qa(folder))
 
@@ -59,7 +59,7 @@ def qa_build(
 ) -> None:
     """Sample questions over real 1-3 hop paths, label BFS candidates, write var/qa/<fp>/."""
     with store() as s:
-        folder = _qa_folder(s, n, seed)
+        folder = _qa_folder(s, load_relations(s, settings()), n, seed)
     meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
     print_json({"folder": str(folder), "fingerprint": meta["fingerprint"], **meta["stats"]})
 
@@ -174,8 +174,6 @@ def caff_summary(
     ]
     if not reports:
         raise typer.BadParameter(f"no caff_*_seed*.json reports in {results}")
-    for r in reports:  # JSON turned the hop keys into strings
-        r["test"]["hop_precision"] = {int(k): v for k, v in r["test"]["hop_precision"].items()}
     summary = pipeline.summarize(reports)
     doc = {"qa_fingerprint": reports[0]["qa_fingerprint"], "variants": summary}
     (results / "caff_summary.json").write_text(json.dumps(doc, indent=1), encoding="utf-8")

@@ -46,8 +46,6 @@ def expand(
     hop: int,
     relations: Sequence[str],
     cfg: BfsConfig,
-    *,
-    with_props: bool = False,
 ) -> list[Triple]:
     """The candidate triples of one hop from `frontier` (at most cfg.max_frontier heads)."""
     heads = list(dict.fromkeys(frontier))[: cfg.max_frontier]
@@ -58,11 +56,10 @@ def expand(
         frontier=heads,
         relations=list(relations),
         k=cfg.k_per_relation,
-        with_props=with_props,
     )
     order = {h: i for i, h in enumerate(heads)}
     triples = [
-        Triple(hop, r["head"], r["rel"], r["tail"], r["tail_name"], r["tail_category"], r["props"])
+        Triple(hop, r["head"], r["rel"], r["tail"], r["tail_name"], r["tail_category"])
         for r in rows
     ]
     # The query returns heads in frontier order already; sorting makes it explicit and stable.

@@ -48,6 +48,7 @@ class EvidenceService:
         relations: list[Relation],
         model: HopScorer,
         thresholds: dict[int, float],
+        per_hop_thresholds: dict[int, float],
         checkpoint: Path,
     ) -> None:
         self.store, self.settings = store, settings
@@ -55,7 +56,7 @@ class EvidenceService:
         self.relation_keys = [r.key for r in relations]
         self.rel_pos = {k: i for i, k in enumerate(self.relation_keys)}
         self.thresholds = thresholds  # tuned for autoregressive use
-        self.per_hop_thresholds = thresholds  # tuned teacher-forced, for mode per_hop
+        self.per_hop_thresholds = per_hop_thresholds  # tuned teacher-forced, for mode per_hop
         self.checkpoint = checkpoint
         r = settings.retrieval
         self.bfs_cfg = bfs.BfsConfig(3, r.k_per_relation, r.max_frontier)
@@ -81,10 +82,10 @@ class EvidenceService:
         model.eval()
         thresholds = {int(k): float(v) for k, v in ckpt["thresholds"].items()}
         per_hop = ckpt.get("thresholds_per_hop") or ckpt["thresholds"]
-        self_per_hop = {int(k): float(v) for k, v in per_hop.items()}
-        service = cls(store, settings, encoder, index, relations, model, thresholds, path)
-        service.per_hop_thresholds = self_per_hop
-        return service
+        per_hop_thresholds = {int(k): float(v) for k, v in per_hop.items()}
+        return cls(
+            store, settings, encoder, index, relations, model, thresholds, per_hop_thresholds, path
+        )
 
     def ready(self) -> dict[str, Any]:
         return {

@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.deps import State, _check_key, api_key_header, read_access
+from api.deps import State, api_key_header, read_access, require_key
 from api.routes.common import problems
 
 router = APIRouter(prefix="/v1/extract", tags=["extract"])
@@ -32,7 +32,7 @@ def _service(name: str, load: Callable[[], T]) -> T:
 
 def _write_allowed(state: State, request: Request, write: bool) -> None:
     if write:
-        _check_key(state, request.headers.get(api_key_header.model.name))
+        require_key(state, request.headers.get(api_key_header.model.name))
 
 
 class MaudeDevice(BaseModel):

@@ -15,5 +15,4 @@ CALL (h) {
   UNWIND picks AS p
   RETURN rel, p.r AS r, p.t AS t
 }
-RETURN h.id AS head, rel, t.id AS tail, t.name AS tail_name, t.category AS tail_category,
-       CASE WHEN $with_props THEN properties(r) ELSE null END AS props
+RETURN h.id AS head, rel, t.id AS tail, t.name AS tail_name, t.category AS tail_category

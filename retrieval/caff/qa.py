@@ -25,6 +25,7 @@ from graph.repository import GraphStore
 from retrieval import bfs
 from retrieval.adjacency import Adjacency, check_against_cypher
 from retrieval.caff.templates import TEMPLATES, Template
+from retrieval.embeddings import graph_version_rows
 from retrieval.relations import Relation
 
 logger = logging.getLogger(__name__)
@@ -166,8 +167,6 @@ def build(
 
 
 def fingerprint(store: GraphStore, rel_keys: list[str], bcfg: bfs.BfsConfig, cfg: QAConfig) -> str:
-    from retrieval.embeddings import graph_version_rows
-
     payload = json.dumps(
         {
             "graph": graph_version_rows(store),

@@ -40,32 +40,6 @@ def store(session_store: GraphStore) -> GraphStore:
     return session_store
 
 
-DATA = Path(__file__).resolve().parents[1] / "data"
-
-
-def load_fixture_graph(store: GraphStore) -> None:
-    """HPO, HPOA, OMIM and Orphanet fixtures (cut from the real files) through the real jobs."""
-    from ingest import job
-    from ingest.rows import Source
-    from ingest.sources import Input, parse_source
-
-    hpo = {
-        "obo": DATA / "hpo" / "hp.obo",
-        "hpoa": DATA / "hpo" / "phenotype.hpoa",
-        "g2p": DATA / "hpo" / "genes_to_phenotype.txt",
-        "p2g": DATA / "hpo" / "phenotype_to_genes.txt",
-    }
-    mim2gene = DATA / "omim" / "mim2gene_sample.txt"
-    hpo_inputs = [Input(k, p) for k, p in hpo.items()]
-    for source, inputs in (
-        (Source.HPO, hpo_inputs),
-        (Source.HPOA, hpo_inputs),
-        (Source.OMIM, [Input("mim2gene", mim2gene)]),
-        (Source.ORPHANET, [Input("packets", DATA / "orphanet" / "packets")]),
-    ):
-        job.run_source(store, source, parse_source(source, inputs, mim2gene), batch_size=200)
-
-
 def train_tiny_retrieval(store: GraphStore, folder: Path) -> Settings:
     """A QA set, embedding cache and CAFF checkpoint for the graph in `store`, trained for
     two epochs under `folder`; returns Settings whose retrieval uses them."""

@@ -18,8 +18,9 @@ from retrieval.adjacency import Adjacency
 from retrieval.embeddings import build_or_load, load_encoder
 from retrieval.relations import relation_key
 from retrieval.service import EvidenceService, load_relations
+from tests.integration.test_ingest_fixtures import _load_all as load_fixture_graph
 
-from .conftest import load_fixture_graph, train_tiny_retrieval
+from .conftest import train_tiny_retrieval
 
 SEED = "ORPHA:558"  # Marfan syndrome
 
