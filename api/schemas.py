@@ -274,6 +274,9 @@ class EvidenceRequest(BaseModel):
     mode: Literal["autoregressive", "per_hop"] = "autoregressive"
     threshold: float | None = Field(None, allow_inf_nan=False, description="Keep scores >= this.")
     top_k: int | None = Field(None, ge=1, le=1000, description="Keep at most this many per hop.")
+    format: Literal["json", "turtle", "json-ld"] | None = Field(
+        None, description="Answer format (or ?format=); default json."
+    )
 
 
 class Seed(EntityRef):

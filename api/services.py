@@ -30,6 +30,7 @@ class EvidenceBackend(Protocol):
         mode: str,
         threshold: float | None,
         top_k: int | None,
+        raw_props: bool = False,
     ) -> dict[str, Any]: ...
 
     def ready(self) -> dict[str, Any]: ...

@@ -14,6 +14,7 @@ from cli.common import print_json, settings, store
 from core.models import resolve_model_dir
 from core.settings import PROJECT_ROOT
 from graph.repository import GraphStore
+from interop.rdf import FORMATS, serialize_evidence
 from retrieval import bfs
 from retrieval.caff import pipeline, qa
 from retrieval.caff.config import load_config
@@ -128,11 +129,21 @@ def evidence(
     threshold: float | None = typer.Option(None, help="One threshold for every hop."),
     top_k: int | None = typer.Option(None, help="At most this many triples per hop."),
     as_json: bool = typer.Option(False, "--json", help="Print the full JSON answer."),
+    rdf: str | None = typer.Option(
+        None, "--rdf", help="Print the retained statements as RDF: turtle | json-ld | nt."
+    ),
 ) -> None:
     """Link the question, expand hop by hop, keep the triples the CAFF filter retains."""
+    if rdf is not None and rdf not in FORMATS:
+        raise typer.BadParameter(f"--rdf {rdf!r}: expected one of {', '.join(FORMATS)}")
     with store() as s:
         service = EvidenceService.load(s, settings())
-        result = service.evidence(question, seed or None, hops, mode, threshold, top_k)
+        result = service.evidence(
+            question, seed or None, hops, mode, threshold, top_k, raw_props=rdf is not None
+        )
+    if rdf is not None:
+        typer.echo(serialize_evidence(result, rdf))
+        return
     if as_json:
         print_json(result)
         return

@@ -15,8 +15,8 @@ Other properties (frequencies, sentences, spans, scores) use the evigraph vocabu
 (https://w3id.org/evigraph/vocab/). Triples are built as light terms (`Term`) by one set of
 functions; `interop.rdf_text` writes them as Turtle or N-Triples text fast enough for the whole
 graph, and `to_graph` turns them into an rdflib Graph. `statements_graph` and
-`serialize_statements` are the entry points for callers that hold a list of statements, such as
-the evidence endpoint."""
+`serialize_statements` are the entry points for callers that hold a list of statements;
+`serialize_evidence` writes an evidence answer (retrieval.service) as RDF."""
 
 from __future__ import annotations
 
@@ -263,3 +263,30 @@ def serialize_statements(statements: Iterable[Mapping[str, Any]], fmt: str = "tu
     if fmt not in FORMATS:
         raise ValueError(f"RDF format {fmt!r}: expected one of {', '.join(FORMATS)}")
     return statements_graph(statements).serialize(format=FORMATS[fmt])
+
+
+def evidence_statements(result: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The retained triples of an evidence answer (built with `raw_props=True`) as statements
+    for `statements_graph`: each keeps its relationship properties as provenance, plus its
+    hop and retrieval score (evg:hop, evg:retrieval_score)."""
+    out = []
+    for hop in result.get("hops") or []:
+        for tr in hop["triples"]:
+            out.append(
+                {
+                    "subject": tr["subject"]["id"],
+                    "object": tr["object"]["id"],
+                    "type": tr.get("relation") or tr["predicate"],
+                    "subject_name": tr["subject"].get("name"),
+                    "object_name": tr["object"].get("name"),
+                    "provenance": tr.get("statement_props") or {},
+                    "hop": hop["hop"],
+                    "retrieval_score": tr.get("score"),
+                }
+            )
+    return out
+
+
+def serialize_evidence(result: Mapping[str, Any], fmt: str) -> str:
+    """An evidence answer's retained statements, reified with their provenance, as RDF."""
+    return serialize_statements(evidence_statements(result), fmt)

@@ -119,7 +119,10 @@ class EvidenceService:
         mode: str = "autoregressive",
         threshold: float | None = None,
         top_k: int | None = None,
+        raw_props: bool = False,
     ) -> dict[str, Any]:
+        """The evidence answer (see api.schemas.Evidence). `raw_props` adds each retained
+        triple's relationship properties as `statement_props` (for RDF output)."""
         if not 1 <= max_hops <= self.model.cfg.hops:
             raise RetrievalError(
                 f"max_hops must be between 1 and {self.model.cfg.hops}, got {max_hops}"
@@ -157,7 +160,7 @@ class EvidenceService:
             t = time.perf_counter()
             kept = self._with_props(kept)
             timings["bfs"] += _ms(t)
-            hops_out.append(self._hop_json(hop, kept, kept_scores, names))
+            hops_out.append(self._hop_json(hop, kept, kept_scores, names, raw_props))
             for tr in triples:
                 names.setdefault(tr.tail, (tr.tail_name or tr.tail, tr.tail_category or ""))
             pool = kept if mode == "autoregressive" else triples
@@ -250,6 +253,7 @@ class EvidenceService:
         kept: list[bfs.Triple],
         scores: list[float],
         names: dict[str, tuple[str, str]],
+        raw_props: bool = False,
     ) -> dict[str, Any]:
         out = []
         for tr, score in zip(kept, scores, strict=True):
@@ -270,6 +274,8 @@ class EvidenceService:
                     "provenance": provenance(props),
                 }
             )
+            if raw_props:
+                out[-1]["statement_props"] = props
         return {"hop": hop, "triples": out}
 
 

@@ -2,28 +2,63 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Query
+from fastapi.responses import Response
 
 from api.deps import State, read_access
 from api.routes.common import problems
 from api.schemas import Evidence, EvidenceRequest
+from core.exceptions import RetrievalError
+from interop.rdf import serialize_evidence
 
 router = APIRouter(tags=["evidence"])
+MEDIA_TYPES = {"turtle": "text/turtle", "json-ld": "application/ld+json"}
+_RDF_EXAMPLE = """@prefix biolink: <https://w3id.org/biolink/vocab/> .
+@prefix prov: <http://www.w3.org/ns/prov#> .
+ORPHA:558 biolink:has_phenotype HP:0001166 .
+EVIGRAPH:statement/3f1c... a rdf:Statement, biolink:Association, prov:Entity ;
+    rdf:subject ORPHA:558 ; rdf:object HP:0001166 ;
+    biolink:primary_knowledge_source infores:orphanet ;
+    prov:wasGeneratedBy <https://w3id.org/evigraph/id/run/orphanet-...> ;
+    evg:hop 1 ; evg:retrieval_score 0.93 ."""
+RDF_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "The evidence; with format=turtle or json-ld the retained statements "
+        "as RDF, reified with their PROV-O provenance.",
+        "content": {
+            "text/turtle": {"schema": {"type": "string"}, "example": _RDF_EXAMPLE},
+            "application/ld+json": {"schema": {"type": "object"}},
+        },
+    }
+}
 
 
 @router.post(
     "/v1/evidence",
     response_model=Evidence,
     dependencies=[Depends(read_access)],
-    responses=problems(401, 422, 503),
+    responses={**RDF_RESPONSES, **problems(401, 422, 503)},
 )
-def get_evidence(body: EvidenceRequest, state: State) -> dict[str, Any]:
+def get_evidence(
+    body: EvidenceRequest,
+    state: State,
+    format: Literal["json", "turtle", "json-ld"] | None = Query(
+        None, description="Answer format (also settable in the body); default json."
+    ),
+) -> Any:
     """Link seeds (given or from the question), expand up to max_hops, score each hop and keep
     the triples above threshold / within top_k, with the provenance the graph holds.
 
+    `format=turtle` or `json-ld` answers the retained statements as RDF (PROV-O provenance,
+    hop and retrieval score on each reified statement) instead of JSON.
     An unknown seed, a question that links to nothing or a bad hop count gives 422."""
+    if format is not None and body.format is not None and format != body.format:
+        raise RetrievalError(
+            f"format is {format!r} in the query but {body.format!r} in the body; give one"
+        )
+    fmt = format or body.format or "json"
     service = state.evidence.get()
     out = service.evidence(
         question=body.question,
@@ -32,6 +67,9 @@ def get_evidence(body: EvidenceRequest, state: State) -> dict[str, Any]:
         mode=body.mode,
         threshold=body.threshold,
         top_k=body.top_k,
+        raw_props=fmt != "json",
     )
     state.metrics.observe_stages(out.get("timings_ms") or {})
-    return out
+    if fmt == "json":
+        return out
+    return Response(serialize_evidence(out, fmt), media_type=MEDIA_TYPES[fmt])

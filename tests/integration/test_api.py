@@ -1,26 +1,26 @@
 """The real app on the real Neo4j with the fixture data ingested: entity search and lookup,
 the read-only Cypher endpoint (writes refused in several disguises, row limit, timeout, keys),
-readiness, metrics, and evidence (with the real retrieval.service when it is present)."""
+readiness, metrics, and evidence from the real retrieval.service (JSON and RDF)."""
 
 from __future__ import annotations
 
-import importlib.util
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
+from rdflib import RDF, Graph
 
 from api.main import create_app
 from core.settings import ApiSettings, Neo4jSettings, Settings
 from graph import schema, user_query
 from graph.repository import GraphStore
+from interop.rdf import BIOLINK, EVG, PROV, iri
 from tests.integration.conftest import WIPE, train_tiny_retrieval
 from tests.integration.test_ingest_fixtures import _load_all
 
 KEY = "integration-key"
-HAS_RETRIEVAL = importlib.util.find_spec("retrieval.service") is not None
 
 
 @pytest.fixture(scope="module")
@@ -177,21 +177,13 @@ def test_cypher_needs_a_key(client: TestClient) -> None:
 def test_ready_and_metrics(client: TestClient) -> None:
     checks = client.get("/readyz").json()["checks"]
     assert checks["neo4j"]["ok"] and checks["schema"]["ok"]
-    assert checks["models"]["ok"] is HAS_RETRIEVAL
+    assert checks["models"]["ok"] is True
     client.get("/v1/entities/ORPHA:558")
     text = client.get("/metrics").text
     assert 'evigraph_neo4j_query_duration_seconds_count{query="api/get_entity"}' in text
     assert 'route="/v1/entities/{curie:path}",status="200"' in text
 
 
-@pytest.mark.skipif(HAS_RETRIEVAL, reason="retrieval.service is present")
-def test_evidence_without_retrieval_is_503(client: TestClient) -> None:
-    r = client.post("/v1/evidence", json={"question": "marfan", "seeds": ["ORPHA:558"]})
-    _problem(r, 503, "retrieval not available")
-    assert "retry-after" in r.headers
-
-
-@pytest.mark.skipif(not HAS_RETRIEVAL, reason="retrieval.service is not on this branch yet")
 def test_evidence_known_question(client: TestClient) -> None:
     body = {
         "question": "Which phenotypes does Marfan syndrome show?",
@@ -210,6 +202,35 @@ def test_evidence_known_question(client: TestClient) -> None:
     assert arach[0]["provenance"], arach[0]
     unknown = client.post("/v1/evidence", json={**body, "seeds": ["ORPHA:0"]})
     assert unknown.status_code in (404, 422) and "ORPHA:0" in unknown.json()["detail"]
+
+
+@pytest.mark.parametrize(("fmt", "media"), [("turtle", "text/turtle"), ("json-ld", "ld+json")])
+def test_evidence_as_rdf(client: TestClient, fmt: str, media: str) -> None:
+    body = {
+        "question": "Which phenotypes does Marfan syndrome show?",
+        "seeds": ["ORPHA:558"],
+        "max_hops": 1,
+        "top_k": 1000,
+        "threshold": -1e9,
+    }
+    r = client.post(f"/v1/evidence?format={fmt}", json=body)
+    assert r.status_code == 200, r.text
+    assert media in r.headers["content-type"]
+    g = Graph().parse(data=r.text, format=fmt)
+    marfan, arach = iri("ORPHA:558"), iri("HP:0001166")
+    assert (marfan, BIOLINK.has_phenotype, arach) in g
+    statements = set(g.subjects(RDF.subject, marfan)) & set(g.subjects(RDF.object, arach))
+    assert len(statements) == 1
+    st = statements.pop()
+    assert list(g.objects(st, PROV.wasGeneratedBy)), "the ingest run is missing"
+    assert iri("infores:orphanet") in set(g.objects(st, BIOLINK.primary_knowledge_source))
+    assert [str(h) for h in g.objects(st, EVG.hop)] == ["1"]
+    assert len(list(g.objects(st, EVG.retrieval_score))) == 1
+    # the same choice in the body; a contradiction between query and body is refused
+    same = client.post("/v1/evidence", json={**body, "format": fmt})
+    assert same.status_code == 200 and media in same.headers["content-type"]
+    clash = client.post("/v1/evidence?format=json", json={**body, "format": fmt})
+    _problem(clash, 422, "give one")
 
 
 def test_extract_writes_need_a_key_and_bodies_are_checked(client: TestClient) -> None:

@@ -86,6 +86,7 @@ def test_evidence_passes_the_request_through(client: TestClient, fake: FakeEvide
             "mode": "autoregressive",
             "threshold": None,
             "top_k": None,
+            "raw_props": False,
         }
     ]
     metrics = client.get("/metrics").text
