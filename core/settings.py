@@ -97,6 +97,18 @@ class RetrievalSettings(BaseModel):
     min_relation_freq: int = Field(default=50, ge=1)
     link_threshold: float = Field(default=0.8, ge=0, le=1, description="Embedding link cosine.")
     max_seeds: int = Field(default=5, ge=1)
+    expansion_cache: int = Field(
+        default=20_000,
+        ge=0,
+        description="Per-entity BFS expansions kept in memory by the evidence service "
+        "(0: off); dropped when the graph version changes.",
+    )
+    cache_check_s: float = Field(
+        default=1.0,
+        ge=0,
+        description="How often (seconds) the evidence service reads the graph version to "
+        "decide whether its caches still hold (0: before every call).",
+    )
 
 
 class ApiSettings(BaseModel):

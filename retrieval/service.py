@@ -21,7 +21,14 @@ from retrieval.caff.config import CaffConfig
 from retrieval.caff.data import CATEGORIES, category_index
 from retrieval.caff.model import Batch, HopScorer
 from retrieval.caff.train import load_checkpoint
-from retrieval.embeddings import EmbeddingIndex, FrozenEncoder, build_or_load, load_encoder
+from retrieval.embeddings import (
+    EmbeddingIndex,
+    FrozenEncoder,
+    build_or_load,
+    graph_version_rows,
+    load_encoder,
+)
+from retrieval.expansion_cache import ExpansionCache
 from retrieval.provenance import provenance
 from retrieval.relations import Relation, parse_key, vocabulary
 
@@ -60,6 +67,11 @@ class EvidenceService:
         self.checkpoint = checkpoint
         r = settings.retrieval
         self.bfs_cfg = bfs.BfsConfig(3, r.k_per_relation, r.max_frontier)
+        self.cache = (
+            ExpansionCache(r.expansion_cache, lambda: graph_version_rows(store), r.cache_check_s)
+            if r.expansion_cache
+            else None
+        )
 
     @classmethod
     def load(cls, store: GraphStore, settings: Settings) -> EvidenceService:
@@ -94,6 +106,7 @@ class EvidenceService:
             "checkpoint": str(self.checkpoint),
             "relations": len(self.relation_keys),
             "entities_indexed": len(self.index.ids),
+            "expansion_cache": self.cache.stats() if self.cache else None,
         }
 
     def link(self, question: str, seeds: list[str] | None) -> list[linking.Seed]:
@@ -147,7 +160,9 @@ class EvidenceService:
         timings["bfs"] = timings["score"] = 0.0
         for hop in range(1, max_hops + 1):
             t = time.perf_counter()
-            triples = bfs.expand(self.store, frontier, hop, self.relation_keys, self.bfs_cfg)
+            triples = bfs.expand(
+                self.store, frontier, hop, self.relation_keys, self.bfs_cfg, self.cache
+            )
             timings["bfs"] += _ms(t)
             t = time.perf_counter()
             scores = self._score(qvec, triples, hop, prev_kept)

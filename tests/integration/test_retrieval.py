@@ -12,10 +12,12 @@ import pytest
 from core.exceptions import RetrievalError
 from core.models import packaged_encoder_path, resolve_model_dir
 from core.settings import ModelSettings, RetrievalSettings, Settings
+from extraction import writeback as wb
 from graph.repository import GraphStore
 from retrieval import bfs
 from retrieval.adjacency import Adjacency
-from retrieval.embeddings import build_or_load, load_encoder
+from retrieval.embeddings import build_or_load, graph_version_rows, load_encoder
+from retrieval.expansion_cache import ExpansionCache
 from retrieval.relations import relation_key
 from retrieval.service import EvidenceService, load_relations
 from tests.integration.test_ingest_fixtures import _load_all as load_fixture_graph
@@ -94,6 +96,36 @@ def test_embedding_cache_is_reused_and_keyed_by_encoder(store: GraphStore, tmp_p
     other = build_or_load(store, load_encoder(resolve_model_dir(copy), models), relations, tmp_path)
     assert other.folder != first.folder  # a different encoder never reuses the cache
     assert len(first.ids) == int(store.stats()["nodes"]["Entity"])
+
+
+def test_expansion_cache_equals_cypher_and_follows_graph_writes(store: GraphStore) -> None:
+    load_fixture_graph(store)
+    relations = [r.key for r in load_relations(store, Settings())] + ["CAUSES_ADVERSE_EVENT<"]
+    cfg = bfs.BfsConfig(max_hops=3, k_per_relation=3, max_frontier=5)
+    plain = bfs.candidates(store, [SEED], relations, cfg)
+    fresh = ExpansionCache(1000, lambda: graph_version_rows(store), check_s=0)
+    stale = ExpansionCache(1000, lambda: graph_version_rows(store), check_s=3600)
+    for cache in (fresh, stale):
+        assert bfs.candidates(store, [SEED], relations, cfg, cache=cache) == plain
+        misses = cache.misses
+        assert bfs.candidates(store, [SEED], relations, cfg, cache=cache) == plain
+        assert cache.misses == misses and cache.hits >= misses  # the second walk read nothing
+
+    def tails(cache: ExpansionCache) -> set[str]:
+        return {t.tail for t in bfs.expand(store, ["HP:0001166"], 1, relations, cfg, cache)}
+
+    assert "DRUG:testdrug" not in tails(fresh) | tails(stale)  # both caches hold the entity
+    # an extraction run adds a statement to Arachnodactyly: the graph version changes
+    drug = wb.Node("DRUG:testdrug", wb.NodeLabel.DRUG, "testdrug", "biolink:Drug")
+    pheno = wb.Node("HP:0001166", wb.NodeLabel.PHENOTYPIC_FEATURE, "Arachnodactyly", "x")
+    text = "Arachnodactyly after testdrug."
+    ev = wb.Evidence("PMID:1", text, subject_span=(20, 28), object_span=(0, 14))
+    st = wb.Statement(drug, wb.RelType.CAUSES_ADVERSE_EVENT, "biolink:causes", pheno, 0.9, ev)
+    wb.write_statements(store, wb.ModelInfo("ade", "m", "1", "e"), [st], inputs={})
+
+    assert "DRUG:testdrug" in tails(fresh)  # re-read after the version changed
+    assert "DRUG:testdrug" not in tails(stale)  # within check_s the cached rows are served
+    assert fresh.invalidations == 1 and stale.invalidations == 0
 
 
 @pytest.fixture

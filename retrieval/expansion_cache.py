@@ -1,0 +1,96 @@
+"""Per-entity BFS expansions kept in process, so that a hub entity reached by many questions
+is expanded in Cypher once, not once per question.
+
+An entry is what `cypher/retrieval/expand_frontier` returns for one head (its rows, possibly
+none) under one relation vocabulary and K_r. Entries are dropped, all at once, when the graph
+version (the latest completed ingest runs and the extraction runs with their status, see
+`retrieval.embeddings.graph_version_rows`) changes; the version is read at most every
+`check_s` seconds, so an answer can lag a finished ingest or extraction by that long."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from typing import Any
+
+Row = dict[str, Any]
+
+
+class ExpansionCache:
+    def __init__(
+        self,
+        size: int,
+        version: Callable[[], object],
+        check_s: float = 1.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.size, self.check_s = size, check_s
+        self._version_fn, self._clock = version, clock
+        self._entries: OrderedDict[tuple[str, int, tuple[str, ...]], list[Row]] = OrderedDict()
+        self._lock = threading.Lock()
+        self._version: object = None
+        self._checked_at = float("-inf")
+        self._generation = 0  # bumped on every invalidation
+        self.hits = self.misses = self.invalidations = 0
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def validate(self) -> None:
+        """Drop every entry when the graph version changed since the last look."""
+        now = self._clock()
+        if now - self._checked_at < self.check_s:
+            return
+        version = self._version_fn()
+        with self._lock:
+            self._checked_at = now
+            if version != self._version:
+                if self._entries:
+                    self.invalidations += 1
+                self._entries.clear()
+                self._generation += 1
+                self._version = version
+
+    def expand(
+        self,
+        heads: Sequence[str],
+        relations: Sequence[str],
+        k: int,
+        fetch: Callable[[list[str]], list[Row]],
+    ) -> list[Row]:
+        """The rows of `heads`, in head order; `fetch(missing_heads)` reads the missing ones."""
+        self.validate()
+        rel_key = tuple(relations)
+        found: dict[str, list[Row]] = {}
+        with self._lock:
+            generation = self._generation
+            for h in heads:
+                entry = self._entries.get((h, k, rel_key))
+                if entry is not None:
+                    self._entries.move_to_end((h, k, rel_key))
+                    found[h] = entry
+            self.hits += len(found)
+        missing = [h for h in heads if h not in found]
+        if missing:
+            fresh: dict[str, list[Row]] = {h: [] for h in missing}
+            for row in fetch(missing):
+                fresh[row["head"]].append(row)
+            with self._lock:
+                self.misses += len(missing)
+                # rows read across an invalidation may be stale: answer with them, keep none
+                for h, rows in fresh.items() if generation == self._generation else ():
+                    self._entries[(h, k, rel_key)] = rows
+                while len(self._entries) > self.size:
+                    self._entries.popitem(last=False)
+            found.update(fresh)
+        return [row for h in heads for row in found[h]]
+
+    def stats(self) -> dict[str, int]:
+        return {
+            "entries": len(self._entries),
+            "hits": self.hits,
+            "misses": self.misses,
+            "invalidations": self.invalidations,
+        }
