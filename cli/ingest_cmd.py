@@ -40,14 +40,15 @@ def _run(
     results = []
     with store() as s:  # connect first: an unreachable server is reported before parsing
         todo = [src for src in sources if force or not _unchanged(s, src, inputs, gene_map)]
-        # Validate every file of every source to load before the first write.
-        parsed = {src: parse_source(src, inputs, gene_map) for src in todo}
         why_not = bulk.unsuitable(s, cfg) if todo else "nothing to load"
         if why_not is None:
             typer.echo("empty local database: loading it with neo4j-admin import", err=True)
-            results = bulk.load_empty(cfg, todo, parsed)
+            # parses (validates) every file before the database is touched
+            results = bulk.load_empty(cfg, todo, inputs, gene_map)
         else:
             logger.info("transactional ingest: %s", why_not)
+            # Validate every file of every source to load before the first write.
+            parsed = {src: parse_source(src, inputs, gene_map) for src in todo}
             schema.apply_schema(s)  # constraints must exist before MERGE
             for src in todo:
                 size = batch_size or cfg.ingest.batch_size

@@ -38,9 +38,14 @@ class IngestError(EvigraphError):
         self.file = file
         self.where = where
         self.value = value
+        self.detail = message
         loc = f"{file}" if where is None else f"{file}:{where}"
         shown = "" if value is None else f" (value: {value!r:.200})"
         super().__init__(f"{loc}: {message}{shown}")
+
+    def __reduce__(self) -> tuple[type[IngestError], tuple[str, str | int | None, str, object]]:
+        # pickled whole, so that an error found in a worker process keeps its fields
+        return (IngestError, (self.file, self.where, self.detail, self.value))
 
 
 class RetrievalError(EvigraphError):

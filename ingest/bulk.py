@@ -4,14 +4,18 @@ The graph is the one the transactional path would write (ingest/compose.py repla
 Cypher on the write plans), so `evigraph stats --checksum` is the same either way, and a
 later run of any source diffs against it as usual. The steps:
 
-1. Validate: every plan is built (and so checked) before the server is touched.
+1. Parse and plan (and so validate) every source before the database is touched: the source
+   with the largest input files in this process, the others at the same time in a worker
+   process (the two cores). The (empty) server is stopping meanwhile: it is not needed again
+   until the import is in; whatever fails, it is started again.
 2. Write the composed graph as typed import CSV.
-3. Stop the server, import into a staging folder, swap it in (graph/bulk_import.py), start
-   the server again. A failed import leaves the empty database as it was.
+3. Import into a staging folder, swap it in (graph/bulk_import.py), start the server again.
+   A failed import leaves the empty database as it was.
 4. Apply the schema, set the few properties CSV cannot carry, record one completed IngestRun
    per source (mode 'bulk-import') with the counts the transactional path would record.
 
-A kill before step 3 ends changes nothing; a kill after it leaves the data without run
+A kill before step 3 ends changes no data (the server may be left stopped: `evigraph neo4j
+start`); a kill after it leaves the data without run
 records, and the next `evigraph ingest` then diffs each source against it (writing nothing
 new) and records the runs.
 """
@@ -20,16 +24,19 @@ from __future__ import annotations
 
 import json
 import logging
+import multiprocessing
 import os
 import socket
 import tempfile
+import threading
 import time
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from core.settings import Settings
+from core.settings import Neo4jSettings, Settings
 from graph import bulk_import, runtime, schema
 from graph.import_csv import ImportNode, ImportRel, write_import_csv
 from graph.repository import GraphStore
@@ -38,6 +45,7 @@ from ingest.compose import Graph, compose
 from ingest.job import RunResult, plan_source
 from ingest.merge import Plan
 from ingest.rows import ParsedFile, Source
+from ingest.sources import Input, parse_source
 
 logger = logging.getLogger(__name__)
 
@@ -72,31 +80,43 @@ class _Planned:
 
 
 def load_empty(
-    cfg: Settings, sources: list[Source], parsed: dict[Source, list[ParsedFile]]
+    cfg: Settings, sources: list[Source], inputs: list[Input], gene_map: Path | None
 ) -> list[RunResult]:
     """Load `sources` (in this order) into the empty local database; see the module doc."""
     t0 = time.monotonic()
-    planned = [_plan(src, parsed[src]) for src in sources]
-    graph = compose([(p.plan, p.run_id) for p in planned])
-    logger.info(
-        "bulk: %d sources planned and composed (%d nodes, %d relationships) in %.1f s",
-        len(planned),
-        len(graph.nodes),
-        len(graph.edges),
-        time.monotonic() - t0,
-    )
     neo = cfg.neo4j
-    with tempfile.TemporaryDirectory(prefix="bulk-csv-", dir=neo.home.resolve()) as tmp:
-        files = write_import_csv(Path(tmp), _nodes(graph), _rels(graph))
-        logger.info("bulk: import CSV written, %.1f s in", time.monotonic() - t0)
-        runtime.stop(neo)
-        try:
+    largest = max(sources, key=lambda src: _input_bytes(src, inputs))
+    others = [src for src in sources if src is not largest]
+    stopping: _Stopping | None = None
+    try:
+        with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+            # spawn, not fork: this process holds driver sockets and, next, a thread
+            worker = pool.submit(plan_sources, others, inputs, gene_map) if others else None
+            stopping = _Stopping(neo)
+            mine = plan_sources([largest], inputs, gene_map)
+            done = {p.source: p for p in [*mine, *(worker.result() if worker else [])]}
+        planned = [done[src] for src in sources]
+        logger.info("bulk: %d sources parsed and planned, %.1f s in", len(sources), _s(t0))
+        graph = compose([(p.plan, p.run_id) for p in planned])
+        logger.info(
+            "bulk: composed (%d nodes, %d relationships), %.1f s in",
+            len(graph.nodes),
+            len(graph.edges),
+            _s(t0),
+        )
+        with tempfile.TemporaryDirectory(prefix="bulk-csv-", dir=neo.home.resolve()) as tmp:
+            files = write_import_csv(Path(tmp), _nodes(graph), _rels(graph))
+            logger.info("bulk: import CSV written, %.1f s in", _s(t0))
+            stopping.wait()
             bulk_import.import_offline(neo, files)
-        finally:
-            runtime.start(neo)
-    logger.info("bulk: imported and restarted, %.1f s in", time.monotonic() - t0)
+    finally:
+        if stopping is not None:
+            stopping.wait(raise_error=False)
+        runtime.start(neo)
+    logger.info("bulk: imported and restarted, %.1f s in", _s(t0))
     with GraphStore.connect(neo) as store:
         schema.apply_schema(store)
+        logger.info("bulk: schema online, %.1f s in", _s(t0))
         node_rows = [{"id": i, "props": p} for i, p in files.deferred_nodes.items()]
         store.write_rows("ingest/set_node_props", node_rows, cfg.ingest.batch_size)
         edge_rows = [
@@ -109,6 +129,41 @@ def load_empty(
         results = [_record(store, p, seconds) for p in planned]
     logger.info("bulk: done in %.1f s", seconds)
     return results
+
+
+class _Stopping:
+    """`runtime.stop` of the local server in a background thread."""
+
+    def __init__(self, cfg: Neo4jSettings) -> None:
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._stop, args=(cfg,), name="neo4j-stop")
+        self.thread.start()
+
+    def _stop(self, cfg: Neo4jSettings) -> None:
+        try:
+            runtime.stop(cfg)
+        except BaseException as e:  # handed to wait()
+            self.error = e
+
+    def wait(self, raise_error: bool = True) -> None:
+        self.thread.join()
+        if self.error is not None and raise_error:
+            raise self.error
+
+
+def plan_sources(
+    sources: list[Source], inputs: list[Input], gene_map: Path | None
+) -> list[_Planned]:
+    """Parse (validate) and plan `sources`; runs in the worker process too."""
+    return [_plan(src, parse_source(src, inputs, gene_map)) for src in sources]
+
+
+def _input_bytes(source: Source, inputs: list[Input]) -> int:
+    return sum(i.path.stat().st_size for i in inputs if i.source is source)
+
+
+def _s(t0: float) -> float:
+    return time.monotonic() - t0
 
 
 def _plan(source: Source, parsed: list[ParsedFile]) -> _Planned:

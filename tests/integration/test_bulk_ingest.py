@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from core.exceptions import GraphError
+from core.exceptions import GraphError, IngestError
 from core.settings import Neo4jSettings, Settings
 from graph import runtime
 from graph.checksum import checksum
@@ -29,10 +29,13 @@ from tests.integration.test_ingest_fixtures import HPO, MIM2GENE, PACKETS
 ORDER = [Source.HPO, Source.HPOA, Source.OMIM, Source.ORPHANET]
 
 
-def _parsed() -> dict[Source, list[ParsedFile]]:
+def _inputs() -> list[Input]:
     inputs = [Input(k, p) for k, p in HPO.items()]
-    inputs += [Input("mim2gene", MIM2GENE), Input("packets", PACKETS)]
-    return {src: parse_source(src, inputs, MIM2GENE) for src in ORDER}
+    return [*inputs, Input("mim2gene", MIM2GENE), Input("packets", PACKETS)]
+
+
+def _parsed() -> dict[Source, list[ParsedFile]]:
+    return {src: parse_source(src, _inputs(), MIM2GENE) for src in ORDER}
 
 
 @pytest.fixture
@@ -57,7 +60,7 @@ def test_bulk_load_equals_the_transactional_path(bulk_store: GraphStore) -> None
     bulk_store.run_text("t", "MATCH (n) DETACH DELETE n", {}, read=False)
     assert bulk.unsuitable(bulk_store, _cfg()) is None
 
-    results = bulk.load_empty(_cfg(), ORDER, parsed)
+    results = bulk.load_empty(_cfg(), ORDER, _inputs(), MIM2GENE)
 
     bulk_store.driver.close()
     bulk_store.driver = create_driver(bulk_store.cfg)
@@ -85,7 +88,7 @@ def test_bulk_load_equals_the_transactional_path(bulk_store: GraphStore) -> None
 
 def test_a_source_after_the_bulk_load_writes_nothing_new(bulk_store: GraphStore) -> None:
     parsed = _parsed()
-    bulk.load_empty(_cfg(), ORDER, parsed)
+    bulk.load_empty(_cfg(), ORDER, _inputs(), MIM2GENE)
     bulk_store.driver.close()
     bulk_store.driver = create_driver(bulk_store.cfg)
     before = checksum(bulk_store)
@@ -102,12 +105,26 @@ def test_failed_import_leaves_the_database_as_it_was(
 ) -> None:
     monkeypatch.setattr(runtime, "ADMIN_ENTRY_POINT", "org.neo4j.NoSuchAdminCommand")
     with pytest.raises(GraphError, match="neo4j-admin database import failed"):
-        bulk.load_empty(_cfg(), ORDER, _parsed())
+        bulk.load_empty(_cfg(), ORDER, _inputs(), MIM2GENE)
     assert runtime.status(bulk_store.cfg)["running"]
     bulk_store.driver.close()
     bulk_store.driver = create_driver(bulk_store.cfg)
     assert bulk_store.stats() == {"nodes": {}, "relationships": {}}
     assert bulk.unsuitable(bulk_store, _cfg()) is None  # still empty, schema in place
+
+
+def test_a_bad_file_stops_the_bulk_load_before_the_database_is_touched(
+    bulk_store: GraphStore, tmp_path: Path
+) -> None:
+    broken = tmp_path / "orphapacket_broken.json"
+    broken.write_text('{"Orphapacket": {"ORPHAcode": ', encoding="utf-8")
+    inputs = [i for i in _inputs() if i.kind != "packets"] + [Input("packets", broken)]
+    with pytest.raises(IngestError, match=r"orphapacket_broken\.json"):
+        bulk.load_empty(_cfg(), ORDER, inputs, MIM2GENE)
+    assert runtime.status(bulk_store.cfg)["running"]  # stopped meanwhile, started again
+    bulk_store.driver.close()
+    bulk_store.driver = create_driver(bulk_store.cfg)
+    assert bulk_store.stats() == {"nodes": {}, "relationships": {}}
 
 
 def test_when_the_bulk_path_is_not_taken(bulk_store: GraphStore) -> None:
