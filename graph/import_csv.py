@@ -145,12 +145,13 @@ class _Files:
 
 
 def write_import_csv(
-    folder: Path, nodes: Iterable[ImportNode], rels: Iterable[ImportRel]
+    folder: Path, nodes: Iterable[ImportNode], rels: Iterable[ImportRel], tag: str = ""
 ) -> ImportFiles:
-    """Write nodes (keyed by their `id` property) and relationships as import CSV in `folder`."""
+    """Write nodes (keyed by their `id` property) and relationships as import CSV in `folder`
+    (file names start with nodes<tag>- and relationships<tag>-)."""
     out = ImportFiles()
-    node_files = _Files(folder, "nodes", ["id:ID", ":LABEL"])
-    rel_files = _Files(folder, "relationships", [":START_ID", ":END_ID", ":TYPE"])
+    node_files = _Files(folder, f"nodes{tag}", ["id:ID", ":LABEL"])
+    rel_files = _Files(folder, f"relationships{tag}", [":START_ID", ":END_ID", ":TYPE"])
     try:
         for n in nodes:
             props = dict(n.props)
@@ -167,4 +168,14 @@ def write_import_csv(
     finally:
         out.nodes = node_files.close()
         out.relationships = rel_files.close()
+    return out
+
+
+def merge_files(parts: list[ImportFiles]) -> ImportFiles:
+    out = ImportFiles()
+    for f in parts:
+        out.nodes += f.nodes
+        out.relationships += f.relationships
+        out.deferred_nodes.update(f.deferred_nodes)
+        out.deferred_rels += f.deferred_rels
     return out

@@ -33,12 +33,13 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
 from core.settings import Neo4jSettings, Settings
 from graph import bulk_import, runtime, schema
-from graph.import_csv import ImportNode, ImportRel, write_import_csv
+from graph.import_csv import ImportFiles, ImportNode, ImportRel, merge_files, write_import_csv
 from graph.repository import GraphStore
 from ingest import runs
 from ingest.compose import Graph, compose
@@ -97,17 +98,16 @@ def load_empty(
             done = {p.source: p for p in [*mine, *(worker.result() if worker else [])]}
         planned = [done[src] for src in sources]
         logger.info("bulk: %d sources parsed and planned, %.1f s in", len(sources), _s(t0))
-        graph = compose([(p.plan, p.run_id) for p in planned])
-        logger.info(
-            "bulk: composed (%d nodes, %d relationships), %.1f s in",
-            len(graph.nodes),
-            len(graph.edges),
-            _s(t0),
-        )
+        stopping.wait()  # before the fork below: no other thread may run then
         with tempfile.TemporaryDirectory(prefix="bulk-csv-", dir=neo.home.resolve()) as tmp:
-            files = write_import_csv(Path(tmp), _nodes(graph), _rels(graph))
-            logger.info("bulk: import CSV written, %.1f s in", _s(t0))
-            stopping.wait()
+            plans = [(p.plan, p.run_id) for p in planned]
+            files, n_nodes, n_edges = _compose_and_write(plans, Path(tmp))
+            logger.info(
+                "bulk: composed and written as import CSV (%d nodes, %d relationships), %.1f s in",
+                n_nodes,
+                n_edges,
+                _s(t0),
+            )
             bulk_import.import_offline(neo, files)
     finally:
         if stopping is not None:
@@ -129,6 +129,47 @@ def load_empty(
         results = [_record(store, p, seconds) for p in planned]
     logger.info("bulk: done in %.1f s", seconds)
     return results
+
+
+def _compose_and_write(plans: list[tuple[Plan, str]], folder: Path) -> tuple[ImportFiles, int, int]:
+    """compose + write_import_csv, the statements split in two halves: one composed and written
+    here, the other at the same time in a forked child (which shares the plans without copying
+    them and sends back only its file list)."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return _part(plans, folder, 0, 1)
+    ctx = multiprocessing.get_context("fork")
+    receive, send = ctx.Pipe(duplex=False)
+    child = ctx.Process(target=_child, args=(plans, folder, send), name="bulk-compose")
+    child.start()
+    send.close()
+    try:
+        mine = _part(plans, folder, 0, 2)
+        status, theirs = receive.recv()
+    except EOFError:
+        raise RuntimeError("the composing child process died without an answer") from None
+    finally:
+        child.join()
+    if status != "ok":
+        raise theirs
+    files = merge_files([mine[0], theirs[0]])
+    return files, mine[1], mine[2] + theirs[2]
+
+
+def _part(
+    plans: list[tuple[Plan, str]], folder: Path, part: int, parts: int
+) -> tuple[ImportFiles, int, int]:
+    graph = compose(plans, part, parts)
+    files = write_import_csv(folder, _nodes(graph), _rels(graph), tag=f"-p{part}")
+    return files, len(graph.nodes), len(graph.edges)
+
+
+def _child(plans: list[tuple[Plan, str]], folder: Path, send: Connection) -> None:
+    try:
+        send.send(("ok", _part(plans, folder, 1, 2)))
+    except BaseException as e:  # handed to the parent
+        send.send(("error", e))
+    finally:
+        send.close()
 
 
 class _Stopping:

@@ -38,9 +38,31 @@ class Graph:
     edges: dict[tuple[str, str, str, bool], dict[str, Any]] = field(default_factory=dict)
 
 
-def compose(plans: list[tuple[Plan, str]]) -> Graph:
-    """The graph an empty database holds after writing `plans` ((plan, run id), in run order)."""
+def compose(plans: list[tuple[Plan, str]], part: int = 0, parts: int = 1) -> Graph:
+    """The graph an empty database holds after writing `plans` ((plan, run id), in run order).
+
+    With parts > 1, only the statements of partition `part` (by a hash of their key, stable
+    within one process tree) and, for part 0 only, the nodes: the partitions together are the
+    whole graph, and can be composed in parallel (forked processes share the hash seed)."""
     g = Graph()
+    if part == 0:
+        _compose_nodes(g, plans)
+    for plan, run_id in plans:
+        src = plan.source.value
+        for row in plan.edges:
+            key = (row["subject"], row["rel"], row["object"], row["negated"])
+            if parts > 1 and hash(key) % parts != part:
+                continue
+            props = g.edges.setdefault(key, {"negated": row["negated"]})
+            props["subject"], props["predicate"] = row["subject"], row["predicate"]
+            props["object"] = row["object"]
+            _set_all(props, row["props"])
+            props["sources"] = _with_source(props.get("sources"), src)
+            _edge_provenance(props, run_id)
+    return g
+
+
+def _compose_nodes(g: Graph, plans: list[tuple[Plan, str]]) -> None:
     for plan, run_id in plans:
         src = plan.source.value
         for stub in plan.stubs:
@@ -61,18 +83,9 @@ def compose(plans: list[tuple[Plan, str]]) -> Graph:
             node.props["sources"] = _with_source(node.props.get("sources"), src)
             node.props["last_ingest_run"] = run_id
             node.described = True
-        for row in plan.edges:
-            key = (row["subject"], row["rel"], row["object"], row["negated"])
-            props = g.edges.setdefault(key, {"negated": row["negated"]})
-            props["subject"], props["predicate"] = row["subject"], row["predicate"]
-            props["object"] = row["object"]
-            _set_all(props, row["props"])
-            props["sources"] = _with_source(props.get("sources"), src)
-            _edge_provenance(props, run_id)
     for node in g.nodes.values():
         if node.described:
             _display_props(node.props)
-    return g
 
 
 def _add_label(node: NodeState, label: str) -> None:

@@ -62,3 +62,11 @@ def test_stub_endpoints_get_no_display_properties() -> None:
     described = g.nodes["HP:1"]  # described by hp.obo, referenced by the others
     assert described.props["synonyms"] == ["Spider fingers"]
     assert described.props["xrefs"] == []
+
+
+def test_partitions_are_the_whole_graph() -> None:
+    whole = compose(_plans())
+    halves = [compose(_plans(), part, 2) for part in (0, 1)]
+    assert halves[0].nodes == whole.nodes and not halves[1].nodes  # nodes in part 0 only
+    assert not set(halves[0].edges) & set(halves[1].edges)
+    assert {**halves[0].edges, **halves[1].edges} == whole.edges
