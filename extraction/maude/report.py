@@ -35,14 +35,24 @@ def load_results(folder: Path) -> list[dict[str, object]]:
 
 
 def select(results: Sequence[dict[str, object]]) -> dict[str, object] | None:
-    """The model with the highest mean Death-class F1 (ties: higher Death recall)."""
+    """The model with the highest mean Death-class F1 (ties: higher Death recall), compared
+    under the Death rule when every run has one (the checkpoint decides with the rule),
+    otherwise at the argmax."""
+    ruled = all(isinstance(r.get("death_rule"), dict) for r in results)
 
     def key(r: dict[str, object]) -> tuple[float, float]:
-        s = r["summary"]
+        block = r["death_rule"] if ruled else r
+        assert isinstance(block, dict)
+        s = block["summary"]
         assert isinstance(s, dict)
         return (s["f1_death"]["mean"], s["death_recall"]["mean"])
 
     return max(results, key=key) if results else None
+
+
+def selection_basis(results: Sequence[dict[str, object]]) -> str:
+    ruled = results and all(isinstance(r.get("death_rule"), dict) for r in results)
+    return "under the Death rule" if ruled else "at the argmax"
 
 
 def _cell(summary: dict[str, dict[str, float]], metric: str) -> str:
@@ -77,8 +87,9 @@ def pooled_line(r: dict[str, object]) -> str:
 
 
 def markdown(results: Sequence[dict[str, object]]) -> str:
-    selected = select(results)
-    results = with_rule_columns(results)
+    plain = list(results)
+    selected = select(plain)
+    results = with_rule_columns(plain)
     names = [str(r["model"]) for r in results]
     lines = [
         "| metric | " + " | ".join(names) + " | card (Bio_ClinicalBERT, 155k) |",
@@ -121,7 +132,8 @@ def markdown(results: Sequence[dict[str, object]]) -> str:
     lines += ["", "Pooled Death recall:"] + [x for r in results if (x := pooled_line(r))]
     if selected is not None:
         lines.append("")
-        lines.append(f"Selected on mean Death-class F1 (argmax): **{selected['model']}**.")
+        basis = selection_basis(plain)
+        lines.append(f"Selected on mean Death-class F1 {basis}: **{selected['model']}**.")
     return "\n".join(lines)
 
 

@@ -197,3 +197,21 @@ def test_a_checkpoint_without_a_rule_keeps_the_argmax(tmp_path: Path) -> None:
     svc = MaudeService.load(tmp_path / "c")
     for p in svc.predict(reports):
         assert p["severity_predicted"] == p["severity_argmax"] and p["death_threshold"] is None
+
+
+def _result(model: str, argmax_f1: float, rule_f1: float | None) -> dict[str, object]:
+    def summary(f1: float) -> dict[str, object]:
+        return {"f1_death": {"mean": f1, "std": 0.0}, "death_recall": {"mean": 0.5, "std": 0.0}}
+
+    out: dict[str, object] = {"model": model, "summary": summary(argmax_f1)}
+    if rule_f1 is not None:
+        out["death_rule"] = {"summary": summary(rule_f1)}
+    return out
+
+
+def test_selection_compares_models_under_the_rule_the_checkpoint_applies() -> None:
+    from extraction.maude.report import select
+
+    a, b = _result("a", 0.4, 0.07), _result("b", 0.1, 0.15)
+    assert select([a, b]) is b  # b finds deaths more precisely at the same recall target
+    assert select([a, _result("b", 0.1, None)]) is a  # no rule everywhere: the argmax decides
