@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import importlib.util
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,6 +19,7 @@ from graph import schema, user_query
 from graph.repository import GraphStore
 from tests.integration.conftest import WIPE, train_tiny_retrieval
 from tests.integration.test_ingest_fixtures import _load_all
+from tests.integration.test_maude_writeback import ruled_service
 
 KEY = "integration-key"
 HAS_RETRIEVAL = importlib.util.find_spec("retrieval.service") is not None
@@ -210,6 +212,20 @@ def test_evidence_known_question(client: TestClient) -> None:
     assert arach[0]["provenance"], arach[0]
     unknown = client.post("/v1/evidence", json={**body, "seeds": ["ORPHA:0"]})
     assert unknown.status_code in (404, 422) and "ORPHA:0" in unknown.json()["detail"]
+
+
+def test_maude_predictions_follow_the_checkpoints_death_rule(
+    client: TestClient, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from api.routes import extract
+
+    monkeypatch.setitem(extract._loaded, "maude", ruled_service(tmp_path / "ckpt", 0.0))
+    report = {"mdr_report_key": "1", "text": "The mesh eroded and was removed."}
+    r = client.post("/v1/extract/maude", json={"reports": [report]})
+    assert r.status_code == 200, r.text
+    pred = r.json()["predictions"][0]
+    assert pred["death_threshold"] == 0.0 and pred["severity_predicted"] == "Death"
+    assert pred["severity_argmax"] != "Death"  # threshold 0 overrides the argmax
 
 
 def test_extract_writes_need_a_key_and_bodies_are_checked(client: TestClient) -> None:

@@ -113,17 +113,20 @@ def test_retract_removes_reports_and_devices_but_not_hpo(
     assert _count(store, "MATCH (p:PhenotypicFeature) RETURN count(p) AS n") == len(HPO)
 
 
-def test_the_death_threshold_is_in_the_graph_and_the_run(store: GraphStore, tmp_path: Path) -> None:
-    """A checkpoint's Death rule decides severity_predicted; the threshold goes on each report
-    and into the ExtractionRun's parameters."""
-    folder = tmp_path / "ckpt"
+def ruled_service(folder: Path, threshold: float) -> MaudeService:
+    """A TF-IDF checkpoint on the fixture reports whose meta.json carries a hand-set Death rule."""
     labelled = read_reports([CSV]).labelled()
     train_checkpoint(CVInput(labelled, str(CSV), "x", 0, 0), "tfidf-lr", folder)
     meta = json.loads((folder / "meta.json").read_text())
-    rule = DeathRule(0.0, 1.0, 0.9, 5, 2, 1.0, 0.3, 1.0)  # threshold 0: every report is Death
-    meta["death_rule"] = rule.as_dict()
+    meta["death_rule"] = DeathRule(threshold, 1.0, 0.9, 5, 2, 1.0, 0.3, 1.0).as_dict()
     (folder / "meta.json").write_text(json.dumps(meta))
-    service = MaudeService.load(folder)
+    return MaudeService.load(folder)
+
+
+def test_the_death_threshold_is_in_the_graph_and_the_run(store: GraphStore, tmp_path: Path) -> None:
+    """A checkpoint's Death rule decides severity_predicted; the threshold goes on each report
+    and into the ExtractionRun's parameters."""
+    service = ruled_service(tmp_path / "ckpt", 0.0)  # threshold 0: every report is Death
     reports = [r for r in read_reports([CSV]).reports if r.text]
     run = service.write(store, reports, link_phenotypes=False)
     rows = store.run_text(
