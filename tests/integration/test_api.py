@@ -219,13 +219,17 @@ def test_maude_predictions_follow_the_checkpoints_death_rule(
 ) -> None:
     from api.routes import extract
 
-    monkeypatch.setitem(extract._loaded, "maude", ruled_service(tmp_path / "ckpt", 0.0))
     report = {"mdr_report_key": "1", "text": "The mesh eroded and was removed."}
-    r = client.post("/v1/extract/maude", json={"reports": [report]})
-    assert r.status_code == 200, r.text
-    pred = r.json()["predictions"][0]
-    assert pred["death_threshold"] == 0.0 and pred["severity_predicted"] == "Death"
-    assert pred["severity_argmax"] != "Death"  # threshold 0 overrides the argmax
+    # Threshold 0: every report is Death; 2: none is, whatever the argmax says.
+    for threshold, death in ((0.0, True), (2.0, False)):
+        service = ruled_service(tmp_path / f"ckpt{threshold}", threshold)
+        monkeypatch.setitem(extract._loaded, "maude", service)
+        r = client.post("/v1/extract/maude", json={"reports": [report]})
+        assert r.status_code == 200, r.text
+        pred = r.json()["predictions"][0]
+        assert pred["death_threshold"] == threshold
+        assert (pred["severity_predicted"] == "Death") is death
+        assert pred["severity_argmax"] in {"Death", "Injury", "Malfunction", "Other"}
 
 
 def test_extract_writes_need_a_key_and_bodies_are_checked(client: TestClient) -> None:
