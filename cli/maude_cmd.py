@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     import numpy as np
 
     from extraction.maude.cv import CVInput
+    from extraction.maude.death_rule import RuleSpec
     from extraction.maude.transformer import TransformerConfig
 
 logger = logging.getLogger(__name__)
@@ -56,6 +57,22 @@ def _config(epochs: int, max_length: int, model: str) -> TransformerConfig:
     if model not in MODELS:
         raise ExtractionError(f"unknown model {model!r}; use one of {', '.join(MODELS)}")
     return TransformerConfig(epochs=epochs, max_length=max_length, train_encoder=model == MODELS[2])
+
+
+DEATH_RECALL_HELP = (
+    "Death recall the P(Death) threshold keeps on an inner CV of the training reports "
+    "(default: settings maude.death_recall_target, 0.9); 0: plain argmax."
+)
+
+
+def _rule_spec(target: float | None, inner_folds: int | None) -> RuleSpec | None:
+    from extraction.maude.death_rule import RuleSpec
+
+    cfg = settings().maude
+    target = cfg.death_recall_target if target is None else target
+    if target <= 0:
+        return None
+    return RuleSpec(target, inner_folds or cfg.inner_folds)
 
 
 def _feature_cache(cfg: TransformerConfig) -> tuple[Path, dict[str, np.ndarray]]:
@@ -134,8 +151,11 @@ def train(
     max_length: int = typer.Option(256, min=16),
     if_missing: bool = typer.Option(False, help="Do nothing when a checkpoint exists."),
     results: Path = typer.Option(DEFAULT_RESULTS, help="Where the CV results are."),
+    death_recall: float | None = typer.Option(None, min=0.0, max=1.0, help=DEATH_RECALL_HELP),
+    inner_folds: int | None = typer.Option(None, min=2, help="Inner CV splits for the rule."),
 ) -> None:
-    """Train the default checkpoint into var/maude/severity on every labelled report."""
+    """Train the default checkpoint into var/maude/severity on every labelled report, with the
+    Death threshold chosen by an inner CV on those reports."""
     from extraction.maude.features import save_feature_cache
     from extraction.maude.report import load_results, select
     from extraction.maude.service import default_checkpoint_dir
@@ -152,7 +172,9 @@ def train(
     cfg = _config(epochs, max_length, model)
     cache_file, cache = _feature_cache(cfg)
     temp = cv_temperature(results / f"maude_cv_{model}.json")
-    meta = train_checkpoint(_cv_input(data or _default_data()), model, out, cfg, temp, cache)
+    rule = _rule_spec(death_recall, inner_folds)
+    data_in = _cv_input(data or _default_data())
+    meta = train_checkpoint(data_in, model, out, cfg, temp, cache, rule)
     if model == MODELS[1]:
         save_feature_cache(cache_file, cache)
     print_json(meta)
@@ -166,12 +188,16 @@ def cross_validate(
     folds: str = typer.Option("", help="Only these folds, e.g. 1,2 (default: all five)."),
     results: Path = typer.Option(DEFAULT_RESULTS, help="Folder for maude_cv_<model>.json."),
     report_only: bool = typer.Option(False, help="Only print the table of saved results."),
+    per_fold: bool = typer.Option(False, help="Also print per-fold tables."),
+    death_recall: float | None = typer.Option(None, min=0.0, max=1.0, help=DEATH_RECALL_HELP),
+    inner_folds: int | None = typer.Option(None, min=2, help="Inner CV splits for the rule."),
 ) -> None:
-    """5-fold stratified CV: per-class F1, macro/weighted F1, Death recall, calibration."""
+    """5-fold stratified CV: per-class F1, macro/weighted F1, Death recall, calibration; with
+    the argmax and with the Death rule (threshold chosen inside each training fold)."""
     from extraction.maude.baseline import TfidfLR
     from extraction.maude.cv import SeverityModel, run_cv, save_results
     from extraction.maude.features import save_feature_cache
-    from extraction.maude.report import load_results, markdown
+    from extraction.maude.report import load_results, markdown, per_fold_markdown
     from extraction.maude.transformer import TransformerClassifier
 
     if not report_only:
@@ -185,8 +211,17 @@ def cross_validate(
             return TransformerClassifier(cfg, feature_cache=cache)
 
         only = [int(x) for x in folds.split(",") if x.strip()]
-        out = run_cv(_cv_input(data or _default_data()), new_model, only_folds=only or None)
+        out = run_cv(
+            _cv_input(data or _default_data()),
+            new_model,
+            only_folds=only or None,
+            rule=_rule_spec(death_recall, inner_folds),
+        )
         if model == MODELS[1]:
             save_feature_cache(cache_file, cache)
         typer.echo(f"wrote {save_results(out, results)}")
-    typer.echo(markdown(load_results(results)))
+    saved = load_results(results)
+    typer.echo(markdown(saved))
+    if per_fold:
+        for r in saved:
+            typer.echo("\n" + per_fold_markdown(r))

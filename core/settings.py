@@ -151,6 +151,21 @@ class AdeSettings(BaseModel):
     batch_size: int = Field(default=64, ge=1)
 
 
+class MaudeSettings(BaseModel):
+    """MAUDE severity (extraction/maude): the Death decision rule."""
+
+    death_recall_target: float = Field(
+        default=0.9,
+        ge=0.0,
+        le=1.0,
+        description="Death recall the P(Death) threshold must keep on an inner CV of the "
+        "training reports (a missed death is the costliest triage error); 0: plain argmax.",
+    )
+    inner_folds: int = Field(
+        default=5, ge=2, description="Inner CV splits that choose the Death threshold."
+    )
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="EVIGRAPH_",
@@ -165,6 +180,7 @@ class Settings(BaseSettings):
     retrieval: RetrievalSettings = RetrievalSettings()
     api: ApiSettings = ApiSettings()
     ade: AdeSettings = AdeSettings()
+    maude: MaudeSettings = MaudeSettings()
     log_level: str = "INFO"
 
 

@@ -10,13 +10,14 @@ import os
 import platform
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol
 
 import numpy as np
 
+from extraction.maude.death_rule import METHOD, RuleSpec, fit_rule, pooled_recall
 from extraction.maude.folds import Fold, make_folds, split_fingerprint
 from extraction.maude.metrics import (
     death_calibration,
@@ -65,18 +66,22 @@ def run_cv(
     n_splits: int = 5,
     seed: int = 13,
     only_folds: Sequence[int] | None = None,
+    rule: RuleSpec | None = None,
+    folds: Sequence[Fold] | None = None,
 ) -> dict[str, object]:
-    """Train a fresh model per fold, score its held-out fold, and collect the results."""
+    """Train a fresh model per fold, score its held-out fold, and collect the results.
+    With `rule`, each fold also gets a Death rule chosen on its training reports only."""
     reports = data.reports
     y = labels_of(reports)
     texts = [r.text for r in reports]
-    folds = make_folds(reports, n_splits, seed)
+    folds = list(folds) if folds is not None else make_folds(reports, n_splits, seed)
+    done = [f for f in folds if not only_folds or f.index in only_folds]
     oof = np.full((len(reports), len(LABELS)), np.nan, dtype=np.float64)
+    rule_pred = np.full(len(reports), -1)
     per_fold: list[dict[str, object]] = []
+    rule_rows: list[dict[str, object]] = []
     kind, params = "", {}
-    for fold in folds:
-        if only_folds and fold.index not in only_folds:
-            continue
+    for fold in done:
         model = new_model()
         kind, params = model.kind, model.params
         t0 = time.perf_counter()
@@ -88,18 +93,17 @@ def run_cv(
         m.update(fold=fold.index, fingerprint=fold.fingerprint, train_seconds=round(train_s, 1))
         if losses:
             m["loss_first_last"] = [round(losses[0], 4), round(losses[-1], 4)]
-        logger.info(
-            "%s fold %d: F1w %.3f F1 Death %.3f Death recall %.3f (%.0fs)",
-            kind,
-            fold.index,
-            m["f1_weighted"],
-            m["f1_death"],
-            m["death_recall"],
-            train_s,
-        )
+        _log(kind, "argmax", fold, m, train_s)
         per_fold.append(m)
-    done = [f for f in folds if not only_folds or f.index in only_folds]
-    return {
+        if rule is not None:
+            train = [reports[i] for i in fold.train]
+            row = _rule_fold(train, new_model, rule, logits, y[fold.test])
+            rule_pred[fold.test] = row.pop("pred")
+            row.update(fold=fold.index, fingerprint=fold.fingerprint)
+            _log(kind, "Death rule", fold, row, float(str(row["rule_seconds"])))
+            rule_rows.append(row)
+    idx = np.concatenate([f.test for f in done])
+    out: dict[str, object] = {
         "model": kind,
         "params": params,
         "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -109,9 +113,56 @@ def run_cv(
         "split_fingerprint": split_fingerprint(folds),
         "per_fold": per_fold,
         "summary": summarise(per_fold),
+        "pooled_death_recall": pooled_recall(y[idx] == DEATH, oof[idx].argmax(axis=1)),
         "calibration": _calibration(oof, y, done),
         "train_seconds_total": round(sum(float(str(m["train_seconds"])) for m in per_fold), 1),
     }
+    if rule is not None:
+        out["death_rule"] = {
+            "method": METHOD,
+            "spec": asdict(rule),
+            "per_fold": rule_rows,
+            "summary": summarise(rule_rows),
+            "pooled_death_recall": pooled_recall(y[idx] == DEATH, rule_pred[idx]),
+        }
+    return out
+
+
+def _rule_fold(
+    train: list[MaudeReport],
+    new_model: Callable[[], SeverityModel],
+    spec: RuleSpec,
+    test_logits: np.ndarray,
+    y_test: np.ndarray,
+) -> dict[str, object]:
+    """Choose the rule on the fold's training reports, then score its held-out logits."""
+    t0 = time.perf_counter()
+    rule = fit_rule(train, new_model, spec)
+    pred = rule.predict(test_logits)
+    row = fold_metrics(y_test, softmax(test_logits, rule.temperature), y_pred=pred)
+    row.update(
+        threshold=rule.threshold,
+        temperature=rule.temperature,
+        inner_recall=rule.inner_recall,
+        inner_precision=rule.inner_precision,
+        inner_deaths=rule.inner_deaths,
+        rule_seconds=round(time.perf_counter() - t0, 1),
+        pred=pred,
+    )
+    return row
+
+
+def _log(kind: str, how: str, fold: Fold, m: dict[str, object], seconds: float) -> None:
+    logger.info(
+        "%s fold %d (%s): F1w %.3f F1 Death %.3f Death recall %.3f (%.0fs)",
+        kind,
+        fold.index,
+        how,
+        m["f1_weighted"],
+        m["f1_death"],
+        m["death_recall"],
+        seconds,
+    )
 
 
 def _calibration(oof: np.ndarray, y: np.ndarray, folds: Sequence[Fold]) -> dict[str, object]:

@@ -44,6 +44,14 @@ def prediction_props(pred: Mapping[str, object]) -> dict[str, wb.PropValue]:
     return out
 
 
+def _opt_str(v: object) -> str | None:
+    return None if v is None else str(v)
+
+
+def _opt_float(v: object) -> float | None:
+    return None if v is None else float(str(v))
+
+
 def report_node(r: MaudeReport, pred: Mapping[str, object], run_id: str) -> wb.Node:
     props: dict[str, wb.PropValue] = {
         "mdr_report_key": r.mdr_report_key,
@@ -53,6 +61,9 @@ def report_node(r: MaudeReport, pred: Mapping[str, object], run_id: str) -> wb.N
         "event_type_reported": r.event_type,
         "severity_reported": r.label,
         **prediction_props(pred),
+        # The argmax and the Death threshold behind severity_predicted (None: plain argmax).
+        "severity_argmax": _opt_str(pred.get("severity_argmax")),
+        "death_threshold": _opt_float(pred.get("death_threshold")),
         "severity_model": str(pred["model"]),
         "severity_run": run_id,
         "sources": ["infores:fda-maude"],

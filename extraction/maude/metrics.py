@@ -10,12 +10,16 @@ import numpy as np
 from extraction.maude.records import DEATH, LABELS
 
 
-def fold_metrics(y_true: np.ndarray, proba: np.ndarray) -> dict[str, object]:
-    """y_true: (N,) class indices; proba: (N, C) class probabilities."""
+def fold_metrics(
+    y_true: np.ndarray, proba: np.ndarray, y_pred: np.ndarray | None = None
+) -> dict[str, object]:
+    """y_true: (N,) class indices; proba: (N, C) class probabilities; y_pred: (N,) the
+    decisions to score (default the argmax of proba)."""
     from sklearn.metrics import confusion_matrix, f1_score, precision_score, recall_score
 
     labels = list(range(len(LABELS)))
-    y_pred = proba.argmax(axis=1)
+    if y_pred is None:
+        y_pred = proba.argmax(axis=1)
     per_class = f1_score(y_true, y_pred, labels=labels, average=None, zero_division=0)
     out: dict[str, object] = {
         "n": len(y_true),

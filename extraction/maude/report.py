@@ -35,14 +35,24 @@ def load_results(folder: Path) -> list[dict[str, object]]:
 
 
 def select(results: Sequence[dict[str, object]]) -> dict[str, object] | None:
-    """The model with the highest mean Death-class F1 (ties: higher Death recall)."""
+    """The model with the highest mean Death-class F1 (ties: higher Death recall), compared
+    under the Death rule when every run has one (the checkpoint decides with the rule),
+    otherwise at the argmax."""
+    ruled = all(isinstance(r.get("death_rule"), dict) for r in results)
 
     def key(r: dict[str, object]) -> tuple[float, float]:
-        s = r["summary"]
+        block = r["death_rule"] if ruled else r
+        assert isinstance(block, dict)
+        s = block["summary"]
         assert isinstance(s, dict)
         return (s["f1_death"]["mean"], s["death_recall"]["mean"])
 
     return max(results, key=key) if results else None
+
+
+def selection_basis(results: Sequence[dict[str, object]]) -> str:
+    ruled = results and all(isinstance(r.get("death_rule"), dict) for r in results)
+    return "under the Death rule" if ruled else "at the argmax"
 
 
 def _cell(summary: dict[str, dict[str, float]], metric: str) -> str:
@@ -50,13 +60,42 @@ def _cell(summary: dict[str, dict[str, float]], metric: str) -> str:
     return f"{m['mean']:.3f} ± {m['std']:.3f}" if m else "-"
 
 
+def with_rule_columns(results: Sequence[dict[str, object]]) -> list[dict[str, object]]:
+    """Each model's argmax column, followed by its Death-rule column when the run had one."""
+    out: list[dict[str, object]] = []
+    for r in results:
+        out.append(r)
+        rule = r.get("death_rule")
+        if isinstance(rule, dict):
+            target = rule["spec"]["target_recall"]
+            out.append({"model": f"{r['model']} + Death rule (recall {target})", **rule})
+    return out
+
+
+def pooled_line(r: dict[str, object]) -> str:
+    p = r.get("pooled_death_recall")
+    if not isinstance(p, dict):
+        return ""
+    lo, hi = p["wilson95"]
+    blo, bhi = p["bootstrap95"]
+    return (
+        f"- {r['model']}: {p['detected']}/{p['deaths']} deaths found over the held-out folds "
+        f"(recall {p['recall']:.3f}; Wilson 95% {lo:.3f}-{hi:.3f}; bootstrap 95% "
+        f"{blo:.3f}-{bhi:.3f}), {p['flagged']} reports flagged Death (precision "
+        f"{p['precision']:.3f})"
+    )
+
+
 def markdown(results: Sequence[dict[str, object]]) -> str:
+    plain = list(results)
+    selected = select(plain)
+    results = with_rule_columns(plain)
     names = [str(r["model"]) for r in results]
     lines = [
         "| metric | " + " | ".join(names) + " | card (Bio_ClinicalBERT, 155k) |",
         "|---" * (len(names) + 2) + "|",
     ]
-    for metric in ROWS:
+    for metric in [*ROWS, "threshold"]:
         cells = [_cell(r["summary"], metric) for r in results]  # type: ignore[arg-type]
         card = CARD.get(metric)
         lines.append(
@@ -90,8 +129,57 @@ def markdown(results: Sequence[dict[str, object]]) -> str:
                     + " |"
                     * (len(names) - 1)
                 )
-    best = select(results)
-    if best is not None:
+    lines += ["", "Pooled Death recall:"] + [x for r in results if (x := pooled_line(r))]
+    if selected is not None:
         lines.append("")
-        lines.append(f"Selected on mean Death-class F1: **{best['model']}**.")
+        basis = selection_basis(plain)
+        lines.append(f"Selected on mean Death-class F1 {basis}: **{selected['model']}**.")
     return "\n".join(lines)
+
+
+def per_fold_markdown(r: dict[str, object]) -> str:
+    """One row per fold and decision (argmax, Death rule): fingerprint, threshold, per-class,
+    macro and weighted F1, Death recall and precision, and the confusion matrix (rows true,
+    columns predicted, order Death / Injury / Malfunction / Other)."""
+    rows: list[tuple[str, dict[str, object]]] = [("argmax", m) for m in _dicts(r["per_fold"])]
+    rule = r.get("death_rule")
+    if isinstance(rule, dict):
+        rows += [("Death rule", m) for m in _dicts(rule["per_fold"])]
+    rows.sort(key=lambda x: int(str(x[1]["fold"])))
+    lines = [
+        f"{r['model']}, per fold:",
+        "",
+        "| fold | fingerprint | decision | threshold | F1 D | F1 I | F1 M | F1 O | F1 macro "
+        "| F1 weighted | Death recall | Death precision | confusion D / I / M / O |",
+        "|---" * 13 + "|",
+    ]
+    for how, m in rows:
+        matrix = m["confusion"]
+        assert isinstance(matrix, list)
+        conf = " / ".join(" ".join(str(v) for v in row) for row in matrix)
+        thr = m.get("threshold")
+        lines.append(
+            f"| {m['fold']} | {str(m['fingerprint'])[:12]} | {how} | "
+            + (f"{float(str(thr)):.4f}" if thr is not None else "-")
+            + " | "
+            + " | ".join(
+                f"{float(str(m[k])):.3f}"
+                for k in (
+                    "f1_death",
+                    "f1_injury",
+                    "f1_malfunction",
+                    "f1_other",
+                    "f1_macro",
+                    "f1_weighted",
+                    "death_recall",
+                    "death_precision",
+                )
+            )
+            + f" | {conf} |"
+        )
+    return "\n".join(lines)
+
+
+def _dicts(x: object) -> list[dict[str, object]]:
+    assert isinstance(x, list)
+    return [d for d in x if isinstance(d, dict)]

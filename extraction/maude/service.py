@@ -15,6 +15,7 @@ from core.exceptions import ExtractionError, ModelLoadError
 from core.settings import get_settings
 from extraction import writeback as wb
 from extraction.maude.baseline import TfidfLR
+from extraction.maude.death_rule import DeathRule, apply_rule
 from extraction.maude.graph import all_statements
 from extraction.maude.metrics import softmax
 from extraction.maude.records import LABELS, MaudeReport
@@ -23,6 +24,17 @@ from extraction.phenotype_linker import PhenotypeLinker
 from graph.repository import GraphStore
 
 logger = logging.getLogger(__name__)
+
+
+def _death_rule(meta: dict[str, Any]) -> DeathRule | None:
+    """The checkpoint's Death rule; None for a checkpoint trained without one (argmax)."""
+    raw = meta.get("death_rule")
+    if raw is None:
+        return None
+    try:
+        return DeathRule.from_dict(raw)
+    except (TypeError, ValueError) as e:
+        raise ModelLoadError(f"meta.json of {meta.get('model_name')}: bad death_rule: {e}") from e
 
 
 def default_checkpoint_dir() -> Path:
@@ -34,6 +46,10 @@ class MaudeService:
         self.meta = meta
         self.model = model
         self.temperature = float(meta.get("temperature") or 1.0)
+        self.rule = _death_rule(meta)
+        if self.rule is not None:
+            # The threshold is a probability at the rule's own temperature.
+            self.temperature = self.rule.temperature
         self._linker: PhenotypeLinker | None = None
         self.info = wb.ModelInfo(
             "maude", str(meta["model_name"]), str(meta["version"]), str(meta.get("encoder") or "")
@@ -71,15 +87,18 @@ class MaudeService:
         if not reports:
             return []
         proba = softmax(self.model.logits([r.text for r in reports]), self.temperature)
-        return [self._row(r, p) for r, p in zip(reports, proba, strict=True)]
+        decided = apply_rule(proba, self.rule.threshold) if self.rule else proba.argmax(axis=1)
+        return [self._row(r, p, int(c)) for r, p, c in zip(reports, proba, decided, strict=True)]
 
-    def _row(self, r: MaudeReport, p: np.ndarray) -> dict[str, object]:
+    def _row(self, r: MaudeReport, p: np.ndarray, decided: int) -> dict[str, object]:
         return {
             "id": r.id,
             "mdr_report_key": r.mdr_report_key,
             "event_type_reported": r.event_type,
             "severity_reported": r.label,
-            "severity_predicted": LABELS[int(p.argmax())],
+            "severity_predicted": LABELS[decided],
+            "severity_argmax": LABELS[int(p.argmax())],
+            "death_threshold": self.rule.threshold if self.rule else None,
             "scores": {label: round(float(p[i]), 6) for i, label in enumerate(LABELS)},
             "model": f"{self.info.name}@{self.info.version}",
         }
@@ -104,6 +123,9 @@ class MaudeService:
         statements = all_statements(reports, preds, run_id, linker)
         params: dict[str, object] = {
             "temperature": self.temperature,
+            "decision": "death_rule" if self.rule else "argmax",
+            "death_threshold": self.rule.threshold if self.rule else None,
+            "death_target_recall": self.rule.target_recall if self.rule else None,
             "linker": "exact+synonym" if linker else "off",
         }
         return wb.write_statements(

@@ -5,6 +5,7 @@ readiness, metrics, and evidence from the real retrieval.service (JSON and RDF).
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,6 +20,7 @@ from graph.repository import GraphStore
 from interop.rdf import BIOLINK, EVG, PROV, iri
 from tests.integration.conftest import WIPE, train_tiny_retrieval
 from tests.integration.test_ingest_fixtures import _load_all
+from tests.integration.test_maude_writeback import ruled_service
 
 KEY = "integration-key"
 
@@ -231,6 +233,24 @@ def test_evidence_as_rdf(client: TestClient, fmt: str, media: str) -> None:
     assert same.status_code == 200 and media in same.headers["content-type"]
     clash = client.post("/v1/evidence?format=json", json={**body, "format": fmt})
     _problem(clash, 422, "give one")
+
+
+def test_maude_predictions_follow_the_checkpoints_death_rule(
+    client: TestClient, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from api.routes import extract
+
+    report = {"mdr_report_key": "1", "text": "The mesh eroded and was removed."}
+    # Threshold 0: every report is Death; 2: none is, whatever the argmax says.
+    for threshold, death in ((0.0, True), (2.0, False)):
+        service = ruled_service(tmp_path / f"ckpt{threshold}", threshold)
+        monkeypatch.setitem(extract._loaded, "maude", service)
+        r = client.post("/v1/extract/maude", json={"reports": [report]})
+        assert r.status_code == 200, r.text
+        pred = r.json()["predictions"][0]
+        assert pred["death_threshold"] == threshold
+        assert (pred["severity_predicted"] == "Death") is death
+        assert pred["severity_argmax"] in {"Death", "Injury", "Malfunction", "Other"}
 
 
 def test_extract_writes_need_a_key_and_bodies_are_checked(client: TestClient) -> None:

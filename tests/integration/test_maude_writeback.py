@@ -3,12 +3,14 @@ the graph's HPO terms, written through the shared write-back; writing twice adds
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
 from extraction import writeback as wb
 from extraction.maude.cv import CVInput
+from extraction.maude.death_rule import DeathRule
 from extraction.maude.readers import read_reports
 from extraction.maude.service import MaudeService
 from extraction.maude.train import train_checkpoint
@@ -109,3 +111,39 @@ def test_retract_removes_reports_and_devices_but_not_hpo(
     wb.retract_run(store, run.run_id)
     assert _count(store, "MATCH (n:DeviceReport|Device) RETURN count(n) AS n") == 0
     assert _count(store, "MATCH (p:PhenotypicFeature) RETURN count(p) AS n") == len(HPO)
+
+
+def ruled_service(folder: Path, threshold: float) -> MaudeService:
+    """A TF-IDF checkpoint on the fixture reports whose meta.json carries a hand-set Death rule."""
+    labelled = read_reports([CSV]).labelled()
+    train_checkpoint(CVInput(labelled, str(CSV), "x", 0, 0), "tfidf-lr", folder)
+    meta = json.loads((folder / "meta.json").read_text())
+    meta["death_rule"] = DeathRule(threshold, 1.0, 0.9, 5, 2, 1.0, 0.3, 1.0).as_dict()
+    (folder / "meta.json").write_text(json.dumps(meta))
+    return MaudeService.load(folder)
+
+
+def test_the_death_threshold_is_in_the_graph_and_the_run(store: GraphStore, tmp_path: Path) -> None:
+    """A checkpoint's Death rule decides severity_predicted; the threshold goes on each report
+    and into the ExtractionRun's parameters."""
+    service = ruled_service(tmp_path / "ckpt", 0.0)  # threshold 0: every report is Death
+    reports = [r for r in read_reports([CSV]).reports if r.text]
+    run = service.write(store, reports, link_phenotypes=False)
+    rows = store.run_text(
+        "reports",
+        "MATCH (r:DeviceReport) RETURN r.severity_predicted AS pred, "
+        "r.severity_argmax AS argmax, r.death_threshold AS t",
+        {},
+        read=True,
+    )
+    assert len(rows) == len(reports)
+    assert {(r["pred"], r["t"]) for r in rows} == {("Death", 0.0)}
+    assert {r["argmax"] for r in rows} != {"Death"}  # the rule, not the argmax, decided
+    params = store.run_text(
+        "run",
+        "MATCH (x:ExtractionRun {id: $id}) RETURN x.params AS p",
+        {"id": run.run_id},
+        read=True,
+    )[0]["p"]
+    assert json.loads(params)["death_threshold"] == 0.0
+    assert json.loads(params)["decision"] == "death_rule"
