@@ -141,11 +141,14 @@ def _embed_views(
     return out
 
 
-def score_items(bundle: PairBundle, items: Sequence[Item], batch_size: int = 64) -> np.ndarray:
+def score_items(
+    bundle: PairBundle, items: Sequence[Item], batch_size: int = 64, distinct_views: bool = True
+) -> np.ndarray:
     """Probabilities for (text, drug span, ae span) items, in input order. With two views,
     each distinct drug view and ADR view is encoded once (a mention in many candidate pairs
-    costs one encoder pass), then every pair goes through the fusion and classifier."""
-    if isinstance(bundle.model, DualEncoder):
+    costs one encoder pass), then every pair goes through the fusion and classifier;
+    `distinct_views=False` runs both views of every pair, as the ONNX graph does."""
+    if distinct_views and isinstance(bundle.model, DualEncoder):
         return _score_dual(bundle, items, batch_size)
     order = sorted(range(len(items)), key=lambda i: len(items[i][0]))
     out = np.zeros(len(items), dtype=np.float32)
