@@ -3,7 +3,8 @@ pair classifier: TF-IDF + logistic regression, and (--single) the single-encoder
 classifier (entity-start pooling) trained with the default's CPU recipe into <var>/ade/single.
 Prints JSON.
 
-    .venv/bin/python bench/ade_baselines.py [--single]"""
+    .venv/bin/python bench/ade_baselines.py
+    .venv/bin/python bench/ade_baselines.py --single [--train-layers N] [--epochs E] [--out DIR]"""
 
 from __future__ import annotations
 
@@ -25,13 +26,18 @@ from extraction.ade.train import cap, subsample
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--single", action="store_true", help="train the single-encoder baseline")
+    ap.add_argument("--train-layers", type=int, default=CPU_DEFAULT.train_layers)
+    ap.add_argument("--epochs", type=float, default=CPU_DEFAULT.phase2_epochs)
+    ap.add_argument("--out", default="single", help="folder under <var>/ade")
     args = ap.parse_args()
     cfg, settings = CPU_DEFAULT, get_settings()
     if args.single:
-        single = dataclasses.replace(cfg, arch="single")
+        single = dataclasses.replace(
+            cfg, arch="single", train_layers=args.train_layers, phase2_epochs=args.epochs
+        )
         meta = fit_pair_classifier(
             settings.ade.corpus_dir,
-            ade_dir(settings) / "single",
+            ade_dir(settings) / args.out,
             single,
             settings.models.encoder_dir,
             settings.models.torch_threads,
