@@ -63,6 +63,7 @@ def fit_pair_classifier(
         cache.add(train)
         cache.add(dev)
         encode_s = time.monotonic() - start
+        deadline = time.monotonic() + cfg.max_minutes * 60  # the budget is for training
         epochs: list[dict[str, Any]] = []
 
         def checkpoint(epoch: int, losses: list[float], stopped: bool) -> None:

@@ -37,13 +37,13 @@ CPU_DEFAULT = TrainConfig(
     max_length=64,
     batch_size=32,
     grad_accum=1,
-    phase1_steps=150,
-    phase2_epochs=8,
+    phase1_steps=100,
+    phase2_epochs=5,
     head_lr=1e-3,
     freeze_encoder=True,
     train_layers=0,
-    max_train_pairs=4000,
-    max_minutes=40.0,
+    max_train_pairs=3000,
+    max_minutes=30.0,
 )
 
 
