@@ -1,24 +1,51 @@
-"""TF-IDF + logistic regression baseline on the same PMID-disjoint splits and the same
-training pairs as the default pair classifier. Prints JSON.
+"""Baselines on the same PMID-disjoint splits and the same training pairs as the default
+pair classifier: TF-IDF + logistic regression, and (--single) the single-encoder marker
+classifier (entity-start pooling) trained with the default's CPU recipe into <var>/ade/single.
+Prints JSON.
 
-    .venv/bin/python bench/ade_baselines.py"""
+    .venv/bin/python bench/ade_baselines.py
+    .venv/bin/python bench/ade_baselines.py --single [--train-layers N] [--epochs E] [--out DIR]"""
 
 from __future__ import annotations
 
+import argparse
+import dataclasses
 import json
 import time
+from typing import Any
 
 from core.settings import get_settings
 from extraction.ade.baselines import tfidf_lr
 from extraction.ade.data import load_corpus, make_splits
+from extraction.ade.fit import fit_pair_classifier
 from extraction.ade.pipeline import CPU_DEFAULT
+from extraction.ade.service import ade_dir
 from extraction.ade.train import cap, subsample
 
 
 def main() -> None:
-    cfg = CPU_DEFAULT
-    splits = make_splits(load_corpus(get_settings().ade.corpus_dir))
-    out = {"splits_fingerprint": splits.fingerprint}
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--single", action="store_true", help="train the single-encoder baseline")
+    ap.add_argument("--train-layers", type=int, default=CPU_DEFAULT.train_layers)
+    ap.add_argument("--epochs", type=float, default=CPU_DEFAULT.phase2_epochs)
+    ap.add_argument("--out", default="single", help="folder under <var>/ade")
+    args = ap.parse_args()
+    cfg, settings = CPU_DEFAULT, get_settings()
+    if args.single:
+        single = dataclasses.replace(
+            cfg, arch="single", train_layers=args.train_layers, phase2_epochs=args.epochs
+        )
+        meta = fit_pair_classifier(
+            settings.ade.corpus_dir,
+            ade_dir(settings) / args.out,
+            single,
+            settings.models.encoder_dir,
+            settings.models.torch_threads,
+        )
+        print(json.dumps(meta, indent=2))
+        return
+    splits = make_splits(load_corpus(settings.ade.corpus_dir))
+    out: dict[str, Any] = {"splits_fingerprint": splits.fingerprint}
     for name, n in (("same_pairs_as_default", cfg.max_train_pairs), ("all_train_pairs", 0)):
         train = cap(subsample(splits.pairs("train"), cfg.neg_per_pos, cfg.seed), n, cfg.seed)
         t0 = time.monotonic()

@@ -18,7 +18,7 @@ from torch import nn
 from core.exceptions import ModelLoadError
 from core.models import ModelDir, load_tokenizer, load_transformer, resolve_model_dir
 from extraction.ade.features import add_marker_tokens, encode_dual, encode_joint, to_model
-from extraction.ade.markers import ADR_OPEN, DRUG_OPEN
+from extraction.ade.markers import ADR_OPEN, DRUG_OPEN, adr_view, drug_view
 from extraction.ade.model import DualEncoder, MarkerClassifier, PairConfig
 
 if TYPE_CHECKING:
@@ -118,8 +118,38 @@ def forward_batch(bundle: PairBundle, items: Sequence[Item]) -> torch.Tensor:
     return bundle.model(b["d_ids"], b["d_mask"], b["a_ids"], b["a_mask"])  # type: ignore[no-any-return]
 
 
-def score_items(bundle: PairBundle, items: Sequence[Item], batch_size: int = 64) -> np.ndarray:
-    """Probabilities for (text, drug span, ae span) items, in input order."""
+def _embed_views(
+    bundle: PairBundle, texts: Sequence[str], adr: bool, batch_size: int
+) -> dict[str, torch.Tensor]:
+    """Pooled and projected vectors of distinct view texts, each encoded once."""
+    model = bundle.model
+    assert isinstance(model, DualEncoder)
+    uniq = sorted(set(texts), key=len)
+    out: dict[str, torch.Tensor] = {}
+    for k in range(0, len(uniq), batch_size):
+        chunk = uniq[k : k + batch_size]
+        enc = bundle.tokenizer(
+            chunk,
+            padding=True,
+            truncation=True,
+            max_length=bundle.cfg.max_length,
+            return_tensors="pt",
+        )
+        b = to_model({"ids": enc["input_ids"], "mask": enc["attention_mask"]}, model)
+        vecs = model.view(b["ids"], b["mask"], adr)
+        out.update(zip(chunk, vecs, strict=True))
+    return out
+
+
+def score_items(
+    bundle: PairBundle, items: Sequence[Item], batch_size: int = 64, distinct_views: bool = True
+) -> np.ndarray:
+    """Probabilities for (text, drug span, ae span) items, in input order. With two views,
+    each distinct drug view and ADR view is encoded once (a mention in many candidate pairs
+    costs one encoder pass), then every pair goes through the fusion and classifier;
+    `distinct_views=False` runs both views of every pair, as the ONNX graph does."""
+    if distinct_views and isinstance(bundle.model, DualEncoder):
+        return _score_dual(bundle, items, batch_size)
     order = sorted(range(len(items)), key=lambda i: len(items[i][0]))
     out = np.zeros(len(items), dtype=np.float32)
     bundle.model.eval()
@@ -128,4 +158,21 @@ def score_items(bundle: PairBundle, items: Sequence[Item], batch_size: int = 64)
             idx = order[k : k + batch_size]
             logits = forward_batch(bundle, [items[i] for i in idx])
             out[idx] = torch.sigmoid(logits).float().cpu().numpy()
+    return out
+
+
+def _score_dual(bundle: PairBundle, items: Sequence[Item], batch_size: int) -> np.ndarray:
+    model = bundle.model
+    assert isinstance(model, DualEncoder)
+    model.eval()
+    d_texts = [drug_view(t, d) for t, d, _ in items]
+    a_texts = [adr_view(t, a) for t, _, a in items]
+    out = np.zeros(len(items), dtype=np.float32)
+    with torch.inference_mode():
+        d_vec = _embed_views(bundle, d_texts, False, batch_size)
+        a_vec = _embed_views(bundle, a_texts, True, batch_size)
+        for k in range(0, len(items), 256):
+            d = torch.stack([d_vec[t] for t in d_texts[k : k + 256]])
+            a = torch.stack([a_vec[t] for t in a_texts[k : k + 256]])
+            out[k : k + 256] = torch.sigmoid(model.classify(d, a)).float().cpu().numpy()
     return out

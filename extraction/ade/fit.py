@@ -13,7 +13,7 @@ from typing import Any
 import torch
 
 from core.models import resolve_model_dir
-from extraction.ade.cached import StateCache, train_heads
+from extraction.ade.cached import StateCache, train_cached
 from extraction.ade.checkpoint import new_bundle, save_bundle, score_items
 from extraction.ade.data import Splits, load_corpus, make_splits
 from extraction.ade.evaluate import binary_metrics, tune_threshold
@@ -57,23 +57,46 @@ def fit_pair_classifier(
     if eval_limit:  # only for quick smoke runs; reported figures use the whole splits
         dev, test = dev[:eval_limit], test[:eval_limit]
     start = time.monotonic()
+    deadline = start + cfg.max_minutes * 60
     if cfg.freeze_encoder:
-        cache = StateCache(bundle)
+        cache = StateCache(bundle, cfg.train_layers)
         cache.add(train)
-        encode_s = time.monotonic() - start
-        p1, p2 = train_heads(cache, train, cfg)
-        train_s = time.monotonic() - start
         cache.add(dev)
+        encode_s = time.monotonic() - start
+        deadline = time.monotonic() + cfg.max_minutes * 60  # the budget is for training
+        epochs: list[dict[str, Any]] = []
+
+        def checkpoint(epoch: int, losses: list[float], stopped: bool) -> None:
+            scores = cache.score(dev)
+            bundle.threshold = tune_threshold([p.label for p in dev], scores)
+            dev_m = binary_metrics([p.label for p in dev], scores, bundle.threshold)
+            epochs.append(
+                {
+                    "epoch": epoch,
+                    "stopped_by_budget": stopped,
+                    "phase2_batches": len(losses),
+                    "loss_last_20": sum(losses[-20:]) / max(1, len(losses[-20:])),
+                    "seconds": round(time.monotonic() - start, 1),
+                    "dev": dev_m,
+                }
+            )
+            bundle.meta = {"train_config": cfg.to_dict(), "partial": True, "epochs": epochs}
+            save_bundle(bundle, out_dir)
+            logger.info("epoch %d: dev %s, checkpoint written", epoch, dev_m)
+
+        p1, p2 = train_cached(cache, train, cfg, checkpoint, deadline)
+        train_s = time.monotonic() - start
         cache.add(test)
         dev_scores, test_scores = cache.score(dev), cache.score(test)
+        extra: dict[str, Any] = {"epochs": epochs}
     else:
-        deadline = start + cfg.max_minutes * 60
         # Phase 1 gets at most a quarter of the budget; phase 2 plans its steps into the rest.
         p1 = phase1(bundle, train, cfg, min(deadline, start + cfg.max_minutes * 15))
         p2 = phase2(bundle, train, cfg, deadline)
         train_s = encode_s = time.monotonic() - start
         dev_scores = score_items(bundle, pair_items(dev))
         test_scores = score_items(bundle, pair_items(test))
+        extra = {}
     bundle.threshold = tune_threshold([p.label for p in dev], dev_scores)
     bundle.meta = {
         "train_config": cfg.to_dict(),
@@ -93,6 +116,7 @@ def fit_pair_classifier(
         "device": device,
         "dev": binary_metrics([p.label for p in dev], dev_scores, bundle.threshold),
         "test": binary_metrics([p.label for p in test], test_scores, bundle.threshold),
+        **extra,
     }
     save_bundle(bundle, out_dir)
     return bundle.meta

@@ -105,7 +105,7 @@ class DualEncoder(nn.Module):
     def encoders(self) -> list[nn.Module]:
         return [self.drug_encoder] + ([self.adr_encoder] if self.adr_encoder is not None else [])
 
-    def _view(self, ids: torch.Tensor, mask: torch.Tensor, adr: bool) -> torch.Tensor:
+    def view(self, ids: torch.Tensor, mask: torch.Tensor, adr: bool) -> torch.Tensor:
         encoder = self.adr_encoder if adr and self.adr_encoder is not None else self.drug_encoder
         states = encoder(input_ids=ids, attention_mask=mask).last_hidden_state  # (B, T, H)
         return self.head_view(states, mask, adr)
@@ -120,7 +120,7 @@ class DualEncoder(nn.Module):
     def embed(
         self, d_ids: torch.Tensor, d_mask: torch.Tensor, a_ids: torch.Tensor, a_mask: torch.Tensor
     ) -> tuple[torch.Tensor, torch.Tensor]:
-        return self._view(d_ids, d_mask, adr=False), self._view(a_ids, a_mask, adr=True)
+        return self.view(d_ids, d_mask, adr=False), self.view(a_ids, a_mask, adr=True)
 
     def classify(self, d: torch.Tensor, a: torch.Tensor) -> torch.Tensor:
         # nn.Bilinear written out: the same weights, and an einsum exports to ONNX.
@@ -152,6 +152,10 @@ class MarkerClassifier(nn.Module):
 
     def forward(self, ids: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
         states = self.encoder(input_ids=ids, attention_mask=mask).last_hidden_state  # (B, T, H)
+        return self.head(states, ids)
+
+    def head(self, states: torch.Tensor, ids: torch.Tensor) -> torch.Tensor:
+        """Logits from the last hidden states (B, T, H) and the token ids (B, T)."""
         # argmax finds the first marker; a marker cut off by truncation falls back to [CLS].
         d = (ids == self.drug_id).int().argmax(dim=1)
         a = (ids == self.adr_id).int().argmax(dim=1)

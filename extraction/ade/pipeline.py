@@ -26,19 +26,24 @@ from extraction.ade.train import TrainConfig
 
 logger = logging.getLogger(__name__)
 
-# Sized for 2 shared CPU cores: one encoder for both views, frozen, its states cached once;
-# pooling, projection, bilinear fusion and MLP trained with InfoNCE then focal loss.
+# Sized for 2 CPU cores shared with other jobs (measured: about a third of one core each):
+# one encoder for both views, embeddings and all layers frozen, each distinct view encoded
+# once and cached; pooling, projection, bilinear fusion and MLP trained with InfoNCE then
+# focal loss, a checkpoint after every epoch. `train_layers` > 0 also fine-tunes the top
+# encoder layers on the cache (layer-wise LR decay); on an idle machine or a GPU use more.
 CPU_DEFAULT = TrainConfig(
     arch="shared",
     pooling="attention",
     max_length=64,
     batch_size=32,
     grad_accum=1,
-    phase1_steps=150,
-    phase2_epochs=6,
+    phase1_steps=100,
+    phase2_epochs=5,
     head_lr=1e-3,
     freeze_encoder=True,
+    train_layers=0,
     max_train_pairs=3000,
+    max_minutes=30.0,
 )
 
 

@@ -49,7 +49,10 @@ class TrainConfig:
     neg_per_pos: float = 1.5
     seed: int = 13
     max_minutes: float = 9.0
-    freeze_encoder: bool = False  # CPU mode: heads trained on cached encoder states
+    # CPU mode: embeddings and all but the top `train_layers` encoder layers frozen, their
+    # output cached once per view; the top layers and the heads train on the cache.
+    freeze_encoder: bool = False
+    train_layers: int = 0
     max_train_pairs: int = 0  # 0: all (after negative sub-sampling)
 
     def to_dict(self) -> dict[str, object]:

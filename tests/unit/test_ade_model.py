@@ -9,11 +9,18 @@ import pytest
 import torch
 
 from core.models import resolve_model_dir
-from extraction.ade.cached import StateCache, train_heads
-from extraction.ade.checkpoint import load_bundle, new_bundle, save_bundle, score_items
+from extraction.ade.cached import StateCache, train_cached
+from extraction.ade.checkpoint import (
+    forward_batch,
+    load_bundle,
+    new_bundle,
+    save_bundle,
+    score_items,
+)
 from extraction.ade.data import load_corpus, sentence_pairs
 from extraction.ade.features import pair_items
 from extraction.ade.losses import focal_loss
+from extraction.ade.model import DualEncoder
 from extraction.ade.train import TrainConfig, param_groups, phase1, phase2
 from tests.ade_tiny import make_tiny_encoder
 
@@ -89,7 +96,7 @@ def test_cached_head_training_matches_the_full_model(tiny_dir: Path) -> None:
         warmup=0.0,
         freeze_encoder=True,
     )
-    before = {k: v.clone() for k, v in bundle.model.drug_encoder.state_dict().items()}
+    before = {k: v.clone() for k, v in cache.encoders()[0].state_dict().items()}
     labels = torch.tensor([p.label for p in pairs])
 
     def data_loss() -> float:
@@ -97,11 +104,89 @@ def test_cached_head_training_matches_the_full_model(tiny_dir: Path) -> None:
         return float(focal_loss(torch.logit(probs), labels, cfg.focal_gamma, cfg.focal_alpha))
 
     start = data_loss()
-    p1, p2 = train_heads(cache, pairs, cfg)
+    p1, p2 = train_cached(cache, pairs, cfg)
     assert len(p1) == 4 and len(p2) >= 30
     assert data_loss() < 0.7 * start
-    after = bundle.model.drug_encoder.state_dict()
+    after = cache.encoders()[0].state_dict()
     assert all(torch.equal(before[k], after[k]) for k in before)  # the encoder stayed frozen
     # Scores from cached states equal the full forward pass of the same checkpoint.
     full = score_items(bundle, pair_items(pairs))
     assert cache.score(pairs) == pytest.approx(full, abs=1e-3)
+
+
+@pytest.mark.parametrize("arch", ["shared", "dual", "single"])
+def test_top_layer_training_on_cached_states(tiny_dir: Path, arch: str) -> None:
+    """train_layers=1: the lower layer and the embeddings stay fixed, the top layer and the
+    heads learn, an epoch hook runs per epoch, and cached scores equal the full model's."""
+    torch.manual_seed(0)
+    bundle = new_bundle(resolve_model_dir(tiny_dir), arch, "attention", 64, fusion_dim=16)
+    pairs = _pairs()
+    cache = StateCache(bundle, train_layers=1)
+    cache.add(pairs)
+    assert cache.score(pairs) == pytest.approx(score_items(bundle, pair_items(pairs)), abs=1e-4)
+    cfg = TrainConfig(
+        arch=arch,
+        batch_size=8,
+        grad_accum=1,
+        phase1_steps=2,
+        phase2_epochs=10,
+        lr=3e-3,
+        head_lr=3e-3,
+        warmup=0.0,
+        freeze_encoder=True,
+        train_layers=1,
+    )
+    encoder = cache.encoders()[0]
+    before = {k: v.clone() for k, v in encoder.state_dict().items()}
+    labels = torch.tensor([p.label for p in pairs])
+
+    def data_loss() -> float:
+        probs = torch.tensor(cache.score(pairs)).clamp(1e-6, 1 - 1e-6)
+        return float(focal_loss(torch.logit(probs), labels, cfg.focal_gamma, cfg.focal_alpha))
+
+    hooks: list[tuple[int, bool]] = []
+    start = data_loss()
+    train_cached(cache, pairs, cfg, lambda e, _l, stopped: hooks.append((e, stopped)))
+    assert hooks == [(e, False) for e in range(1, 11)]
+    assert data_loss() < 0.7 * start
+    after = encoder.state_dict()
+    changed = {k for k in before if not torch.equal(before[k], after[k])}
+    assert changed and all(k.startswith("encoder.layer.1.") for k in changed)
+    cached = cache.score(pairs)
+    assert cached == pytest.approx(score_items(bundle, pair_items(pairs)), abs=1e-4)
+
+
+def test_deadline_stops_training_and_still_calls_the_hook(tiny_dir: Path) -> None:
+    bundle = new_bundle(resolve_model_dir(tiny_dir), "shared", "mean", 64, fusion_dim=16)
+    pairs = _pairs()
+    cache = StateCache(bundle)
+    cache.add(pairs)
+    hooks: list[tuple[int, bool]] = []
+    cfg = TrainConfig(batch_size=8, phase1_steps=0, phase2_epochs=5, freeze_encoder=True)
+    _p1, p2 = train_cached(cache, pairs, cfg, lambda e, _l, s: hooks.append((e, s)), deadline=0)
+    assert p2 == [] and hooks == [(1, True)]
+
+
+def test_dual_scoring_encodes_each_view_once_and_equals_pairwise(
+    tiny_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    torch.manual_seed(1)
+    bundle = new_bundle(resolve_model_dir(tiny_dir), "dual", "attention", 64, fusion_dim=16)
+    items = pair_items(_pairs())
+    calls: list[int] = []
+    model = bundle.model
+    assert isinstance(model, DualEncoder)
+    original = model.view
+
+    def counting(ids: torch.Tensor, mask: torch.Tensor, adr: bool) -> torch.Tensor:
+        calls.append(len(ids))
+        return original(ids, mask, adr)
+
+    monkeypatch.setattr(model, "view", counting)
+    scores = score_items(bundle, items, batch_size=4)
+    distinct = len({(t, d) for t, d, _ in items}) + len({(t, a) for t, _, a in items})
+    assert sum(calls) == distinct < 2 * len(items)
+    monkeypatch.undo()
+    with torch.inference_mode():
+        pairwise = torch.sigmoid(forward_batch(bundle, items)).numpy()
+    assert scores == pytest.approx(pairwise, abs=1e-5)

@@ -1,0 +1,69 @@
+"""Score saved ADE pair classifiers (the default `pair/` and baselines such as `single/`) on
+the PMID-disjoint dev and test splits with the threshold stored in the checkpoint (tuned on
+dev), and the default one end to end with the dictionary tagger; for checkpoints that a
+budget-bounded `ade-train` left after an epoch. Writes <var>/ade/report.json unless --no-write.
+
+    .venv/bin/python bench/ade_eval.py [--models pair,single] [--no-e2e] [--no-write]"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from typing import Any
+
+import torch
+
+from core.settings import get_settings
+from extraction.ade.checkpoint import load_bundle, score_items
+from extraction.ade.data import load_corpus, make_splits
+from extraction.ade.dictionary import DictionaryTagger
+from extraction.ade.e2e import end_to_end
+from extraction.ade.evaluate import binary_metrics
+from extraction.ade.features import pair_items
+from extraction.ade.pipeline import build_dictionary
+from extraction.ade.service import ade_dir
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--models", default="pair,single")
+    ap.add_argument("--no-e2e", action="store_true")
+    ap.add_argument("--no-write", action="store_true")
+    args = ap.parse_args()
+    settings = get_settings()
+    torch.set_num_threads(settings.models.torch_threads)
+    folder = ade_dir(settings)
+    splits = make_splits(load_corpus(settings.ade.corpus_dir))
+    report: dict[str, Any] = {"splits_fingerprint": splits.fingerprint}
+    for name in args.models.split(","):
+        if not (folder / name / "model.pt").is_file():
+            continue
+        bundle = load_bundle(folder / name, settings.models.encoder_dir)
+        entry: dict[str, Any] = {
+            "version": bundle.version,
+            "arch": bundle.cfg.arch,
+            "train_config": bundle.meta.get("train_config"),
+            "epochs": bundle.meta.get("epochs"),
+        }
+        for split in ("dev", "test"):
+            pairs = splits.pairs(split)
+            t0 = time.monotonic()
+            scores = score_items(bundle, pair_items(pairs))
+            entry[split] = binary_metrics([p.label for p in pairs], scores, bundle.threshold)
+            entry[f"{split}_score_seconds"] = round(time.monotonic() - t0, 1)
+        if name == "pair" and not args.no_e2e:
+            path = folder / "dictionary.json"
+            tagger = DictionaryTagger.load(path) if path.is_file() else None
+            tagger = tagger or build_dictionary(settings, folder)
+            entry["end_to_end_test_dictionary_tagger"] = end_to_end(
+                tagger, bundle, splits.sentences["test"]
+            )
+        report[name] = entry
+        print(json.dumps({name: entry}, indent=2), flush=True)
+    if not args.no_write:
+        (folder / "report.json").write_text(json.dumps(report, indent=2, sort_keys=True))
+
+
+if __name__ == "__main__":
+    main()
