@@ -240,7 +240,7 @@ def test_extract_biored_with_a_cpu_checkpoint(client: TestClient) -> None:
     body = {
         "pubtator": "1|t|BRCA1 mutations cause breast cancer.\n"
         "1\t0\t5\tBRCA1\tGeneOrGeneProduct\t672\n"
-        "1\t25\t38\tbreast cancer\tDiseaseOrPhenotypicFeature\tD001943\n"
+        "1\t22\t35\tbreast cancer\tDiseaseOrPhenotypicFeature\tD001943\n"
     }
     r = client.post("/v1/extract/biored", json=body)
     assert r.status_code == 200, r.text
