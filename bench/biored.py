@@ -65,6 +65,7 @@ def main() -> None:
             s.models.encoder_dir,
             args.split or ["test", "bc8_test"],
             s.models.torch_threads,
+            var_dir=s.models.var_dir,
         )
         results = out["results"]
     print(_table(results))

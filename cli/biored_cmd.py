@@ -9,7 +9,15 @@ import typer
 from cli.common import print_json, settings, store
 from extraction.biored import checkpoint
 from extraction.biored.corpus import read_documents
-from extraction.biored.pipeline import TrainConfig, evaluate_checkpoint, train_default, write_json
+from extraction.biored.frozen import HeadParams
+from extraction.biored.pipeline import (
+    CpuTrainConfig,
+    TrainConfig,
+    evaluate_checkpoint,
+    train_cpu,
+    train_default,
+    write_json,
+)
 from extraction.biored.train import TrainParams
 
 
@@ -49,28 +57,56 @@ def extract(
 
 
 def train_cmd(
+    config: str = typer.Option(
+        "cpu",
+        help="cpu: frozen encoder, cached features, heads trained to convergence (the "
+        "default, about 20-60 min on 2 cores); full: the paper's multi-task model with the "
+        "encoder fine-tuned (meant for a GPU).",
+    ),
     out: Path | None = typer.Option(None, help="Checkpoint path (default var/biored/biored.pt)."),
-    epochs: float = typer.Option(1.0, min=0.01),
+    epochs: float | None = typer.Option(
+        None, min=0.01, help="cpu: at most this many head epochs (40); full: epochs (1)."
+    ),
     max_length: int = typer.Option(256, min=32, max=512),
-    frozen_layers: int = typer.Option(4, min=0, help="Lower encoder layers kept frozen."),
-    neg_ratio: float = typer.Option(2.0, min=0.0, help="Negatives per positive pair."),
-    time_budget: float = typer.Option(1800.0, help="Stop training after this many seconds."),
+    frozen_layers: int = typer.Option(4, min=0, help="full: lower encoder layers kept frozen."),
+    neg_ratio: float = typer.Option(2.0, min=0.0, help="full: negatives per positive pair."),
+    time_budget: float = typer.Option(1800.0, help="full: stop training after this many s."),
+    patience: int = typer.Option(8, min=1, help="cpu: epochs without a better dev F1."),
     dev_limit: int | None = typer.Option(None, help="Dev documents for the threshold."),
     train_limit: int | None = typer.Option(None, help="Training documents (default all)."),
 ) -> None:
     """Train the default checkpoint on BioRED train (threshold tuned on dev)."""
     s = settings()
-    cfg = TrainConfig(
-        max_length,
-        frozen_layers,
-        8,
-        TrainParams(epochs=epochs, lr=1e-4, neg_ratio=neg_ratio, time_budget_s=time_budget),
-        dev_limit,
-        train_limit,
-    )
-    meta = train_default(
-        s.ingest.data_dir, _checkpoint(out), s.models.encoder_dir, cfg, s.models.torch_threads
-    )
+    path = _checkpoint(out)
+    if config == "cpu":
+        params = HeadParams(epochs=int(epochs or 40), patience=patience)
+        cpu = CpuTrainConfig(
+            max_length=max_length, params=params, dev_limit=dev_limit, train_limit=train_limit
+        )
+        meta = train_cpu(
+            s.ingest.data_dir,
+            path,
+            s.models.encoder_dir,
+            cpu,
+            s.models.var_dir,
+            s.models.torch_threads,
+        )
+    elif config == "full":
+        full = TrainConfig(
+            max_length,
+            frozen_layers,
+            8,
+            TrainParams(
+                epochs=epochs or 1.0, lr=1e-4, neg_ratio=neg_ratio, time_budget_s=time_budget
+            ),
+            dev_limit,
+            train_limit,
+        )
+        meta = train_default(
+            s.ingest.data_dir, path, s.models.encoder_dir, full, s.models.torch_threads
+        )
+    else:
+        raise typer.BadParameter(f"--config must be cpu or full, not {config!r}")
     print_json(meta)
 
 
@@ -89,6 +125,7 @@ def eval_cmd(
         split,
         s.models.torch_threads,
         limit,
+        s.models.var_dir,
     )
     if output is not None:
         write_json(result, output)

@@ -113,7 +113,7 @@ class BioredRequest(BaseModel):
             "example": {
                 "pubtator": "1|t|BRCA1 mutations cause breast cancer.\n"
                 "1\t0\t5\tBRCA1\tGeneOrGeneProduct\t672\n"
-                "1\t25\t38\tbreast cancer\tDiseaseOrPhenotypicFeature\tD001943\n",
+                "1\t22\t35\tbreast cancer\tDiseaseOrPhenotypicFeature\tD001943\n",
                 "write": False,
             }
         },

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import pickle
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -84,14 +85,28 @@ def save(loaded: Loaded, path: Path, meta: dict[str, object]) -> None:
     loaded.meta = meta
 
 
-def load(path: Path, encoder_dir: Path | None) -> Loaded:
-    """The checkpoint at `path`, rebuilt on the encoder it was trained with."""
+def read_blob(path: Path) -> dict[str, object]:
+    """The raw checkpoint dictionary (either configuration)."""
     if not path.is_file():
         raise ModelLoadError(f"no BioRED checkpoint at {path}; run `evigraph extract biored-train`")
     try:
         blob = torch.load(path, map_location="cpu", weights_only=False)
-        cfg = BioREDConfig(**blob["config"])
-    except (OSError, KeyError, TypeError, RuntimeError) as e:
+    except (OSError, RuntimeError, EOFError, ValueError, pickle.UnpicklingError) as e:
+        raise ModelLoadError(f"{path}: not a BioRED checkpoint: {e}") from e
+    if not isinstance(blob, dict):
+        raise ModelLoadError(f"{path}: not a BioRED checkpoint (no dictionary inside)")
+    return blob
+
+
+def load(path: Path, encoder_dir: Path | None) -> Loaded:
+    """The full-model checkpoint at `path`, rebuilt on the encoder it was trained with."""
+    return from_blob(path, read_blob(path), encoder_dir)
+
+
+def from_blob(path: Path, blob: dict[str, object], encoder_dir: Path | None) -> Loaded:
+    try:
+        cfg = BioREDConfig(**blob["config"])  # type: ignore[arg-type]
+    except (KeyError, TypeError) as e:
         raise ModelLoadError(f"{path}: not a BioRED checkpoint: {e}") from e
     loaded = build(encoder_dir, cfg.max_length)
     if loaded.encoder.encoder_id != cfg.encoder_id:
@@ -101,7 +116,7 @@ def load(path: Path, encoder_dir: Path | None) -> Loaded:
         )
     m = loaded.model
     loaded.model = BioREDModel(cfg, m.encoder, m.cls_id, m.sep_id, m.pad_id)
-    loaded.model.load_state_dict(blob["state_dict"])
+    loaded.model.load_state_dict(blob["state_dict"])  # type: ignore[arg-type]
     loaded.model.eval()
-    loaded.meta = dict(blob.get("meta", {}))
+    loaded.meta = dict(blob.get("meta", {}))  # type: ignore[call-overload]
     return loaded

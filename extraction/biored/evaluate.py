@@ -6,12 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from extraction.biored.checkpoint import Loaded
 from extraction.biored.corpus import Document, read_pubtator
 from extraction.biored.metrics import Predicted, score
 from extraction.biored.pairs import SHORT_TYPE
+from extraction.biored.predictor import Predictor
 from extraction.biored.service import decode
-from extraction.biored.train import PairPrediction, predict, prepare
+from extraction.biored.train import PairPrediction
 
 # Published figures with gold entities (F1). The paper (BioREDirect, arXiv 2501.14079) gives
 # 48.62 for relation type with direction on BioRED test; BioCreative VIII track 1 best.
@@ -71,8 +71,8 @@ def tune_threshold(preds: list[PairPrediction], gold: list[Predicted]) -> tuple[
     return best
 
 
-def evaluate(loaded: Loaded, docs: list[Document], threshold: float) -> dict[str, Any]:
-    preds = predict(loaded, prepare(docs, loaded))
+def evaluate(predictor: Predictor, docs: list[Document], threshold: float) -> dict[str, Any]:
+    preds = predictor.predict(docs)
     result = score(gold_relations(docs), predicted_relations(preds, threshold))
     result["documents"] = len(docs)
     result["threshold"] = threshold

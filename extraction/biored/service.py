@@ -10,12 +10,12 @@ from pathlib import Path
 import torch
 
 from extraction import writeback as wb
-from extraction.biored import checkpoint
 from extraction.biored.corpus import Document, Mention
 from extraction.biored.linking import curated_disease_ids, curie, make_node
 from extraction.biored.metrics import Predicted
 from extraction.biored.pairs import DIRECTION_LABELS, SHORT_TYPE, TYPE_LABELS
-from extraction.biored.train import PairPrediction, predict, prepare
+from extraction.biored.predictor import load_predictor
+from extraction.biored.train import PairPrediction
 from graph.repository import GraphStore
 
 logger = logging.getLogger(__name__)
@@ -146,26 +146,26 @@ def to_statements(
 
 
 class BioREDService:
-    """Holds one loaded checkpoint; `extract` and `write` may be called many times."""
+    """Holds one loaded checkpoint (either configuration: the checkpoint says which);
+    `extract` and `write` may be called many times."""
 
     def __init__(self, path: Path, encoder_dir: Path | None = None, threads: int = 2) -> None:
         torch.set_num_threads(threads)
         self.path = path
-        self.loaded = checkpoint.load(path, encoder_dir)
+        self.predictor = load_predictor(path, encoder_dir)
 
     @property
     def model_info(self) -> wb.ModelInfo:
-        return wb.ModelInfo(
-            "biored", checkpoint.MODEL_NAME, self.loaded.version, self.loaded.encoder.encoder_id
-        )
+        p = self.predictor
+        return wb.ModelInfo("biored", p.model_name, p.version, p.encoder_id)
 
     def extract(self, documents: list[Document]) -> list[ExtractedRelation]:
-        preds = predict(self.loaded, prepare(documents, self.loaded))
+        preds = self.predictor.predict(documents)
         return [r for r in (decode(p, self.threshold) for p in preds) if r is not None]
 
     @property
     def threshold(self) -> float:
-        return float(self.loaded.meta.get("threshold", 0.5))  # type: ignore[arg-type]
+        return self.predictor.threshold
 
     def write(
         self,

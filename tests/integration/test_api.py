@@ -263,3 +263,28 @@ def test_extract_writes_need_a_key_and_bodies_are_checked(client: TestClient) ->
     _problem(client.post("/v1/extract/ade", json={}), 422, "exactly one of")
     r = client.post("/v1/extract/ade", json={"text": "x", "bogus": 1})
     assert r.status_code == 422  # unknown fields are refused
+
+
+def test_extract_biored_with_a_cpu_checkpoint(client: TestClient) -> None:
+    """POST /v1/extract/biored serves the CPU configuration's checkpoint (frozen-heads)."""
+    from core.models import resolve_model_dir
+    from extraction.biored import frozen
+    from extraction.biored.checkpoint import default_path
+    from extraction.biored.features import FeatureSpec, FrozenEncoder
+    from extraction.biored.heads import HeadsConfig, PairHeads
+
+    var_dir = client.app.state.evigraph.settings.models.var_dir  # type: ignore[attr-defined]
+    encoder = FrozenEncoder.from_dir(None, FeatureSpec(resolve_model_dir(None).encoder_id))
+    heads = PairHeads(HeadsConfig(encoder.dim, hidden=16, pair_hidden=16, key_dim=8, type_dim=4))
+    predictor = frozen.FrozenPredictor(encoder, heads, {}, None)
+    frozen.save(predictor, default_path(var_dir), {"version": "api-test", "threshold": 0.0})
+    body = {
+        "pubtator": "1|t|BRCA1 mutations cause breast cancer.\n"
+        "1\t0\t5\tBRCA1\tGeneOrGeneProduct\t672\n"
+        "1\t22\t35\tbreast cancer\tDiseaseOrPhenotypicFeature\tD001943\n"
+    }
+    r = client.post("/v1/extract/biored", json=body)
+    assert r.status_code == 200, r.text
+    (rel,) = r.json()["relations"]  # threshold 0: the one candidate pair is returned
+    assert {rel["id1"], rel["id2"]} == {"672", "D001943"}
+    assert rel["direction"] in ("undirected", "first_is_subject", "second_is_subject")
