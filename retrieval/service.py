@@ -106,7 +106,7 @@ class EvidenceService:
             "checkpoint": str(self.checkpoint),
             "relations": len(self.relation_keys),
             "entities_indexed": len(self.index.ids),
-            "expansion_cache": self.cache.stats() if self.cache else None,
+            "expansion_cache": self.cache.stats() if self.cache is not None else None,
         }
 
     def link(self, question: str, seeds: list[str] | None) -> list[linking.Seed]:

@@ -180,6 +180,8 @@ def test_ready_and_metrics(client: TestClient) -> None:
     checks = client.get("/readyz").json()["checks"]
     assert checks["neo4j"]["ok"] and checks["schema"]["ok"]
     assert checks["models"]["ok"] is True
+    cache = checks["models"]["detail"]["expansion_cache"]  # shown even while still empty
+    assert {"entries", "hits", "misses", "invalidations"} <= set(cache)
     client.get("/v1/entities/ORPHA:558")
     text = client.get("/metrics").text
     assert 'evigraph_neo4j_query_duration_seconds_count{query="api/get_entity"}' in text
