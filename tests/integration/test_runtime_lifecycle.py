@@ -52,7 +52,8 @@ def test_damaged_store_is_reported_and_left_as_it_was(
             "bolt_port": free_port(),
             "heap": "512m",
             "pagecache": "128m",
-            "start_timeout_s": 60.0,
+            # the configured timeout (EVIGRAPH_NEO4J__START_TIMEOUT_S on a loaded machine)
+            "start_timeout_s": max(neo4j_cfg.start_timeout_s, 60.0),
         }
     )
     try:
