@@ -253,6 +253,9 @@ _TRIPLE_EXAMPLE: dict[str, Any] = {
 }
 
 
+EvidenceFormat = Literal["json", "turtle", "json-ld"]
+
+
 class EvidenceRequest(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
@@ -274,7 +277,7 @@ class EvidenceRequest(BaseModel):
     mode: Literal["autoregressive", "per_hop"] = "autoregressive"
     threshold: float | None = Field(None, allow_inf_nan=False, description="Keep scores >= this.")
     top_k: int | None = Field(None, ge=1, le=1000, description="Keep at most this many per hop.")
-    format: Literal["json", "turtle", "json-ld"] | None = Field(
+    format: EvidenceFormat | None = Field(
         None, description="Answer format (or ?format=); default json."
     )
 

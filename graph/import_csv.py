@@ -111,6 +111,7 @@ class _Files:
         cells = fixed.copy()
         deferred: dict[str, Any] = {}
         for k, v in props.items():
+            # the common case, a plain string, inlined: `encode` per property is the hot spot
             if type(v) is str and "\n" not in v and "\r" not in v and ARRAY_DELIMITER not in v:
                 sig += (k, "string")
                 cells.append('"' + (v.replace('"', '""') if '"' in v else v) + '"')

@@ -8,16 +8,16 @@ later run of any source diffs against it as usual. The steps:
    with the largest input files in this process, the others at the same time in a worker
    process (the two cores). The (empty) server is stopping meanwhile: it is not needed again
    until the import is in; whatever fails, it is started again.
-2. Write the composed graph as typed import CSV.
+2. Compose the graph and write it as typed import CSV, the statements split in two halves
+   by key: one here, one at the same time in a forked child.
 3. Import into a staging folder, swap it in (graph/bulk_import.py), start the server again.
    A failed import leaves the empty database as it was.
 4. Apply the schema, set the few properties CSV cannot carry, record one completed IngestRun
    per source (mode 'bulk-import') with the counts the transactional path would record.
 
 A kill before step 3 ends changes no data (the server may be left stopped: `evigraph neo4j
-start`); a kill after it leaves the data without run
-records, and the next `evigraph ingest` then diffs each source against it (writing nothing
-new) and records the runs.
+start`); a kill after it leaves the data without run records, and the next `evigraph ingest`
+then diffs each source against it (writing nothing new) and records the runs.
 """
 
 from __future__ import annotations
@@ -125,7 +125,7 @@ def load_empty(
             for r, p in files.deferred_rels
         ]
         store.write_rows("ingest/set_edge_props", edge_rows, cfg.ingest.batch_size)
-        seconds = time.monotonic() - t0
+        seconds = _s(t0)
         results = [_record(store, p, seconds) for p in planned]
     logger.info("bulk: done in %.1f s", seconds)
     return results

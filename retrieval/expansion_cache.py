@@ -35,9 +35,6 @@ class ExpansionCache:
         self._generation = 0  # bumped on every invalidation
         self.hits = self.misses = self.invalidations = 0
 
-    def __len__(self) -> int:
-        return len(self._entries)
-
     def validate(self) -> None:
         """Drop every entry when the graph version changed since the last look."""
         now = self._clock()

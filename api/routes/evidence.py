@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
 from api.deps import State, read_access
 from api.routes.common import problems
-from api.schemas import Evidence, EvidenceRequest
+from api.schemas import Evidence, EvidenceFormat, EvidenceRequest
 from core.exceptions import RetrievalError
 from interop.rdf import serialize_evidence
 
 router = APIRouter(tags=["evidence"])
-MEDIA_TYPES = {"turtle": "text/turtle", "json-ld": "application/ld+json"}
+MEDIA_TYPES: dict[EvidenceFormat, str] = {"turtle": "text/turtle", "json-ld": "application/ld+json"}
 _RDF_EXAMPLE = """@prefix biolink: <https://w3id.org/biolink/vocab/> .
 @prefix prov: <http://www.w3.org/ns/prov#> .
 ORPHA:558 biolink:has_phenotype HP:0001166 .
@@ -44,9 +44,10 @@ RDF_RESPONSES: dict[int | str, dict[str, Any]] = {
 def get_evidence(
     body: EvidenceRequest,
     state: State,
-    format: Literal["json", "turtle", "json-ld"] | None = Query(
-        None, description="Answer format (also settable in the body); default json."
-    ),
+    format: Annotated[
+        EvidenceFormat | None,
+        Query(description="Answer format (also settable in the body); default json."),
+    ] = None,
 ) -> Any:
     """Link seeds (given or from the question), expand up to max_hops, score each hop and keep
     the triples above threshold / within top_k, with the provenance the graph holds.

@@ -6,10 +6,6 @@ reconnects the session's driver afterwards.
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -24,7 +20,7 @@ from graph.repository import GraphStore
 from ingest import bulk, job, runs
 from ingest.rows import ParsedFile, Source
 from ingest.sources import Input, parse_source
-from tests.integration.test_ingest_fixtures import HPO, MIM2GENE, PACKETS
+from tests.integration.test_ingest_fixtures import HPO, MIM2GENE, PACKETS, cli_ingest_hpo
 
 ORDER = [Source.HPO, Source.HPOA, Source.OMIM, Source.ORPHANET]
 
@@ -140,19 +136,8 @@ def test_when_the_bulk_path_is_not_taken(bulk_store: GraphStore) -> None:
 
 def test_cli_reports_the_bulk_path(bulk_store: GraphStore) -> None:
     """`evigraph ingest` on the empty test database loads it in bulk and records its runs."""
-    evigraph = Path(sys.executable).parent / "evigraph"
-    env = {**os.environ, "EVIGRAPH_LOG_LEVEL": "WARNING"}
-    args = [f"--{k}={p}" for k, p in HPO.items()]
-    out = subprocess.run(
-        [str(evigraph), "ingest", "hpo", *args], capture_output=True, text=True, env=env
-    )
-    assert out.returncode == 0, out.stderr
-    assert "loading it with neo4j-admin import" in out.stderr
-    listed = json.loads(
-        subprocess.run(
-            [str(evigraph), "ingest", "runs"], capture_output=True, text=True, env=env, check=True
-        ).stdout
-    )
+    stderr, listed = cli_ingest_hpo()
+    assert "loading it with neo4j-admin import" in stderr
     assert [(r["source"], r["mode"]) for r in listed] == [
         ("hpoa", "bulk-import"),
         ("hpo", "bulk-import"),

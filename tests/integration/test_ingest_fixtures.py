@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -162,7 +163,9 @@ def test_bad_file_leaves_graph_unchanged(store: GraphStore, tmp_path: Path) -> N
     assert len(runs.list_runs(store)) == n_runs
 
 
-def test_cli_ingest_and_runs(store: GraphStore) -> None:
+def cli_ingest_hpo() -> tuple[str, list[dict[str, Any]]]:
+    """`evigraph ingest hpo` on the fixture files, then `evigraph ingest runs`: (stderr of the
+    ingest, the runs listed)."""
     evigraph = Path(sys.executable).parent / "evigraph"
     env = {**os.environ, "EVIGRAPH_LOG_LEVEL": "WARNING"}
     args = [f"--{k}={p}" for k, p in HPO.items()]
@@ -170,12 +173,19 @@ def test_cli_ingest_and_runs(store: GraphStore) -> None:
         [str(evigraph), "ingest", "hpo", *args], capture_output=True, text=True, env=env
     )
     assert out.returncode == 0, out.stderr
-    assert "ingest summary" in out.stderr
     listed = json.loads(
         subprocess.run(
             [str(evigraph), "ingest", "runs"], capture_output=True, text=True, env=env, check=True
         ).stdout
     )
+    return out.stderr, listed
+
+
+def test_cli_ingest_and_runs(store: GraphStore) -> None:
+    stderr, listed = cli_ingest_hpo()
+    assert "ingest summary" in stderr
+    evigraph = Path(sys.executable).parent / "evigraph"
+    env = {**os.environ, "EVIGRAPH_LOG_LEVEL": "WARNING"}
     assert [r["source"] for r in listed] == ["hpoa", "hpo"]
     assert all(r["status"] == "completed" for r in listed)
     assert listed[1]["files"][0]["sha256"]
