@@ -55,6 +55,8 @@ def run_one(kind: str, out: Path) -> dict[str, object]:
             size = (out / "graph.ttl").stat().st_size
     seconds = time.monotonic() - started
     usage = resource.getrusage(resource.RUSAGE_SELF)
+    # The KGX export's worker process (edge half 0), joined by now.
+    child = resource.getrusage(resource.RUSAGE_CHILDREN)
     sampler.stop.set()
     sampler.join()
     s = sampler.samples
@@ -63,6 +65,8 @@ def run_one(kind: str, out: Path) -> dict[str, object]:
         "export": kind,
         "seconds": round(seconds, 1),
         "client_cpu_seconds": round(usage.ru_utime + usage.ru_stime, 1),
+        "worker_cpu_seconds": round(child.ru_utime + child.ru_stime, 1),
+        "worker_peak_rss_mb": round(child.ru_maxrss / 1024, 1),
         "peak_rss_mb": round(usage.ru_maxrss / 1024, 1),
         "rss_mb_at_25_50_75_pct": quart,
         "output_mb": round(size / 2**20, 1),

@@ -35,13 +35,22 @@ EDGE_FIRST = (
 EDGE_DERIVED = frozenset({"id", "knowledge_source", "aggregator_knowledge_source", "neo4j_type"})
 
 
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
 def plain(value: Any) -> Any:
     """A JSON-ready value: Neo4j temporal values become ISO strings."""
+    if type(value) in _PLAIN:
+        return value
     if hasattr(value, "iso_format"):
         return value.iso_format()
     if isinstance(value, list):
         return [plain(v) for v in value]
     return value
+
+
+def plain_props(props: dict[str, Any]) -> dict[str, Any]:
+    return {k: v if type(v) in _PLAIN else plain(v) for k, v in props.items()}
 
 
 def statement_id(subject: str, rel_type: str, obj: str, props: dict[str, Any]) -> str:
@@ -54,7 +63,7 @@ def statement_id(subject: str, rel_type: str, obj: str, props: dict[str, Any]) -
 
 
 def node_to_kgx(rec: dict[str, Any]) -> dict[str, Any]:
-    props = {k: plain(v) for k, v in rec["props"].items()}
+    props = plain_props(rec["props"])
     out: dict[str, Any] = {"id": props.pop("id", rec["id"])}
     category = props.pop("category", None)
     if category is not None:
@@ -66,7 +75,7 @@ def node_to_kgx(rec: dict[str, Any]) -> dict[str, Any]:
 
 
 def edge_to_kgx(rec: dict[str, Any]) -> dict[str, Any]:
-    props = {k: plain(v) for k, v in rec["props"].items()}
+    props = plain_props(rec["props"])
     subject, obj, rel_type = rec["subject"], rec["object"], rec["type"]
     out: dict[str, Any] = {
         "id": statement_id(subject, rel_type, obj, props),

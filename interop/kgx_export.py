@@ -4,22 +4,35 @@ Records go straight from the Neo4j cursor to nodes.jsonl / edges.jsonl while the
 each column's value types are collected. The TSV files are then written from the JSON Lines
 files (the TSV header needs every column first), and metadata.json records the columns and
 their types so `evigraph import kgx` can read the TSV back with the right types. Files are
-written under temporary names and renamed at the end: a failed export leaves no partial file."""
+written under temporary names and renamed at the end: a failed export leaves no partial file.
+
+The client's work (decoding, mapping, JSON, TSV) is most of an export's time, so by default
+the edges are split in two halves (`$half` of the edge query): a spawned worker process writes
+one half's JSON Lines and then its TSV rows while this process writes the nodes and the other
+half; the halves are appended at the end."""
 
 from __future__ import annotations
 
-import csv
 import json
 import logging
-from collections.abc import Callable, Iterable
+import multiprocessing
+import shutil
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from core.exceptions import EvigraphError
+from core.logs import configure_logging
+from core.settings import Neo4jSettings
 from graph.repository import GraphStore
 from interop import biolink, kgx
+from interop.kgx_tsv import Columns, write_tsv
 from interop.prefixes import PREFIX_MAP
 
 logger = logging.getLogger(__name__)
@@ -42,38 +55,6 @@ class KgxFilter:
 
 
 @dataclass
-class Columns:
-    """Column name -> the value types seen in it ("str", "int", "list[str]", "list", ...)."""
-
-    types: dict[str, set[str]] = field(default_factory=dict)
-
-    def see(self, record: dict[str, Any]) -> None:
-        for key, value in record.items():
-            tags = self.types.get(key)
-            if tags is None:
-                tags = self.types[key] = set()
-            if type(value) is not list:
-                tags.add(type(value).__name__)
-                continue
-            tags.add(type_tag(value))
-            if any("|" in str(v) for v in value):
-                tags.add("json")  # the TSV delimiter inside an item: a pipe list would split it
-
-    def ordered(self, first: Iterable[str]) -> list[str]:
-        head = [c for c in first if c in self.types]
-        return head + sorted(c for c in self.types if c not in head)
-
-    def resolved(self) -> dict[str, str]:
-        """One type per column: an empty list takes its column's element type; a column with
-        two kinds of value, or list items holding "|", is "json" and goes to TSV as JSON text."""
-        out = {}
-        for col, tags in self.types.items():
-            real = sorted(tags - {"list"} if len(tags) > 1 else tags)
-            out[col] = real[0] if len(real) == 1 else "json"
-        return out
-
-
-@dataclass
 class ExportResult:
     out_dir: Path
     nodes: int = 0
@@ -81,51 +62,73 @@ class ExportResult:
     files: list[str] = field(default_factory=list)
 
 
-def type_tag(value: Any) -> str:
-    if isinstance(value, list):
-        inner = {type(v).__name__ for v in value}
-        return f"list[{inner.pop()}]" if len(inner) == 1 else "list"
-    return type(value).__name__
-
-
 def export_kgx(
     store: GraphStore,
     out_dir: Path,
     flt: KgxFilter | None = None,
     progress: Callable[[str, int], None] | None = None,
+    processes: int = 2,
 ) -> ExportResult:
+    """Export the graph (or the part `flt` keeps) to `out_dir`; `processes`: 1 or 2."""
+    if processes not in (1, 2):
+        raise EvigraphError(f"export kgx: processes must be 1 or 2, not {processes}")
     flt = flt or KgxFilter()
     out_dir.mkdir(parents=True, exist_ok=True)
     result = ExportResult(out_dir)
     node_cols, edge_cols = Columns(), Columns()
     stamp = f".part-{datetime.now(UTC):%Y%m%dT%H%M%S%f}"
-    temp: dict[str, Path] = {}
+    temp = {name: out_dir / f"{name}{stamp}" for name in FILES}
+    halves = {"jsonl": out_dir / f"edges.jsonl{stamp}.h0", "tsv": out_dir / f"edges.tsv{stamp}.h0"}
+    worker: _Worker | None = None
     try:
-        temp["nodes.jsonl"] = out_dir / f"nodes.jsonl{stamp}"
+        if processes == 2:
+            worker = _Worker(store.cfg, flt, halves["jsonl"], halves["tsv"])
         nodes = store.stream("interop/stream_kgx_nodes", raw=True, **flt.params())
         records = (kgx.node_to_kgx(r) for r in nodes)
         result.nodes = _write_jsonl(temp["nodes.jsonl"], records, node_cols, "nodes", progress)
-        temp["edges.jsonl"] = out_dir / f"edges.jsonl{stamp}"
-        edges = store.stream("interop/stream_kgx_edges", raw=True, **flt.params())
-        records = (kgx.edge_to_kgx(r) for r in edges)
-        result.edges = _write_jsonl(temp["edges.jsonl"], records, edge_cols, "edges", progress)
-        for kind, cols, first in (
-            ("nodes", node_cols, kgx.NODE_FIRST),
-            ("edges", edge_cols, kgx.EDGE_FIRST),
-        ):
-            temp[f"{kind}.tsv"] = out_dir / f"{kind}.tsv{stamp}"
-            _write_tsv(temp[f"{kind}.jsonl"], temp[f"{kind}.tsv"], cols, first)
-        temp["metadata.json"] = out_dir / f"metadata.json{stamp}"
+        half = 1 if worker else None
+        result.edges = _write_jsonl(
+            temp["edges.jsonl"], _edges(store, flt, half), edge_cols, "edges", progress
+        )
+        edge_header: list[str] = []
+        if worker:
+            count, types = worker.receive("columns")
+            result.edges += count
+            edge_cols.update(types)
+            edge_header = edge_cols.ordered(kgx.EDGE_FIRST)
+            worker.send((edge_header, edge_cols.resolved()))
+        node_header = node_cols.ordered(kgx.NODE_FIRST)
+        write_tsv(temp["nodes.jsonl"], temp["nodes.tsv"], node_header, node_cols.resolved())
+        edge_header = edge_header or edge_cols.ordered(kgx.EDGE_FIRST)
+        write_tsv(temp["edges.jsonl"], temp["edges.tsv"], edge_header, edge_cols.resolved())
+        if worker:
+            worker.receive("done")
+            _append(halves["tsv"], temp["edges.tsv"])
+            _append(halves["jsonl"], temp["edges.jsonl"])
         meta = _metadata(result, flt, node_cols, edge_cols)
         temp["metadata.json"].write_text(json.dumps(meta, indent=2, sort_keys=True) + "\n")
     except BaseException:
-        for path in temp.values():
+        for path in [*temp.values(), *halves.values()]:
             path.unlink(missing_ok=True)
         raise
+    finally:
+        if worker:
+            worker.close()
+    for path in halves.values():
+        path.unlink(missing_ok=True)
     for name, path in temp.items():
         path.replace(out_dir / name)
         result.files.append(str(out_dir / name))
+    logger.info("export: %d nodes and %d edges in %s", result.nodes, result.edges, out_dir)
     return result
+
+
+FILES = ("nodes.jsonl", "edges.jsonl", "nodes.tsv", "edges.tsv", "metadata.json")
+
+
+def _edges(store: GraphStore, flt: KgxFilter, half: int | None) -> Iterator[dict[str, Any]]:
+    rows = store.stream("interop/stream_kgx_edges", raw=True, half=half, **flt.params())
+    return (kgx.edge_to_kgx(r) for r in rows)
 
 
 def _write_jsonl(
@@ -136,11 +139,10 @@ def _write_jsonl(
     progress: Callable[[str, int], None] | None,
 ) -> int:
     n = 0
-    with path.open("w", encoding="utf-8") as fh:
+    with path.open("wb") as fh:
         for rec in records:
             cols.see(rec)
-            fh.write(json.dumps(rec, ensure_ascii=False, separators=(",", ":")))
-            fh.write("\n")
+            fh.write(orjson.dumps(rec, option=orjson.OPT_APPEND_NEWLINE))
             n += 1
             if n % LOG_EVERY == 0:
                 logger.info("export: %d %s written", n, kind)
@@ -150,39 +152,65 @@ def _write_jsonl(
     return n
 
 
-def _write_tsv(src: Path, dest: Path, cols: Columns, first: Iterable[str]) -> None:
-    header = cols.ordered(first)
-    types = cols.resolved()
-    with src.open(encoding="utf-8") as fin, dest.open("w", encoding="utf-8", newline="") as fout:
-        writer = csv.writer(fout, delimiter="\t", lineterminator="\n")
-        writer.writerow(header)
-        spec = [(c, types[c]) for c in header]
-        for line in fin:
-            rec = json.loads(line)
-            row = []
-            for col, col_type in spec:
-                value = rec.get(col)
-                # Most cells are absent or plain text: skip the call for them.
-                if value is None:
-                    row.append("")
-                elif type(value) is str and col_type != "json":
-                    row.append(value)
-                else:
-                    row.append(tsv_cell(value, col_type))
-            writer.writerow(row)
+def _append(src: Path, dest: Path) -> None:
+    with src.open("rb") as fin, dest.open("ab") as fout:
+        shutil.copyfileobj(fin, fout, 16 << 20)
 
 
-def tsv_cell(value: Any, col_type: str) -> str:
-    """KGX TSV: lists pipe-delimited, booleans as true/false, absent values empty."""
-    if value is None:
-        return ""
-    if col_type == "json":
-        return json.dumps(value, ensure_ascii=False)
-    if isinstance(value, list):
-        return "|".join(tsv_cell(v, "scalar") for v in value)
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
+class _Worker:
+    """The spawned process that exports edge half 0 (spawned, not forked: this process holds
+    driver sockets). It reports its column types, is told the merged header and types, writes
+    its TSV rows without a header and reports done; an error comes back as the exception."""
+
+    def __init__(self, cfg: Neo4jSettings, flt: KgxFilter, jsonl: Path, tsv: Path) -> None:
+        ctx = multiprocessing.get_context("spawn")
+        self.conn, child = ctx.Pipe()
+        level = logging.getLevelName(logging.getLogger().getEffectiveLevel())
+        self.proc: BaseProcess = ctx.Process(
+            target=_edge_half, args=(child, cfg, flt, jsonl, tsv, level), daemon=True
+        )
+        self.proc.start()
+        child.close()
+
+    def send(self, message: Any) -> None:
+        self.conn.send(message)
+
+    def receive(self, expected: str) -> Any:
+        while not self.conn.poll(0.5):
+            if not self.proc.is_alive():
+                raise EvigraphError(
+                    f"export kgx: the worker process exited (code {self.proc.exitcode}) "
+                    f"before sending {expected!r}"
+                )
+        kind, payload = self.conn.recv()
+        if kind == "error":
+            raise payload
+        return payload
+
+    def close(self) -> None:
+        if self.proc.is_alive():
+            self.proc.terminate()
+        self.proc.join()
+        self.conn.close()
+
+
+def _edge_half(
+    conn: Connection, cfg: Neo4jSettings, flt: KgxFilter, jsonl: Path, tsv: Path, level: str
+) -> None:
+    configure_logging(level)
+    try:
+        cols = Columns()
+        with GraphStore.connect(cfg) as store:
+            count = _write_jsonl(jsonl, _edges(store, flt, 0), cols, "edges (half 0)", None)
+        conn.send(("columns", (count, cols.types)))
+        header, types = conn.recv()
+        write_tsv(jsonl, tsv, header, types, with_header=False)
+        conn.send(("done", None))
+    except BaseException as e:  # every failure goes back to the parent
+        try:
+            conn.send(("error", e))
+        except Exception:  # an exception that does not pickle
+            conn.send(("error", EvigraphError(f"export kgx worker: {type(e).__name__}: {e}")))
 
 
 def _metadata(

@@ -10,9 +10,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from pydantic import SecretStr
 from rdflib import RDF, Graph, Literal, URIRef
 
-from core.exceptions import IngestError
+from core.exceptions import GraphAuthError, IngestError
 from graph.checksum import checksum
 from graph.repository import GraphStore
 from interop import kgx_export, kgx_import, rdf_export, validate
@@ -137,6 +138,41 @@ def test_kgx_tsv_columns_and_tsv_round_trip(store: GraphStore, tmp_path: Path) -
     _wipe(store)
     kgx_import.import_kgx(store, tmp_path, "tsv")
     assert checksum(store) == before
+
+
+def test_kgx_two_processes_write_what_one_writes(store: GraphStore, tmp_path: Path) -> None:
+    load_fixture_graph(store)
+    one = kgx_export.export_kgx(store, tmp_path / "one", processes=1)
+    two = kgx_export.export_kgx(store, tmp_path / "two", processes=2)
+    assert (one.nodes, one.edges) == (two.nodes, two.edges)
+    # Both halves of the edges are there: the worker's half 0 and this process's half 1.
+    halves = {s.split(":")[-1][-1] in "02468" for s in _column(tmp_path / "two", "subject")}
+    assert halves == {True, False}
+    for name in ("nodes.jsonl", "edges.jsonl", "nodes.tsv", "edges.tsv"):
+        a = (tmp_path / "one" / name).read_text().splitlines()
+        b = (tmp_path / "two" / name).read_text().splitlines()
+        assert sorted(a) == sorted(b), name
+        if name.endswith(".tsv"):
+            assert a[0] == b[0], f"{name}: the header comes first"
+    meta = [json.loads((tmp_path / d / "metadata.json").read_text()) for d in ("one", "two")]
+    assert meta[0]["columns"] == meta[1]["columns"]
+    assert meta[1]["counts"] == {"nodes": two.nodes, "edges": two.edges}
+
+
+def test_kgx_worker_failure_is_raised_and_leaves_no_file(store: GraphStore, tmp_path: Path) -> None:
+    load_fixture_graph(store)
+    (tmp_path / "edges.tsv").write_text("an earlier export\n")
+    # The worker connects with its own driver: a wrong password fails there, not here.
+    bad = store.cfg.model_copy(update={"password": SecretStr("not-the-password")})
+    with pytest.raises(GraphAuthError, match="refused the credentials"):
+        kgx_export.export_kgx(GraphStore(store.driver, bad), tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["edges.tsv"]
+    assert (tmp_path / "edges.tsv").read_text() == "an earlier export\n"
+
+
+def _column(folder: Path, col: str) -> list[str]:
+    with (folder / "edges.tsv").open() as fh:
+        return [r[col] for r in csv.DictReader(fh, delimiter="\t")]
 
 
 def test_kgx_filters_keep_a_closed_graph(store: GraphStore, tmp_path: Path) -> None:

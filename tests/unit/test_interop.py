@@ -14,7 +14,7 @@ from rdflib.compare import isomorphic
 
 from core.exceptions import GraphError
 from graph import analyst, queries
-from interop import biolink, kgx, kgx_export, kgx_import, rdf
+from interop import biolink, kgx, kgx_import, kgx_tsv, rdf
 from interop.prefixes import curie_to_iri, known_prefix
 from interop.rdf import BIOLINK, PROV, iri, run_iri, serialize_statements, statements_graph
 from interop.rdf_text import TextWriter
@@ -80,7 +80,7 @@ def test_node_record_round_trip() -> None:
 
 
 def test_tsv_cells_read_back_typed(tmp_path: Path) -> None:
-    cols = kgx_export.Columns()
+    cols = kgx_tsv.Columns()
     recs = [
         {"id": "A:1", "n": 3, "f": 0.5, "b": True, "l": ["x", "y"], "p": ["a|b"], "m": "s"},
         {"id": "A:2", "l": [], "m": ["t"]},
@@ -103,7 +103,7 @@ def test_tsv_cells_read_back_typed(tmp_path: Path) -> None:
         writer = csv.writer(fh, delimiter="\t", lineterminator="\n")
         writer.writerow(header)
         for r in recs:
-            writer.writerow([kgx_export.tsv_cell(r.get(c), types[c]) for c in header])
+            writer.writerow([kgx_tsv.tsv_cell(r.get(c), types[c]) for c in header])
     back = [rec for _, rec in kgx_import._read_tsv(path, types)]
     assert back[0] == recs[0]
     assert back[1] == {"id": "A:2", "m": ["t"]}  # an empty list is an empty cell
