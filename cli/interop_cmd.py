@@ -30,12 +30,15 @@ def export_kgx(
         help="source=NAME (hpo, hpoa, orphanet, omim, evigraph or an infores "
         "id) or category=biolink:X; repeat for alternatives.",
     ),
+    processes: int = typer.Option(
+        2, "--processes", min=1, max=2, help="2: the edges in two halves, one in a worker."
+    ),
 ) -> None:
     """KGX TSV (pipe-delimited multi-values) and KGX JSON Lines, streamed from Neo4j."""
     flt = kgx_export.parse_filters(filters, SOURCES)
     started = time.monotonic()
     with store() as s:
-        res = kgx_export.export_kgx(s, out, flt)
+        res = kgx_export.export_kgx(s, out, flt, processes=processes)
     typer.echo(
         f"exported {res.nodes} nodes and {res.edges} edges to {out} "
         f"in {time.monotonic() - started:.1f} s",

@@ -103,6 +103,11 @@ class RetrievalSettings(BaseModel):
         description="Per-entity BFS expansions kept in memory by the evidence service "
         "(0: off); dropped when the graph version changes.",
     )
+    name_dictionary: bool = Field(
+        default=True,
+        description="Link questions with an in-process dictionary of entity names and "
+        "synonyms (rebuilt when the graph version changes) instead of the fulltext index.",
+    )
     cache_check_s: float = Field(
         default=1.0,
         ge=0,

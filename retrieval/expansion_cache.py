@@ -18,6 +18,29 @@ from typing import Any
 Row = dict[str, Any]
 
 
+class VersionWatch:
+    """The graph version, read at most every `check_s` seconds, so that one read per interval
+    serves every cache of the service (the expansions and the name dictionary)."""
+
+    def __init__(
+        self,
+        read: Callable[[], object],
+        check_s: float = 1.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._read, self.check_s, self._clock = read, check_s, clock
+        self._lock = threading.Lock()
+        self._value: object = None
+        self._at = float("-inf")
+
+    def __call__(self) -> object:
+        with self._lock:
+            now = self._clock()
+            if now - self._at >= self.check_s:
+                self._value, self._at = self._read(), now
+            return self._value
+
+
 class ExpansionCache:
     def __init__(
         self,

@@ -5,13 +5,16 @@ entity names in the FAISS index for the question's word n-grams."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
 from core.exceptions import RetrievalError
 from graph.repository import GraphStore
 from retrieval.embeddings import EmbeddingIndex, FrozenEncoder
+from retrieval.name_index import NameIndex
 
 CURIE = re.compile(r"\b([A-Za-z][A-Za-z0-9.]*:[A-Za-z0-9_.-]*[0-9][A-Za-z0-9_.-]*)\b")
 _LUCENE_SPECIAL = re.compile(r'([+\-&|!(){}\[\]^"~*?:\\/])')
@@ -41,15 +44,22 @@ def check_seeds(store: GraphStore, ids: list[str]) -> list[Seed]:
 
 
 def _mentions(question: str, text: str) -> bool:
-    if len(text) < 3:
+    """`text` occurs in `question` as whole words (case-insensitive)."""
+    text, question = text.lower(), question.lower()
+    if len(text) < 3 or text not in question:
         return False
-    pattern = r"(?<![A-Za-z0-9])" + re.escape(text.lower()) + r"(?![A-Za-z0-9])"
-    return re.search(pattern, question.lower()) is not None
+    pattern = r"(?<![A-Za-z0-9])" + re.escape(text) + r"(?![A-Za-z0-9])"
+    return re.search(pattern, question) is not None
 
 
-def link_lexical(store: GraphStore, question: str, limit: int = 50) -> list[Seed]:
+def link_lexical(
+    store: GraphStore, question: str, limit: int = 50, names: NameIndex | None = None
+) -> list[Seed]:
     """CURIEs and names/synonyms that occur verbatim (case-insensitive) in the question.
-    Longer mentions win; a mention inside a longer one is dropped."""
+    Longer mentions win; a mention inside a longer one is dropped. Candidates come from the
+    in-process name dictionary `names` when given, else from the fulltext index (its top
+    `limit`); either way each is confirmed by a whole-word match. A seed's score is the
+    dictionary's share of the question's words its mention covers, or the fulltext score."""
     found: dict[str, Seed] = {}
     curies = [m.group(1) for m in CURIE.finditer(question)]
     if curies:
@@ -58,8 +68,12 @@ def link_lexical(store: GraphStore, question: str, limit: int = 50) -> list[Seed
     words = [w for w in _WORD.findall(question) if w.lower() not in STOPWORDS]
     if not words:
         return list(found.values())
-    query = " ".join(_LUCENE_SPECIAL.sub(r"\\\1", w) for w in words)
-    for r in store.read("retrieval/link_fulltext", text=query, limit=limit):
+    if names is not None:
+        rows: Iterable[dict[str, Any]] = names.candidates(question)
+    else:
+        query = " ".join(_LUCENE_SPECIAL.sub(r"\\\1", w) for w in words)
+        rows = store.read("retrieval/link_fulltext", text=query, limit=limit)
+    for r in rows:
         name = r["name"] or ""
         texts = [(name, "exact")] + [(s, "synonym") for s in (r["synonyms"] or [])]
         hits = [(t, kind) for t, kind in texts if _mentions(question, t)]

@@ -28,7 +28,9 @@ from retrieval.embeddings import (
     graph_version_rows,
     load_encoder,
 )
-from retrieval.expansion_cache import ExpansionCache
+from retrieval.expansion_cache import ExpansionCache, VersionWatch
+from retrieval.linking import STOPWORDS
+from retrieval.name_index import LiveNames, NameIndex
 from retrieval.provenance import provenance
 from retrieval.relations import Relation, parse_key, vocabulary
 
@@ -67,9 +69,18 @@ class EvidenceService:
         self.checkpoint = checkpoint
         r = settings.retrieval
         self.bfs_cfg = bfs.BfsConfig(3, r.k_per_relation, r.max_frontier)
+        self.version = VersionWatch(lambda: graph_version_rows(store), r.cache_check_s)
         self.cache = (
-            ExpansionCache(r.expansion_cache, lambda: graph_version_rows(store), r.cache_check_s)
+            ExpansionCache(r.expansion_cache, self.version, check_s=0)
             if r.expansion_cache
+            else None
+        )
+        self.names = (
+            LiveNames(
+                lambda: NameIndex(store.stream("retrieval/stream_entity_names"), STOPWORDS),
+                self.version,
+            )
+            if r.name_dictionary
             else None
         )
 
@@ -95,9 +106,12 @@ class EvidenceService:
         thresholds = {int(k): float(v) for k, v in ckpt["thresholds"].items()}
         per_hop = ckpt.get("thresholds_per_hop") or ckpt["thresholds"]
         per_hop_thresholds = {int(k): float(v) for k, v in per_hop.items()}
-        return cls(
+        service = cls(
             store, settings, encoder, index, relations, model, thresholds, per_hop_thresholds, path
         )
+        if service.names is not None:
+            service.names.start()
+        return service
 
     def ready(self) -> dict[str, Any]:
         return {
@@ -107,12 +121,14 @@ class EvidenceService:
             "relations": len(self.relation_keys),
             "entities_indexed": len(self.index.ids),
             "expansion_cache": self.cache.stats() if self.cache is not None else None,
+            "name_dictionary": self.names.stats() if self.names is not None else None,
         }
 
     def link(self, question: str, seeds: list[str] | None) -> list[linking.Seed]:
         if seeds:
             return linking.check_seeds(self.store, seeds)
-        found = linking.link_lexical(self.store, question)
+        names = self.names.current() if self.names is not None else None
+        found = linking.link_lexical(self.store, question, names=names)
         if not found:
             found = linking.link_embedding(
                 question, self.encoder, self.index, self.settings.retrieval.link_threshold

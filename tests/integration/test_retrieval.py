@@ -4,6 +4,7 @@ computation, the embedding cache, and evidence end to end with a freshly trained
 from __future__ import annotations
 
 import shutil
+import time
 from collections import defaultdict
 from pathlib import Path
 
@@ -14,10 +15,11 @@ from core.models import packaged_encoder_path, resolve_model_dir
 from core.settings import ModelSettings, RetrievalSettings, Settings
 from extraction import writeback as wb
 from graph.repository import GraphStore
-from retrieval import bfs
+from retrieval import bfs, linking
 from retrieval.adjacency import Adjacency
 from retrieval.embeddings import build_or_load, graph_version_rows, load_encoder
 from retrieval.expansion_cache import ExpansionCache
+from retrieval.name_index import NameIndex
 from retrieval.relations import relation_key
 from retrieval.service import EvidenceService, load_relations
 from tests.integration.test_ingest_fixtures import _load_all as load_fixture_graph
@@ -126,6 +128,46 @@ def test_expansion_cache_equals_cypher_and_follows_graph_writes(store: GraphStor
     assert "DRUG:testdrug" in tails(fresh)  # re-read after the version changed
     assert "DRUG:testdrug" not in tails(stale)  # within check_s the cached rows are served
     assert fresh.invalidations == 1 and stale.invalidations == 0
+
+
+def test_name_dictionary_links_as_the_fulltext_index_does(store: GraphStore) -> None:
+    load_fixture_graph(store)
+    names = NameIndex(store.stream("retrieval/stream_entity_names"), linking.STOPWORDS)
+    named = sorted((e, n) for e, (n, _, _) in names.entities.items() if n)
+    assert len(named) > 40
+    questions = [
+        "What are the phenotypic features of Marfan syndrome?",
+        "Which diseases present with arachnodactyly and disproportionate tall stature?",
+        "What was the cause of ORPHA:558?",
+        *[f"Which genes are linked to {n}?" for _, n in named[::10]],
+    ]
+    for q in questions:
+        by_index = linking.link_lexical(store, q)
+        by_names = linking.link_lexical(store, q, names=names)
+        assert by_index, q
+        assert [(s.id, s.match, s.mention) for s in by_names] == [
+            (s.id, s.match, s.mention) for s in by_index
+        ], q
+
+
+def test_service_names_follow_a_graph_write(service: EvidenceService) -> None:
+    assert service.names is not None and service.names.stats()["builds"] == 1
+    question = "What does testdrug cause?"
+    assert linking.link_lexical(service.store, question, names=service.names.current()) == []
+    drug = wb.Node("DRUG:testdrug", wb.NodeLabel.DRUG, "testdrug", "biolink:Drug")
+    pheno = wb.Node("HP:0001166", wb.NodeLabel.PHENOTYPIC_FEATURE, "Arachnodactyly", "x")
+    ev = wb.Evidence("PMID:1", "Arachnodactyly after testdrug.", (20, 28), (0, 14))
+    st = wb.Statement(drug, wb.RelType.CAUSES_ADVERSE_EVENT, "biolink:causes", pheno, 0.9, ev)
+    wb.write_statements(service.store, wb.ModelInfo("ade", "m", "1", "e"), [st], inputs={})
+    service.version.check_s = 0
+    # Linked at once (by the fulltext index while the dictionary is rebuilt, then by it).
+    assert service.link(question, None)[0].id == "DRUG:testdrug"
+    for _ in range(500):
+        if service.names.current() is not None:
+            break
+        time.sleep(0.02)
+    assert service.names.stats()["builds"] == 2
+    assert [s.id for s in service.link(question, None)] == ["DRUG:testdrug"]
 
 
 @pytest.fixture
