@@ -3,7 +3,8 @@ Turtle, each in its own process, printing wall seconds, peak RSS and RSS sampled
 (flat memory means the late samples stay near the early ones).
 
     EVIGRAPH_NEO4J__URI=bolt://127.0.0.1:7687 EVIGRAPH_NEO4J__PASSWORD=... \\
-        .venv/bin/python -m bench.export [--out var/bench-export] [--only kgx|turtle]
+        .venv/bin/python -m bench.export [--out var/bench-export] [--only kgx|turtle] \\
+        [--processes 1|2]
 
 Only reads the graph. Output files go under --out (git-ignored var/ by default)."""
 
@@ -32,7 +33,8 @@ def _rss_mb() -> float:
 class Sampler(threading.Thread):
     def __init__(self, every: float = 1.0) -> None:
         super().__init__(daemon=True)
-        self.every, self.samples, self.stop = every, [], threading.Event()
+        self.every, self.stop = every, threading.Event()
+        self.samples: list[float] = []
 
     def run(self) -> None:
         while not self.stop.is_set():
@@ -40,13 +42,13 @@ class Sampler(threading.Thread):
             self.stop.wait(self.every)
 
 
-def run_one(kind: str, out: Path) -> dict[str, object]:
+def run_one(kind: str, out: Path, processes: int = 2) -> dict[str, object]:
     sampler = Sampler()
     sampler.start()
     started = time.monotonic()
     with GraphStore.connect(get_settings().neo4j) as store:
         if kind == "kgx":
-            res = kgx_export.export_kgx(store, out / "kgx")
+            res = kgx_export.export_kgx(store, out / "kgx", processes=processes)
             counts = {"nodes": res.nodes, "edges": res.edges}
             size = sum(p.stat().st_size for p in (out / "kgx").iterdir())
         else:
@@ -78,13 +80,15 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--out", type=Path, default=get_settings().models.var_dir / "bench-export")
     ap.add_argument("--only", choices=["kgx", "turtle"])
+    ap.add_argument("--processes", type=int, choices=[1, 2], default=2, help="KGX export")
     args = ap.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     if args.only:
-        print(json.dumps(run_one(args.only, args.out)), flush=True)
+        print(json.dumps(run_one(args.only, args.out, args.processes)), flush=True)
         return
     for kind in ("kgx", "turtle"):  # one process each, so each peak RSS is its own
         cmd = [sys.executable, "-m", "bench.export", "--out", str(args.out), "--only", kind]
+        cmd += ["--processes", str(args.processes)]
         subprocess.run(cmd, check=True)
 
 

@@ -103,6 +103,11 @@ class RetrievalSettings(BaseModel):
         description="Per-entity BFS expansions kept in memory by the evidence service "
         "(0: off); dropped when the graph version changes.",
     )
+    onnx_questions: bool = Field(
+        default=True,
+        description="Encode questions with onnxruntime (the encoder is exported once to "
+        "<models.var_dir>/onnx/); batches stay in PyTorch.",
+    )
     name_dictionary: bool = Field(
         default=True,
         description="Link questions with an in-process dictionary of entity names and "

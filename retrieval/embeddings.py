@@ -27,6 +27,7 @@ from core.exceptions import ModelLoadError, RetrievalError
 from core.models import ModelDir, encode_texts, load_tokenizer, load_transformer
 from core.settings import ModelSettings
 from graph.repository import GraphStore
+from retrieval.onnx_encoder import OnnxEncoder, load_onnx_encoder
 from retrieval.relations import Relation
 
 logger = logging.getLogger(__name__)
@@ -45,6 +46,14 @@ class FrozenEncoder:
         self.model.eval()  # type: ignore[no-untyped-call]
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._cache_size = cache_size
+        self.threads = cfg.torch_threads
+        self.onnx: OnnxEncoder | None = None  # set by use_onnx: questions go through it
+
+    def use_onnx(self, var_dir: Path) -> None:
+        """Encode questions with onnxruntime (see retrieval/onnx_encoder.py)."""
+        self.onnx = load_onnx_encoder(
+            self.model_dir, self.model, self.tokenizer, var_dir, self.threads
+        )
 
     @property
     def encoder_id(self) -> str:
@@ -66,7 +75,10 @@ class FrozenEncoder:
         if hit is not None:
             self._cache.move_to_end(text)
             return hit
-        vec: np.ndarray = self.encode([text])[0]
+        if self.onnx is not None:
+            vec: np.ndarray = self.onnx.encode([text], self.max_length)[0]
+        else:
+            vec = self.encode([text])[0]
         self._cache[text] = vec
         if len(self._cache) > self._cache_size:
             self._cache.popitem(last=False)

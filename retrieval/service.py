@@ -90,6 +90,11 @@ class EvidenceService:
         if not relations:
             raise RetrievalError("the graph has no relations to retrieve over; run the ingest")
         encoder = load_encoder(resolve_model_dir(settings.models.encoder_dir), settings.models)
+        if settings.retrieval.onnx_questions:
+            try:
+                encoder.use_onnx(settings.models.var_dir)
+            except ModelLoadError as e:
+                logger.warning("%s; questions are encoded with PyTorch", e)
         index = build_or_load(store, encoder, relations, settings.models.var_dir)
         path = default_checkpoint(settings)
         cfg, ckpt = load_checkpoint(path)
