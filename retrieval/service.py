@@ -274,6 +274,7 @@ class EvidenceService:
             hop=torch.full((n,), hop - 1, dtype=torch.long),
             rel=torch.as_tensor([self.rel_pos[t.rel] for t in triples]),
             z=z,
+            one_hop=hop - 1,
         )
         if cfg.entity_aware:
             batch.head = torch.as_tensor(self.index.entity_vectors([t.head for t in triples]))

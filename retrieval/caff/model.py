@@ -31,6 +31,9 @@ class Batch:
     tail_cat: torch.Tensor | None = None  # (N,) tail category index
     typed: torch.Tensor | None = None  # (NQ, L, C) category share of the retained tails
     ent_ctx: torch.Tensor | None = None  # (NQ, L, D) mean name vector of the retained tails
+    # Every triple is at this 0-based hop (the service scores one hop at a time): per-triple
+    # projections then use that hop's matrix alone instead of all L and a gather.
+    one_hop: int | None = None
 
 
 def _param(*shape: int, std: float) -> nn.Parameter:
@@ -94,12 +97,18 @@ class HopScorer(nn.Module):
         assert x.typed is not None and x.ent_ctx is not None
         hop = x.hop
         qt = torch.einsum("nd,ldr->nlr", x.q, self.Pq)[x.qi, hop]  # (N, re)
-        rows = torch.arange(hop.shape[0])
-        tt = torch.einsum("nd,ldr->nlr", x.tail, self.Pt)[rows, hop]  # (N, re)
+        tt = _per_hop(x.tail, self.Pt, x)  # (N, re)
         zc = torch.einsum("nld,ldr->nlr", x.ent_ctx, self.Pz)[x.qi, hop]
-        hh = torch.einsum("nd,ldr->nlr", x.head, self.Ph)[rows, hop]
+        hh = _per_hop(x.head, self.Ph, x)
         cat_logits = torch.einsum("nd,ldc->nlc", x.q, self.cat_q) + torch.einsum(
             "nlk,lkc->nlc", x.typed, self.cat_ctx
         )  # (NQ, L, C)
         cat = cat_logits[x.qi, hop].gather(1, x.tail_cat.unsqueeze(1)).squeeze(1)
         return (qt * tt).sum(-1) + (zc * hh).sum(-1) + cat
+
+
+def _per_hop(vecs: torch.Tensor, proj: torch.Tensor, x: Batch) -> torch.Tensor:
+    """(N, D) per-triple vectors through the (L, D, r) projection of each triple's hop: (N, r)."""
+    if x.one_hop is not None:
+        return vecs @ proj[x.one_hop]
+    return torch.einsum("nd,ldr->nlr", vecs, proj)[torch.arange(vecs.shape[0]), x.hop]

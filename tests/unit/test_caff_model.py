@@ -71,6 +71,18 @@ def test_entity_aware_breaks_the_tie() -> None:
     assert len(set(np.round(model(b).detach().numpy(), 6))) > 1
 
 
+def test_one_hop_batches_score_as_the_general_path() -> None:
+    model = _model(entity_aware=True)
+    for hop in range(3):
+        b = _batch(entity=True)
+        b.hop = torch.full((9,), hop, dtype=torch.long)
+        general = model(b)
+        b.one_hop = hop
+        assert torch.allclose(model(b), general, atol=1e-5)
+        b.one_hop = (hop + 1) % 3  # the fast path really uses the hop it is given
+        assert not torch.allclose(model(b), general, atol=1e-5)
+
+
 def test_construction_is_deterministic_for_a_seed() -> None:
     a, b = _model(), _model()
     assert all(
