@@ -78,9 +78,11 @@ class GraphStore:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def read(self, name: str, **params: Any) -> list[Record]:
-        """Run catalog query `name` in a read transaction and return its records as dicts."""
-        return self.run_text(name, queries.load(name), params, read=True)
+    def read(self, name: str, *, raw: bool = False, **params: Any) -> list[Record]:
+        """Run catalog query `name` in a read transaction and return its records as dicts.
+        `raw`: the query returns only plain values (no nodes, relationships or paths), so the
+        driver's per-value conversion (`Record.data`) is skipped; the dicts are the same."""
+        return self._execute(name, queries.load(name), params, read=True, counts=None, raw=raw)
 
     def write(self, name: str, **params: Any) -> WriteCounts:
         counts = WriteCounts()
@@ -118,6 +120,7 @@ class GraphStore:
         *,
         read: bool,
         counts: WriteCounts | None,
+        raw: bool = False,
     ) -> list[Record]:
         logger.debug("query %s params=%.300r", name, params)
         t0 = time.perf_counter()
@@ -142,6 +145,8 @@ class GraphStore:
                 self.observer(name, time.perf_counter() - t0)
         if counts is not None:
             counts.add(summary.counters)
+        if raw:
+            return [dict(zip(r.keys(), r.values(), strict=True)) for r in records]
         return [r.data() for r in records]
 
     def read_user_query(

@@ -58,6 +58,7 @@ def expand(
     def fetch(some: list[str]) -> list[dict[str, Any]]:
         return store.read(
             "retrieval/expand_frontier",
+            raw=True,
             frontier=some,
             relations=list(relations),
             k=cfg.k_per_relation,

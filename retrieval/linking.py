@@ -36,7 +36,7 @@ class Seed:
 
 def check_seeds(store: GraphStore, ids: list[str]) -> list[Seed]:
     """Seeds given by the caller: every one must be a node of the graph."""
-    rows = {r["id"]: r for r in store.read("retrieval/get_entities", ids=ids)}
+    rows = {r["id"]: r for r in store.read("retrieval/get_entities", raw=True, ids=ids)}
     missing = [i for i in ids if i not in rows]
     if missing:
         raise RetrievalError(f"unknown seed CURIE(s): {', '.join(missing)}")
@@ -63,7 +63,7 @@ def link_lexical(
     found: dict[str, Seed] = {}
     curies = [m.group(1) for m in CURIE.finditer(question)]
     if curies:
-        for r in store.read("retrieval/get_entities", ids=curies):
+        for r in store.read("retrieval/get_entities", raw=True, ids=curies):
             found[r["id"]] = Seed(r["id"], r["name"] or r["id"], r["category"] or "", "curie", 1.0)
     words = [w for w in _WORD.findall(question) if w.lower() not in STOPWORDS]
     if not words:

@@ -241,7 +241,7 @@ class EvidenceService:
             rows.append({"subject": subj, "type": rel_type, "negated": neg, "object": obj})
         found = {
             (r["subject"], r["type"], r["negated"], r["object"]): r["props"]
-            for r in self.store.read("retrieval/statement_props", rows=rows)
+            for r in self.store.read("retrieval/statement_props", raw=True, rows=rows)
         }
         return [
             replace(tr, props=found.get((r["subject"], r["type"], r["negated"], r["object"])))

@@ -13,6 +13,7 @@ from core.settings import Neo4jSettings
 from graph import schema
 from graph.process import free_port
 from graph.repository import GraphStore
+from tests.integration.test_ingest_fixtures import _load_all as load_fixture_graph
 
 
 def test_schema_applied_twice_is_a_noop(store: GraphStore) -> None:
@@ -31,6 +32,23 @@ def test_write_and_read_back(store: GraphStore) -> None:
     assert store.stats() == {"nodes": {"Entity": 7}, "relationships": {}}
     got = store.read("graph/test_get_entity", id="HP:0000003")
     assert got == [{"id": "HP:0000003", "name": "term 3"}]
+    assert store.read("graph/test_get_entity", raw=True, id="HP:0000003") == got
+
+
+def test_raw_reads_equal_converted_reads_for_plain_values(store: GraphStore) -> None:
+    load_fixture_graph(store)
+    rows = store.read("graph/stream_edges")[:50]
+    keys = [
+        {
+            "subject": r["subject"],
+            "type": r["type"],
+            "negated": bool(r["props"].get("negated")),
+            "object": r["object"],
+        }
+        for r in rows
+    ]
+    plain = store.read("retrieval/statement_props", rows=keys)
+    assert plain and store.read("retrieval/statement_props", raw=True, rows=keys) == plain
 
 
 def test_duplicate_id_violates_constraint(store: GraphStore) -> None:
