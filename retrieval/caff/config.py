@@ -12,6 +12,7 @@ from core.exceptions import ConfigError
 
 CONFIG_DIR = Path(__file__).parent / "configs"
 VARIANTS = ("caff", "depthbilinear", "no_csv", "no_dbm", "caff_entity")
+DBM_INITS = ("lora", "small")
 
 
 @dataclass(frozen=True)
@@ -22,6 +23,10 @@ class CaffConfig:
     entity_aware: bool = False  # head/tail name embeddings and the typed CSV
     hops: int = 3
     rank: int = 16  # rho of DBM
+    # "lora": A_l = 0 (Delta starts at exactly 0 for every z) and P_l, Q_l with unit-scale
+    # projections of unit vectors, so the DBM path gets gradients of the size of the base
+    # scorer's; "small": every factor random with P, Q, U of std D**-0.5 (the first runs).
+    dbm_init: str = "lora"
     entity_rank: int = 32
     lr: float = 3e-4
     min_lr: float = 1e-5
@@ -46,6 +51,10 @@ class CaffConfig:
         cfg = cls(**data)
         if cfg.variant not in VARIANTS:
             raise ConfigError(f"variant must be one of {', '.join(VARIANTS)}, got {cfg.variant!r}")
+        if cfg.dbm_init not in DBM_INITS:
+            raise ConfigError(
+                f"dbm_init must be one of {', '.join(DBM_INITS)}, got {cfg.dbm_init!r}"
+            )
         return cfg
 
     def with_seed(self, seed: int) -> CaffConfig:
