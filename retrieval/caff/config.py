@@ -13,6 +13,7 @@ from core.exceptions import ConfigError
 CONFIG_DIR = Path(__file__).parent / "configs"
 VARIANTS = ("caff", "depthbilinear", "no_csv", "no_dbm", "caff_entity")
 DBM_INITS = ("lora", "small")
+SELECT_ON = ("global", "per_hop")
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,9 @@ class CaffConfig:
     epochs: int = 6
     warmup_epochs: float = 1.0
     patience: int = 2
+    # Early stopping on dev F1 at one global threshold, or at per-hop thresholds tuned on dev
+    # (the evaluation's own regime; a global threshold keeps almost nothing at hops 2-3).
+    select_on: str = "global"
     batch_questions: int = 32
     grad_clip: float = 1.0
     seed: int = 42
@@ -51,6 +55,10 @@ class CaffConfig:
         cfg = cls(**data)
         if cfg.variant not in VARIANTS:
             raise ConfigError(f"variant must be one of {', '.join(VARIANTS)}, got {cfg.variant!r}")
+        if cfg.select_on not in SELECT_ON:
+            raise ConfigError(
+                f"select_on must be one of {', '.join(SELECT_ON)}, got {cfg.select_on!r}"
+            )
         if cfg.dbm_init not in DBM_INITS:
             raise ConfigError(
                 f"dbm_init must be one of {', '.join(DBM_INITS)}, got {cfg.dbm_init!r}"

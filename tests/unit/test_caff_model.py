@@ -126,5 +126,7 @@ def test_unknown_config_key_and_variant_are_errors(tmp_path: object) -> None:
         CaffConfig.from_dict({"variant": "magic"})
     with pytest.raises(ConfigError, match="dbm_init must be one of lora, small, got 'big'"):
         CaffConfig.from_dict({"dbm_init": "big"})
+    with pytest.raises(ConfigError, match="select_on must be one of global, per_hop"):
+        CaffConfig.from_dict({"select_on": "test"})
     with pytest.raises(ConfigError, match="no CAFF config 'nope'"):
         load_config("nope")
