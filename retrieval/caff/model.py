@@ -6,8 +6,8 @@
 
 Delta_l is the sigmoid-gated low-rank product of a z-dependent left factor P_l diag(A_l z)
 and right factor Q_l diag(B_l z); at z = 0 (hop 1) it vanishes and CAFF is the base scorer.
-By default (dbm_init "lora") A_l starts at 0, so Delta_l = 0 for every z at init, and
-P_l, Q_l start at unit scale, so the DBM path learns as fast as the base scorer.
+With dbm_init "lora" A_l starts at 0, so Delta_l = 0 for every z at init, and P_l, Q_l
+start at unit scale, so the DBM path gets gradients of the base scorer's size.
 The entity-aware variant adds per-triple terms (question x tail name, head name x the mean
 name of the retained tails) and the typed CSV (entity categories of the retained set)."""
 
