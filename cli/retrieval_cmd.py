@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +17,7 @@ from graph.repository import GraphStore
 from interop.rdf import FORMATS, serialize_evidence
 from retrieval import bfs
 from retrieval.caff import pipeline, qa
-from retrieval.caff.config import load_config
+from retrieval.caff.config import CaffConfig, load_config
 from retrieval.caff.data import QAData, load_qa
 from retrieval.embeddings import EmbeddingIndex, FrozenEncoder, build_or_load, load_encoder
 from retrieval.relations import Relation
@@ -53,6 +53,24 @@ def _context(s: GraphStore, n: int, seed: int, with_entities: bool) -> Context:
     return Context(encoder, index, load_qa(folder))
 
 
+def _schedule(
+    cfg: CaffConfig, epochs: int | None, patience: int | None, select_on: str | None
+) -> CaffConfig:
+    """The config with the schedule options given on the command line."""
+    if epochs is not None:
+        cfg = replace(cfg, epochs=epochs)
+    if patience is not None:
+        cfg = replace(cfg, patience=patience)
+    if select_on is not None:
+        cfg = CaffConfig.from_dict({**cfg.to_dict(), "select_on": select_on})
+    return cfg
+
+
+_EPOCHS = typer.Option(None, min=1, help="Override the config's epochs.")
+_PATIENCE = typer.Option(None, min=1, help="Override the config's early-stopping patience.")
+_SELECT_ON = typer.Option(None, help="Override the config's select_on: global | per_hop.")
+
+
 @qa_app.command("build")
 def qa_build(
     n: int = typer.Option(1500, min=10, help="Number of questions."),
@@ -72,13 +90,16 @@ def caff_train(
     out: Path | None = typer.Option(None, help="Checkpoint path (default: var/caff/default.pt)."),
     n: int = typer.Option(1500, min=10, help="QA questions (built when missing)."),
     if_missing: bool = typer.Option(False, "--if-missing", help="Do nothing when out exists."),
+    epochs: int | None = _EPOCHS,
+    patience: int | None = _PATIENCE,
+    select_on: str | None = _SELECT_ON,
 ) -> None:
     """Train one scorer on the QA set, evaluate it on test, save the checkpoint."""
     path = out or default_checkpoint(settings())
     if if_missing and path.is_file():
         typer.echo(f"checkpoint {path} exists; not training")
         return
-    cfg = load_config(config).with_seed(seed)
+    cfg = _schedule(load_config(config), epochs, patience, select_on).with_seed(seed)
     with store() as s:
         ctx = _context(s, n, 13, cfg.entity_aware)
         feats = pipeline.features(ctx.data, ctx.encoder, ctx.index)
@@ -101,11 +122,17 @@ def caff_eval(
     seeds: str = typer.Option("42,1337,2024", help="Comma-separated training seeds."),
     n: int = typer.Option(1500, min=10, help="QA questions (built when missing)."),
     out: Path = typer.Option(PROJECT_ROOT / "results", help="Folder for the JSON results."),
+    epochs: int | None = _EPOCHS,
+    patience: int | None = _PATIENCE,
+    select_on: str | None = _SELECT_ON,
 ) -> None:
     """Train and test every config on every seed; mean +/- std and paired bootstrap of
     per-query AP against DepthBilinear; writes results/caff_summary.json and prints a table."""
     reports: list[dict[str, Any]] = []
-    cfgs = [load_config(name.strip()) for name in configs.split(",")]
+    cfgs = [
+        _schedule(load_config(name.strip()), epochs, patience, select_on)
+        for name in configs.split(",")
+    ]
     with store() as s:
         ctx = _context(s, n, 13, any(c.entity_aware for c in cfgs))
         feats = pipeline.features(ctx.data, ctx.encoder, ctx.index)

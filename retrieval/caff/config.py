@@ -12,6 +12,8 @@ from core.exceptions import ConfigError
 
 CONFIG_DIR = Path(__file__).parent / "configs"
 VARIANTS = ("caff", "depthbilinear", "no_csv", "no_dbm", "caff_entity")
+DBM_INITS = ("lora", "small")
+SELECT_ON = ("global", "per_hop")
 
 
 @dataclass(frozen=True)
@@ -22,6 +24,10 @@ class CaffConfig:
     entity_aware: bool = False  # head/tail name embeddings and the typed CSV
     hops: int = 3
     rank: int = 16  # rho of DBM
+    # "small": every DBM factor random, P, Q, U of std D**-0.5 and A, B of std 1;
+    # "lora": A_l = 0 (Delta starts at exactly 0 for every z) and P_l, Q_l of std 1, so the
+    # DBM path gets gradients of the base scorer's size at init (lower dev F1 here).
+    dbm_init: str = "small"
     entity_rank: int = 32
     lr: float = 3e-4
     min_lr: float = 1e-5
@@ -29,6 +35,9 @@ class CaffConfig:
     epochs: int = 6
     warmup_epochs: float = 1.0
     patience: int = 2
+    # Early stopping on dev F1 at one global threshold, or at per-hop thresholds tuned on dev
+    # (the evaluation's own regime; a global threshold keeps almost nothing at hops 2-3).
+    select_on: str = "global"
     batch_questions: int = 32
     grad_clip: float = 1.0
     seed: int = 42
@@ -46,6 +55,14 @@ class CaffConfig:
         cfg = cls(**data)
         if cfg.variant not in VARIANTS:
             raise ConfigError(f"variant must be one of {', '.join(VARIANTS)}, got {cfg.variant!r}")
+        if cfg.select_on not in SELECT_ON:
+            raise ConfigError(
+                f"select_on must be one of {', '.join(SELECT_ON)}, got {cfg.select_on!r}"
+            )
+        if cfg.dbm_init not in DBM_INITS:
+            raise ConfigError(
+                f"dbm_init must be one of {', '.join(DBM_INITS)}, got {cfg.dbm_init!r}"
+            )
         return cfg
 
     def with_seed(self, seed: int) -> CaffConfig:

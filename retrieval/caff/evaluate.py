@@ -99,6 +99,25 @@ def _per_query(data: QAData, qids: list[int], scores: np.ndarray) -> dict[str, n
     return {"ap": np.asarray(ap), "ndcg10": np.asarray(ndcg), "recall100": np.asarray(rec)}
 
 
+def dev_f1(
+    model: HopScorer,
+    data: QAData,
+    feats: Features,
+    thresholds: dict[int, float],
+    ar_thresholds: dict[int, float],
+) -> dict[str, float]:
+    """Dev F1 at the dev-tuned thresholds, teacher-forced per hop and autoregressive: the
+    figures to choose between configurations by (test is never looked at for that)."""
+    dev = data.split_ids("dev")
+    y, hop = labels(data, dev), _hops(data, dev)
+    p = predict(model, data, feats, dev)
+    pred = np.zeros(len(y), dtype=bool)
+    for h, t in thresholds.items():
+        pred[hop == h] = p[hop == h] >= t
+    _, ar_pred, _ = autoregressive(model, data, feats, dev, ar_thresholds)
+    return {"f1_per_hop": prf(y, pred)[2], "f1_autoregressive": prf(y, ar_pred)[2]}
+
+
 def evaluate(model: HopScorer, data: QAData, feats: Features) -> dict[str, Any]:
     thresholds = tune_thresholds(model, data, feats)
     test = data.split_ids("test")
@@ -116,6 +135,7 @@ def evaluate(model: HopScorer, data: QAData, feats: Features) -> dict[str, Any]:
     )
     rel = np.concatenate([data.rel[data.offsets[q] : data.offsets[q + 1]] for q in test])
     result: dict[str, Any] = {
+        "dev": dev_f1(model, data, feats, thresholds, ar_thresholds),
         "thresholds": thresholds,
         "thresholds_autoregressive": ar_thresholds,
         "f1_per_hop": prf(y, tf_pred)[2],

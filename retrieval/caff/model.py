@@ -6,6 +6,8 @@
 
 Delta_l is the sigmoid-gated low-rank product of a z-dependent left factor P_l diag(A_l z)
 and right factor Q_l diag(B_l z); at z = 0 (hop 1) it vanishes and CAFF is the base scorer.
+With dbm_init "lora" A_l starts at 0, so Delta_l = 0 for every z at init, and P_l, Q_l
+start at unit scale, so the DBM path gets gradients of the base scorer's size.
 The entity-aware variant adds per-triple terms (question x tail name, head name x the mean
 name of the retained tails) and the typed CSV (entity categories of the retained set)."""
 
@@ -52,10 +54,13 @@ class HopScorer(nn.Module):
         self.W = _param(L, D, D, std=D**-0.5)
         self.b = nn.Parameter(torch.full((L,), -2.0))
         if cfg.use_dbm:
-            self.P = _param(L, D, rho, std=D**-0.5)
-            self.Qr = _param(L, D, rho, std=D**-0.5)
+            # lora: Q^T P_l and Q_l^T E[r] are O(1) for unit vectors and A_l = 0, so Delta_l = 0
+            # at init for every z while A_l's gradient (gate * Bz * Q^T P * Q^T E[r] * z) is not.
+            lora = cfg.dbm_init == "lora"
+            self.P = _param(L, D, rho, std=1.0 if lora else D**-0.5)
+            self.Qr = _param(L, D, rho, std=1.0 if lora else D**-0.5)
             self.U = _param(L, rho, D, std=D**-0.5)
-            self.A = _param(L, rho, D, std=1.0)
+            self.A = _param(L, rho, D, std=0.0 if lora else 1.0)
             self.B = _param(L, rho, D, std=1.0)
         elif cfg.use_csv:
             self.C = nn.Parameter(torch.zeros(L, D, D))

@@ -109,6 +109,10 @@ def summarize(reports: list[dict[str, Any]], baseline: str = "depthbilinear") ->
                 ]
             )
             row[f"hop{h}_precision"] = {"mean": float(vals.mean()), "std": float(vals.std())}
+        for k in ("f1_per_hop", "f1_autoregressive"):  # reports from before dev F1 lack it
+            dev = np.asarray([r["test"]["dev"][k] for r in runs if "dev" in r["test"]])
+            if len(dev) == len(runs):
+                row[f"dev_{k}"] = {"mean": float(dev.mean()), "std": float(dev.std())}
         row["train_seconds"] = float(np.mean([r["train_seconds"] for r in runs]))
         base = {r["config"]["seed"]: r for r in by_variant.get(baseline, [])}
         if variant != baseline and base:
@@ -132,9 +136,9 @@ def markdown_table(summary: dict[str, Any]) -> str:
         return f"{row[k]['mean']:.4f} +/- {row[k]['std']:.4f}"
 
     lines = [
-        "| variant | F1 per-hop | F1 autoregressive | MAP | NDCG@10 | recall@100 | "
-        "hop-1/2/3 precision | delta AP vs DepthBilinear (p) | train s |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| variant | dev F1 per-hop / AR | F1 per-hop | F1 autoregressive | MAP | NDCG@10 | "
+        "recall@100 | hop-1/2/3 precision | delta AP vs DepthBilinear (p) | train s |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for variant, row in summary.items():
         boot = row.get("bootstrap_vs_depthbilinear") or []
@@ -143,8 +147,12 @@ def markdown_table(summary: dict[str, Any]) -> str:
             delta = np.mean([x["delta"] for x in boot])
             b = f"{delta:+.4f} (max p {max(x['p_value'] for x in boot):.4f})"
         hp = "/".join(f"{row[f'hop{h}_precision']['mean']:.3f}" for h in ("1", "2", "3"))
+        dev = "-"
+        if "dev_f1_per_hop" in row:
+            d1, d2 = row["dev_f1_per_hop"]["mean"], row["dev_f1_autoregressive"]["mean"]
+            dev = f"{d1:.4f} / {d2:.4f}"
         lines.append(
-            f"| {variant} | {ms(row, 'f1_per_hop')} | {ms(row, 'f1_autoregressive')} | "
+            f"| {variant} | {dev} | {ms(row, 'f1_per_hop')} | {ms(row, 'f1_autoregressive')} | "
             f"{ms(row, 'map')} | {ms(row, 'ndcg10')} | {ms(row, 'recall100')} | {hp} | {b} | "
             f"{row['train_seconds']:.0f} |"
         )

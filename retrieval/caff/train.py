@@ -1,5 +1,6 @@
 """Training one scorer: BCE, AdamW, cosine schedule with warm-up, gradient clipping,
-early stopping on dev F1; deterministic for a seed. Checkpoints carry their config."""
+early stopping on dev F1 (one global threshold, or per-hop thresholds tuned on dev: the
+config's select_on); deterministic for a seed. Checkpoints carry their config."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ import torch
 from core.exceptions import ModelLoadError
 from retrieval.caff.config import CaffConfig
 from retrieval.caff.data import Features, QAData, make_batch
-from retrieval.caff.metrics import best_threshold, prf
+from retrieval.caff.metrics import best_threshold, prf, tune_hop_thresholds
 from retrieval.caff.model import HopScorer
 
 logger = logging.getLogger(__name__)
@@ -86,6 +87,7 @@ def train(cfg: CaffConfig, data: QAData, feats: Features) -> TrainResult:
     history: list[dict[str, float]] = []
     started = time.perf_counter()
     y_dev = labels(data, dev_q).astype(np.int64)
+    hop_dev = np.concatenate([data.hop[data.offsets[i] : data.offsets[i + 1]] for i in dev_q])
     for epoch in range(1, cfg.epochs + 1):
         model.train()
         order = train_q[:]
@@ -107,6 +109,9 @@ def train(cfg: CaffConfig, data: QAData, feats: Features) -> TrainResult:
         p_dev = predict(model, data, feats, dev_q)
         t = best_threshold(y_dev, p_dev)
         dev_f = prf(y_dev, p_dev >= t)[2]
+        if cfg.select_on == "per_hop":  # hops 2-3 count: they are kept at their own threshold
+            th = tune_hop_thresholds(y_dev, p_dev, hop_dev)
+            dev_f = prf(y_dev, p_dev >= np.asarray([th[h] for h in hop_dev.tolist()]))[2]
         history.append(
             {"epoch": epoch, "loss": float(np.mean(losses)), "dev_f1": dev_f, "threshold": t}
         )

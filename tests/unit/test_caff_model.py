@@ -32,7 +32,9 @@ def _model(**kw: object) -> HopScorer:
     return HopScorer(CaffConfig(**kw), D, torch.randn(R, D), C)  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize("variant", ["caff", "depthbilinear", "no_csv", "no_dbm", "caff_entity"])
+@pytest.mark.parametrize(
+    "variant", ["caff", "depthbilinear", "no_csv", "no_dbm", "caff_entity", "caff_lora"]
+)
 def test_every_config_scores_one_logit_per_triple(variant: str) -> None:
     cfg = load_config(variant)
     torch.manual_seed(0)
@@ -41,12 +43,53 @@ def test_every_config_scores_one_logit_per_triple(variant: str) -> None:
     assert out.shape == (9,) and torch.isfinite(out).all()
 
 
-def test_dbm_reduces_to_the_base_scorer_when_z_is_zero() -> None:
-    caff, base = _model(), _model(use_csv=False, use_dbm=False)
+@pytest.mark.parametrize("dbm_init", ["lora", "small"])
+def test_dbm_reduces_to_the_base_scorer_when_z_is_zero(dbm_init: str) -> None:
+    caff, base = _model(dbm_init=dbm_init), _model(use_csv=False, use_dbm=False)
+    with torch.no_grad():  # as after training: every DBM factor non-zero
+        caff.A.copy_(torch.randn_like(caff.A))
     base.load_state_dict({k: v for k, v in caff.state_dict().items() if k in base.state_dict()})
     zero = _batch(z_scale=0.0)
     assert torch.allclose(caff(zero), base(zero))
     assert not torch.allclose(caff(_batch()), base(_batch()))  # z != 0 changes the scores
+
+
+def _unit(x: torch.Tensor) -> torch.Tensor:
+    out: torch.Tensor = x / x.norm(dim=-1, keepdim=True)
+    return out
+
+
+def _dbm_gradients(dbm_init: str) -> tuple[HopScorer, dict[str, float]]:
+    """Gradient norms at init on unit-norm question and relation vectors and |z| = 0.6, as
+    with sentence embeddings and a mean of a few relation vectors."""
+    d = 64
+    torch.manual_seed(0)
+    model = HopScorer(CaffConfig(dbm_init=dbm_init), d, _unit(torch.randn(R, d)), C)
+    g = torch.Generator().manual_seed(0)
+    b = _batch()
+    b.q, b.z = _unit(torch.randn(2, d, generator=g)), 0.6 * _unit(torch.randn(2, 3, d, generator=g))
+    y = torch.tensor([1.0, 0, 1, 0, 1, 1, 0, 0, 1])
+    torch.nn.functional.binary_cross_entropy_with_logits(model(b), y).backward()  # type: ignore[no-untyped-call]
+    grads = {n: float(p.grad.norm()) for n, p in model.named_parameters() if p.grad is not None}
+    return model, grads
+
+
+def test_lora_init_starts_at_the_base_scorer_for_every_z_and_still_learns() -> None:
+    caff, base = _model(dbm_init="lora"), _model(use_csv=False, use_dbm=False)
+    base.load_state_dict({k: v for k, v in caff.state_dict().items() if k in base.state_dict()})
+    assert load_config("caff_lora").dbm_init == "lora"
+    assert torch.allclose(caff(_batch()), base(_batch()))  # Delta = 0 at init, z != 0 too
+    _, grads = _dbm_gradients("lora")
+    dbm = max(grads[k] for k in ("P", "Qr", "U", "A", "B"))
+    assert grads["A"] > 0 and dbm > 0.25 * grads["W"]
+
+
+def test_small_init_gives_the_dbm_path_vanishing_gradients() -> None:
+    """The default init: with every factor random and P, Q of std D**-0.5 the DBM gradients
+    start an order of magnitude below the base scorer's (Adam still moves P and Q at lr)."""
+    assert CaffConfig().dbm_init == "small"
+    _, grads = _dbm_gradients("small")
+    assert max(grads[k] for k in ("P", "Qr", "U", "A", "B")) < 0.1 * grads["W"]
 
 
 def test_same_question_relation_hop_and_context_tie_without_entities() -> None:
@@ -96,5 +139,9 @@ def test_unknown_config_key_and_variant_are_errors(tmp_path: object) -> None:
         CaffConfig.from_dict({"colour": 1})
     with pytest.raises(ConfigError, match="variant must be one of"):
         CaffConfig.from_dict({"variant": "magic"})
+    with pytest.raises(ConfigError, match="dbm_init must be one of lora, small, got 'big'"):
+        CaffConfig.from_dict({"dbm_init": "big"})
+    with pytest.raises(ConfigError, match="select_on must be one of global, per_hop"):
+        CaffConfig.from_dict({"select_on": "test"})
     with pytest.raises(ConfigError, match="no CAFF config 'nope'"):
         load_config("nope")
