@@ -4,8 +4,12 @@ run both views of every pair; `torch_distinct_views` encodes each distinct drug 
 once (what the service does for all candidate pairs of a sentence).
 
     .venv/bin/python bench/extract_ade.py [--threads 2] [--batch 64] [--repeat 1] [--pairs 512]
+        [--untrained]
 
-Needs a trained checkpoint (`evigraph extract ade-train`). Prints JSON."""
+Needs a trained checkpoint (`evigraph extract ade-train`), or `--untrained`: the default
+architecture (TrainConfig: dual encoder, attention pooling, 96 tokens) with the pretrained
+encoder and untrained heads, for speed only (the speed does not depend on the weights; no
+quality figure is printed then). Prints JSON."""
 
 from __future__ import annotations
 
@@ -19,13 +23,15 @@ from collections.abc import Callable
 import numpy as np
 import torch
 
+from core.models import resolve_model_dir
 from core.settings import get_settings
-from extraction.ade.checkpoint import load_bundle, score_items
+from extraction.ade.checkpoint import load_bundle, new_bundle, score_items
 from extraction.ade.data import load_corpus, make_splits
 from extraction.ade.evaluate import binary_metrics
 from extraction.ade.features import pair_items
 from extraction.ade.onnx_infer import OnnxScorer, export_onnx
 from extraction.ade.service import ade_dir
+from extraction.ade.train import TrainConfig
 
 
 def main() -> None:
@@ -34,11 +40,19 @@ def main() -> None:
     ap.add_argument("--batch", type=int, default=64)
     ap.add_argument("--repeat", type=int, default=1)
     ap.add_argument("--pairs", type=int, default=512, help="test pairs to time (0: all)")
+    ap.add_argument("--untrained", action="store_true", help="default architecture, speed only")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     settings = get_settings()
-    folder = ade_dir(settings) / "pair"
-    bundle = load_bundle(folder, settings.models.encoder_dir)
+    if args.untrained:
+        cfg = TrainConfig()
+        folder = settings.models.var_dir / "ade-bench-untrained"
+        model_dir = resolve_model_dir(settings.models.encoder_dir)
+        bundle = new_bundle(model_dir, cfg.arch, cfg.pooling, cfg.max_length)
+        bundle.model.eval()
+    else:
+        folder = ade_dir(settings) / "pair"
+        bundle = load_bundle(folder, settings.models.encoder_dir)
     pairs = make_splits(load_corpus(settings.ade.corpus_dir)).pairs("test")
     if args.pairs:
         pairs = pairs[: args.pairs]
@@ -75,7 +89,9 @@ def main() -> None:
         "onnx_export_s": round(export_s, 1),
         "pairs_per_s": {k: round(len(items) / v, 1) for k, v in timings.items()},
         "max_abs_prob_diff_onnx_vs_torch": float(np.abs(scores["onnx"] - scores["torch"]).max()),
-        "metrics_onnx_on_timed_pairs": binary_metrics(labels, scores["onnx"], bundle.threshold),
+        "metrics_onnx_on_timed_pairs": None
+        if args.untrained
+        else binary_metrics(labels, scores["onnx"], bundle.threshold),
     }
     print(json.dumps(out, indent=2))
 
