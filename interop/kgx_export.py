@@ -38,6 +38,7 @@ from interop.prefixes import PREFIX_MAP
 logger = logging.getLogger(__name__)
 
 LOG_EVERY = 100_000
+FILES = ("nodes.jsonl", "edges.jsonl", "nodes.tsv", "edges.tsv", "metadata.json")
 
 
 @dataclass(frozen=True)
@@ -108,12 +109,13 @@ def export_kgx(
         meta = _metadata(result, flt, node_cols, edge_cols)
         temp["metadata.json"].write_text(json.dumps(meta, indent=2, sort_keys=True) + "\n")
     except BaseException:
+        if worker:
+            worker.close()  # first: a live worker could still create its half files
         for path in [*temp.values(), *halves.values()]:
             path.unlink(missing_ok=True)
         raise
-    finally:
-        if worker:
-            worker.close()
+    if worker:
+        worker.close()
     for path in halves.values():
         path.unlink(missing_ok=True)
     for name, path in temp.items():
@@ -121,9 +123,6 @@ def export_kgx(
         result.files.append(str(out_dir / name))
     logger.info("export: %d nodes and %d edges in %s", result.nodes, result.edges, out_dir)
     return result
-
-
-FILES = ("nodes.jsonl", "edges.jsonl", "nodes.tsv", "edges.tsv", "metadata.json")
 
 
 def _edges(store: GraphStore, flt: KgxFilter, half: int | None) -> Iterator[dict[str, Any]]:
