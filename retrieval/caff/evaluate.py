@@ -14,6 +14,7 @@ from retrieval.caff.metrics import (
     ndcg_at,
     prf,
     recall_at,
+    retain_per_hop,
     tune_hop_thresholds,
 )
 from retrieval.caff.model import HopScorer
@@ -110,10 +111,7 @@ def dev_f1(
     figures to choose between configurations by (test is never looked at for that)."""
     dev = data.split_ids("dev")
     y, hop = labels(data, dev), _hops(data, dev)
-    p = predict(model, data, feats, dev)
-    pred = np.zeros(len(y), dtype=bool)
-    for h, t in thresholds.items():
-        pred[hop == h] = p[hop == h] >= t
+    pred = retain_per_hop(predict(model, data, feats, dev), hop, thresholds)
     _, ar_pred, _ = autoregressive(model, data, feats, dev, ar_thresholds)
     return {"f1_per_hop": prf(y, pred)[2], "f1_autoregressive": prf(y, ar_pred)[2]}
 
@@ -122,10 +120,7 @@ def evaluate(model: HopScorer, data: QAData, feats: Features) -> dict[str, Any]:
     thresholds = tune_thresholds(model, data, feats)
     test = data.split_ids("test")
     y, hop = labels(data, test), _hops(data, test)
-    p_tf = predict(model, data, feats, test)
-    tf_pred = np.zeros(len(y), dtype=bool)
-    for h, t in thresholds.items():
-        tf_pred[hop == h] = p_tf[hop == h] >= t
+    tf_pred = retain_per_hop(predict(model, data, feats, test), hop, thresholds)
     ar_thresholds = tune_autoregressive(model, data, feats)
     s_ar, ar_pred, _ = autoregressive(model, data, feats, test, ar_thresholds)
     per_q = _per_query(data, test, s_ar)

@@ -76,6 +76,15 @@ def paired_bootstrap(
     }
 
 
+def retain_per_hop(scores: np.ndarray, hop: np.ndarray, thresholds: dict[int, float]) -> np.ndarray:
+    """Retain decisions: each candidate against the threshold of its hop (a hop without a
+    threshold keeps nothing)."""
+    pred = np.zeros(len(scores), dtype=bool)
+    for h, t in thresholds.items():
+        pred[hop == h] = scores[hop == h] >= t
+    return pred
+
+
 def tune_hop_thresholds(
     y: np.ndarray, scores: np.ndarray, hop: np.ndarray, rounds: int = 3
 ) -> dict[int, float]:
@@ -86,10 +95,7 @@ def tune_hop_thresholds(
     th = dict.fromkeys(hops, start)
 
     def overall(t: dict[int, float]) -> float:
-        pred = np.zeros(len(y), dtype=bool)
-        for h, v in t.items():
-            pred[hop == h] = scores[hop == h] >= v
-        return prf(y, pred)[2]
+        return prf(y, retain_per_hop(scores, hop, t))[2]
 
     best = overall(th)
     for _ in range(rounds):
