@@ -49,23 +49,18 @@ class ExpansionCache:
         check_s: float = 1.0,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self.size, self.check_s = size, check_s
-        self._version_fn, self._clock = version, clock
+        self.size = size
+        self._watch = VersionWatch(version, check_s, clock)
         self._entries: OrderedDict[tuple[str, int, tuple[str, ...]], list[Row]] = OrderedDict()
         self._lock = threading.Lock()
         self._version: object = None
-        self._checked_at = float("-inf")
         self._generation = 0  # bumped on every invalidation
         self.hits = self.misses = self.invalidations = 0
 
     def validate(self) -> None:
         """Drop every entry when the graph version changed since the last look."""
-        now = self._clock()
-        if now - self._checked_at < self.check_s:
-            return
-        version = self._version_fn()
+        version = self._watch()
         with self._lock:
-            self._checked_at = now
             if version != self._version:
                 if self._entries:
                     self.invalidations += 1
