@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, LiteralString
 
+import neo4j
 from neo4j import Driver, ManagedTransaction, RoutingControl
 from neo4j.exceptions import DriverError, Neo4jError, TransientError
 
@@ -146,7 +147,7 @@ class GraphStore:
         if counts is not None:
             counts.add(summary.counters)
         if raw:
-            return [dict(zip(r.keys(), r.values(), strict=True)) for r in records]
+            return [_plain_dict(r) for r in records]
         return [r.data() for r in records]
 
     def read_user_query(
@@ -197,11 +198,7 @@ class GraphStore:
                 fetch_size=fetch_size,
             ) as session:
                 for record in session.run(query, params):
-                    yield (
-                        dict(zip(record.keys(), record.values(), strict=True))
-                        if raw
-                        else record.data()
-                    )
+                    yield _plain_dict(record) if raw else record.data()
         except Neo4jError as e:
             raise GraphError(f"query {name!r} failed: {e.message or e}") from e
         except (DriverError, OSError) as e:
@@ -254,3 +251,9 @@ def _batches(rows: Iterable[Record], size: int) -> Iterator[Sequence[Record]]:
             batch = []
     if batch:
         yield batch
+
+
+def _plain_dict(record: neo4j.Record) -> Record:
+    """A driver record as a dict without `Record.data`'s per-value conversion: the same dict
+    when the query returns only plain values (no nodes, relationships or paths)."""
+    return dict(zip(record.keys(), record.values(), strict=True))

@@ -91,17 +91,16 @@ def export_kgx(
         result.edges = _write_jsonl(
             temp["edges.jsonl"], _edges(store, flt, half), edge_cols, "edges", progress
         )
-        edge_header: list[str] = []
         if worker:
             count, types = worker.receive("columns")
             result.edges += count
             edge_cols.update(types)
-            edge_header = edge_cols.ordered(kgx.EDGE_FIRST)
-            worker.send((edge_header, edge_cols.resolved()))
+        edge_header, edge_types = edge_cols.ordered(kgx.EDGE_FIRST), edge_cols.resolved()
+        if worker:
+            worker.send((edge_header, edge_types))
         node_header = node_cols.ordered(kgx.NODE_FIRST)
         write_tsv(temp["nodes.jsonl"], temp["nodes.tsv"], node_header, node_cols.resolved())
-        edge_header = edge_header or edge_cols.ordered(kgx.EDGE_FIRST)
-        write_tsv(temp["edges.jsonl"], temp["edges.tsv"], edge_header, edge_cols.resolved())
+        write_tsv(temp["edges.jsonl"], temp["edges.tsv"], edge_header, edge_types)
         if worker:
             worker.receive("done")
             _append(halves["tsv"], temp["edges.tsv"])
