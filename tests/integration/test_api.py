@@ -23,6 +23,14 @@ from tests.integration.test_ingest_fixtures import _load_all
 from tests.integration.test_maude_writeback import ruled_service
 
 KEY = "integration-key"
+# Every 1-hop statement of Marfan syndrome (no threshold, no top-k cut).
+MARFAN_HOP_1 = {
+    "question": "Which phenotypes does Marfan syndrome show?",
+    "seeds": ["ORPHA:558"],
+    "max_hops": 1,
+    "top_k": 1000,
+    "threshold": -1e9,
+}
 
 
 @pytest.fixture(scope="module")
@@ -189,13 +197,7 @@ def test_ready_and_metrics(client: TestClient) -> None:
 
 
 def test_evidence_known_question(client: TestClient) -> None:
-    body = {
-        "question": "Which phenotypes does Marfan syndrome show?",
-        "seeds": ["ORPHA:558"],
-        "max_hops": 1,
-        "top_k": 1000,
-        "threshold": -1e9,
-    }
+    body = dict(MARFAN_HOP_1)
     r = client.post("/v1/evidence", json=body)
     assert r.status_code == 200, r.text
     out = r.json()
@@ -210,13 +212,7 @@ def test_evidence_known_question(client: TestClient) -> None:
 
 @pytest.mark.parametrize(("fmt", "media"), [("turtle", "text/turtle"), ("json-ld", "ld+json")])
 def test_evidence_as_rdf(client: TestClient, fmt: str, media: str) -> None:
-    body = {
-        "question": "Which phenotypes does Marfan syndrome show?",
-        "seeds": ["ORPHA:558"],
-        "max_hops": 1,
-        "top_k": 1000,
-        "threshold": -1e9,
-    }
+    body = dict(MARFAN_HOP_1)
     r = client.post(f"/v1/evidence?format={fmt}", json=body)
     assert r.status_code == 200, r.text
     assert media in r.headers["content-type"]
