@@ -46,6 +46,24 @@ CPU_DEFAULT = TrainConfig(
     max_minutes=30.0,
 )
 
+# Full fine-tuning of the shared encoder: measured 1.9 s per 16 pairs (both views, forward
+# and backward) on 2 idle cores, so two epochs of the training split take about 35 minutes.
+CPU_FINETUNE = TrainConfig(
+    arch="shared",
+    pooling="attention",
+    max_length=64,
+    batch_size=16,
+    grad_accum=2,
+    phase1_steps=30,
+    phase2_epochs=2.0,
+    lr=8e-5,
+    head_lr=5e-4,
+    freeze_encoder=False,
+    max_minutes=45.0,
+)
+
+CONFIGS = {"frozen": CPU_DEFAULT, "finetune": CPU_FINETUNE}
+
 
 def build_dictionary(settings: Settings, folder: Path) -> DictionaryTagger:
     splits = make_splits(load_corpus(settings.ade.corpus_dir))

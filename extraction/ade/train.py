@@ -180,10 +180,12 @@ def _fit_budget(planned: int, done: int, elapsed: float, deadline: float) -> int
 
 def phase2(bundle: PairBundle, pairs: list[Pair], cfg: TrainConfig, deadline: float) -> list[float]:
     """Focal loss with layer-wise LR decay, cosine warm-up schedule, gradient accumulation.
-    After a few batches the plan is cut to what the wall-clock budget allows."""
+    Through the first quarter of the plan, the number of batches is re-fitted to what the
+    wall-clock budget allows at the rate measured so far (never more than planned)."""
     model = bundle.model
     rng = random.Random(cfg.seed + 1)
-    total_micro = max(1, int(len(pairs) // cfg.batch_size * cfg.phase2_epochs))
+    planned = total_micro = max(1, int(len(pairs) // cfg.batch_size * cfg.phase2_epochs))
+    refit_until = planned // 4
     opt = torch.optim.AdamW(param_groups(model, cfg))
     schedule = CosineWarmup(total_micro // cfg.grad_accum, cfg.warmup)
     sched = torch.optim.lr_scheduler.LambdaLR(opt, schedule)
@@ -201,10 +203,14 @@ def phase2(bundle: PairBundle, pairs: list[Pair], cfg: TrainConfig, deadline: fl
             torch.autograd.backward(loss / cfg.grad_accum)
             losses.append(float(loss.detach()))
             micro += 1
-            if micro == 2 * cfg.grad_accum:
-                total_micro = _fit_budget(total_micro, micro, time.monotonic() - start, deadline)
-                schedule.total = max(1, total_micro // cfg.grad_accum)
-                logger.info("phase 2: %d batches fit the budget", total_micro)
+            if micro % (2 * cfg.grad_accum) == 0 and micro <= refit_until:
+                # Re-planned through the first part of the run, so that a burst of other work
+                # on the machine early on does not cut the whole run short.
+                fits = _fit_budget(planned, micro, time.monotonic() - start, deadline)
+                if fits != total_micro:
+                    total_micro = fits
+                    schedule.total = max(1, total_micro // cfg.grad_accum)
+                    logger.info("phase 2: %d of %d batches fit the budget", fits, planned)
             if micro % cfg.grad_accum == 0:
                 nn.utils.clip_grad_norm_(model.parameters(), cfg.max_grad_norm)
                 opt.step()
