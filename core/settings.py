@@ -103,6 +103,12 @@ class RetrievalSettings(BaseModel):
         description="Per-entity BFS expansions kept in memory by the evidence service "
         "(0: off); dropped when the graph version changes.",
     )
+    statement_cache: int = Field(
+        default=100_000,
+        ge=0,
+        description="Provenance of retained statements and seed lookups kept in memory by "
+        "the evidence service (0: off); dropped when the graph version changes.",
+    )
     onnx_questions: bool = Field(
         default=True,
         description="Encode questions with onnxruntime (the encoder is exported once to "

@@ -1,11 +1,12 @@
-"""Per-entity BFS expansions kept in process, so that a hub entity reached by many questions
-is expanded in Cypher once, not once per question.
+"""Per-entity BFS expansions, statement provenance and seed lookups kept in process, so that
+a hub entity reached by many questions is expanded in Cypher once, not once per question.
 
-An entry is what `cypher/retrieval/expand_frontier` returns for one head (its rows, possibly
-none) under one relation vocabulary and K_r. Entries are dropped, all at once, when the graph
-version (the latest completed ingest runs and the extraction runs with their status, see
+`VersionedCache` is an LRU whose entries are dropped, all at once, when the graph version
+(the latest completed ingest runs and the extraction runs with their status, see
 `retrieval.embeddings.graph_version_rows`) changes; the version is read at most every
-`check_s` seconds, so an answer can lag a finished ingest or extraction by that long."""
+`check_s` seconds, so an answer can lag a finished ingest or extraction by that long.
+An `ExpansionCache` entry is what `cypher/retrieval/expand_frontier` returns for one head
+(its rows, possibly none) under one relation vocabulary and K_r."""
 
 from __future__ import annotations
 
@@ -13,9 +14,11 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 Row = dict[str, Any]
+K = TypeVar("K")
+V = TypeVar("V")
 
 
 class VersionWatch:
@@ -41,7 +44,9 @@ class VersionWatch:
             return self._value
 
 
-class ExpansionCache:
+class VersionedCache(Generic[K, V]):
+    """An LRU of `size` entries, emptied when the graph version changes."""
+
     def __init__(
         self,
         size: int,
@@ -51,7 +56,7 @@ class ExpansionCache:
     ) -> None:
         self.size = size
         self._watch = VersionWatch(version, check_s, clock)
-        self._entries: OrderedDict[tuple[str, int, tuple[str, ...]], list[Row]] = OrderedDict()
+        self._entries: OrderedDict[K, V] = OrderedDict()
         self._lock = threading.Lock()
         self._version: object = None
         self._generation = 0  # bumped on every invalidation
@@ -68,39 +73,31 @@ class ExpansionCache:
                 self._generation += 1
                 self._version = version
 
-    def expand(
-        self,
-        heads: Sequence[str],
-        relations: Sequence[str],
-        k: int,
-        fetch: Callable[[list[str]], list[Row]],
-    ) -> list[Row]:
-        """The rows of `heads`, in head order; `fetch(missing_heads)` reads the missing ones."""
+    def get_many(self, keys: Sequence[K], fetch: Callable[[list[K]], dict[K, V]]) -> dict[K, V]:
+        """The values of `keys`; `fetch(missing_keys)` reads the missing ones and must
+        answer every key it is given."""
         self.validate()
-        rel_key = tuple(relations)
-        found: dict[str, list[Row]] = {}
+        found: dict[K, V] = {}
         with self._lock:
             generation = self._generation
-            for h in heads:
-                entry = self._entries.get((h, k, rel_key))
-                if entry is not None:
-                    self._entries.move_to_end((h, k, rel_key))
-                    found[h] = entry
+            for key in keys:
+                if key in self._entries:
+                    self._entries.move_to_end(key)
+                    found[key] = self._entries[key]
             self.hits += len(found)
-        missing = [h for h in heads if h not in found]
+        missing = list(dict.fromkeys(k for k in keys if k not in found))
         if missing:
-            fresh: dict[str, list[Row]] = {h: [] for h in missing}
-            for row in fetch(missing):
-                fresh[row["head"]].append(row)
+            fresh = fetch(missing)
             with self._lock:
                 self.misses += len(missing)
-                # rows read across an invalidation may be stale: answer with them, keep none
-                for h, rows in fresh.items() if generation == self._generation else ():
-                    self._entries[(h, k, rel_key)] = rows
+                # values read across an invalidation may be stale: answer with them, keep none
+                if generation == self._generation:
+                    for key in missing:
+                        self._entries[key] = fresh[key]
                 while len(self._entries) > self.size:
                     self._entries.popitem(last=False)
             found.update(fresh)
-        return [row for h in heads for row in found[h]]
+        return found
 
     def stats(self) -> dict[str, int]:
         return {
@@ -109,3 +106,24 @@ class ExpansionCache:
             "misses": self.misses,
             "invalidations": self.invalidations,
         }
+
+
+class ExpansionCache(VersionedCache[tuple[str, int, tuple[str, ...]], list[Row]]):
+    def expand(
+        self,
+        heads: Sequence[str],
+        relations: Sequence[str],
+        k: int,
+        fetch: Callable[[list[str]], list[Row]],
+    ) -> list[Row]:
+        """The rows of `heads`, in head order; `fetch(missing_heads)` reads the missing ones."""
+        rel_key = tuple(relations)
+
+        def read(keys: list[tuple[str, int, tuple[str, ...]]]) -> dict[Any, list[Row]]:
+            fresh: dict[str, list[Row]] = {h: [] for h, _, _ in keys}
+            for row in fetch([h for h, _, _ in keys]):
+                fresh[row["head"]].append(row)
+            return {(h, k, rel_key): rows for h, rows in fresh.items()}
+
+        found = self.get_many([(h, k, rel_key) for h in heads], read)
+        return [row for h in heads for row in found[(h, k, rel_key)]]

@@ -5,7 +5,7 @@ entity names in the FAISS index for the question's word n-grams."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,9 +34,24 @@ class Seed:
     mention: str | None = None
 
 
-def check_seeds(store: GraphStore, ids: list[str]) -> list[Seed]:
-    """Seeds given by the caller: every one must be a node of the graph."""
+EntityRow = dict[str, Any]
+
+
+def read_entities(store: GraphStore, ids: list[str]) -> dict[str, EntityRow | None]:
+    """id -> {id, name, category} of the given ids; None for an id that is not in the graph."""
     rows = {r["id"]: r for r in store.read("retrieval/get_entities", raw=True, ids=ids)}
+    return {i: rows.get(i) for i in ids}
+
+
+def check_seeds(
+    store: GraphStore,
+    ids: list[str],
+    read: Callable[[list[str]], dict[str, EntityRow | None]] | None = None,
+) -> list[Seed]:
+    """Seeds given by the caller: every one must be a node of the graph. `read` looks the
+    ids up (default: `read_entities` on `store`; the service passes a cached one)."""
+    found = read(ids) if read is not None else read_entities(store, ids)
+    rows = {i: r for i, r in found.items() if r is not None}
     missing = [i for i in ids if i not in rows]
     if missing:
         raise RetrievalError(f"unknown seed CURIE(s): {', '.join(missing)}")

@@ -28,7 +28,7 @@ from retrieval.embeddings import (
     graph_version_rows,
     load_encoder,
 )
-from retrieval.expansion_cache import ExpansionCache, VersionWatch
+from retrieval.expansion_cache import ExpansionCache, VersionedCache, VersionWatch
 from retrieval.linking import STOPWORDS
 from retrieval.name_index import LiveNames, NameIndex
 from retrieval.provenance import provenance
@@ -36,6 +36,7 @@ from retrieval.relations import Relation, parse_key, vocabulary
 
 logger = logging.getLogger(__name__)
 MODES = ("autoregressive", "per_hop")
+StatementKey = tuple[str, str, bool, str]  # subject, relationship type, negated, object
 
 
 def default_checkpoint(settings: Settings) -> Path:
@@ -74,6 +75,13 @@ class EvidenceService:
             ExpansionCache(r.expansion_cache, self.version, check_s=0)
             if r.expansion_cache
             else None
+        )
+        size = r.statement_cache
+        self.statements: VersionedCache[StatementKey, dict[str, Any] | None] | None = (
+            VersionedCache(size, self.version, check_s=0) if size else None
+        )
+        self.entities: VersionedCache[str, linking.EntityRow | None] | None = (
+            VersionedCache(size, self.version, check_s=0) if size else None
         )
         self.names = (
             LiveNames(
@@ -126,12 +134,14 @@ class EvidenceService:
             "relations": len(self.relation_keys),
             "entities_indexed": len(self.index.ids),
             "expansion_cache": self.cache.stats() if self.cache is not None else None,
+            "statement_cache": self.statements.stats() if self.statements is not None else None,
+            "entity_cache": self.entities.stats() if self.entities is not None else None,
             "name_dictionary": self.names.stats() if self.names is not None else None,
         }
 
     def link(self, question: str, seeds: list[str] | None) -> list[linking.Seed]:
         if seeds:
-            return linking.check_seeds(self.store, seeds)
+            return linking.check_seeds(self.store, seeds, self._entities)
         names = self.names.current() if self.names is not None else None
         found = linking.link_lexical(self.store, question, names=names)
         if not found:
@@ -230,23 +240,31 @@ class EvidenceService:
             "timings_ms": {k: round(v, 2) for k, v in timings.items()},
         }
 
+    def _entities(self, ids: list[str]) -> dict[str, linking.EntityRow | None]:
+        if self.entities is None:
+            return linking.read_entities(self.store, ids)
+        return self.entities.get_many(ids, lambda m: linking.read_entities(self.store, m))
+
     def _with_props(self, kept: list[bfs.Triple]) -> list[bfs.Triple]:
         """The retained triples with their relationship properties (provenance)."""
         if not kept:
             return kept
-        rows = []
+        keys: list[StatementKey] = []
         for tr in kept:
             subj, rel_type, obj = tr.statement
-            neg = parse_key(tr.rel)[1]
-            rows.append({"subject": subj, "type": rel_type, "negated": neg, "object": obj})
-        found = {
-            (r["subject"], r["type"], r["negated"], r["object"]): r["props"]
-            for r in self.store.read("retrieval/statement_props", raw=True, rows=rows)
-        }
-        return [
-            replace(tr, props=found.get((r["subject"], r["type"], r["negated"], r["object"])))
-            for tr, r in zip(kept, rows, strict=True)
-        ]
+            keys.append((subj, rel_type, parse_key(tr.rel)[1], obj))
+        if self.statements is not None:
+            found = self.statements.get_many(keys, self._read_props)
+        else:
+            found = self._read_props(keys)
+        return [replace(tr, props=found[k]) for tr, k in zip(kept, keys, strict=True)]
+
+    def _read_props(self, keys: list[StatementKey]) -> dict[StatementKey, dict[str, Any] | None]:
+        rows = [{"subject": s, "type": t, "negated": n, "object": o} for s, t, n, o in keys]
+        found: dict[StatementKey, dict[str, Any] | None] = dict.fromkeys(keys)
+        for r in self.store.read("retrieval/statement_props", raw=True, rows=rows):
+            found[(r["subject"], r["type"], r["negated"], r["object"])] = r["props"]
+        return found
 
     def _score(
         self, qvec: torch.Tensor, triples: list[bfs.Triple], hop: int, prev: list[bfs.Triple]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from retrieval.expansion_cache import ExpansionCache
+from retrieval.expansion_cache import ExpansionCache, VersionedCache
 
 ROWS = {
     "A": [{"head": "A", "tail": "x"}, {"head": "A", "tail": "y"}],
@@ -81,3 +81,25 @@ def test_rows_read_across_an_invalidation_are_not_kept() -> None:
 
     c.expand(["A"], ["R>"], 3, fetch_while_the_graph_changes)
     assert c.stats()["entries"] == 0
+
+
+def test_keyed_lookups_ask_once_per_missing_key_and_remember_absent_ones() -> None:
+    g = Graph()
+    cache: VersionedCache[str, dict[str, str] | None] = VersionedCache(
+        10, lambda: g.version, 5.0, clock=lambda: g.now
+    )
+    asked: list[list[str]] = []
+    graph = {"ORPHA:558": {"name": "Marfan syndrome"}}
+
+    def read(ids: list[str]) -> dict[str, dict[str, str] | None]:
+        asked.append(ids)
+        return {i: graph.get(i) for i in ids}
+
+    first = cache.get_many(["ORPHA:558", "X:1", "ORPHA:558"], read)
+    assert first == {"ORPHA:558": {"name": "Marfan syndrome"}, "X:1": None}
+    assert cache.get_many(["X:1", "ORPHA:558"], read) == first
+    assert asked == [["ORPHA:558", "X:1"]]  # duplicates asked once; the unknown id remembered
+    g.version, g.now = 2, 10.0  # e.g. an ingest added X:1
+    graph["X:1"] = {"name": "new"}
+    assert cache.get_many(["X:1"], read) == {"X:1": {"name": "new"}}
+    assert asked[-1] == ["X:1"] and cache.invalidations == 1
