@@ -76,40 +76,48 @@ class HopScorer(nn.Module):
     def forward(self, x: Batch) -> torch.Tensor:
         """Logits, (N,)."""
         e = self.relations[x.rel]  # (N, D)
-        qw = torch.einsum("nd,lde->nle", x.q, self.W)  # (NQ, L, D)
-        logits = (qw[x.qi, x.hop] * e).sum(-1) + self.b[x.hop]
+        logits = (_project(x.q, self.W, x) * e).sum(-1) + self.b[x.hop]  # Q^T W_l E[r] + b_l
         z = x.z if self.cfg.use_csv else torch.zeros_like(x.z)
         if self.cfg.use_dbm:
             logits = logits + self._dbm(x, z)
         elif self.cfg.use_csv:
-            ctx = torch.einsum("nld,lde->nle", z, self.C)  # (NQ, L, D)
-            logits = logits + (ctx[x.qi, x.hop] * e).sum(-1)
+            logits = logits + (_project(z, self.C, x) * e).sum(-1)
         if self.cfg.entity_aware:
             logits = logits + self._entity(x)
         return logits
 
     def _dbm(self, x: Batch, z: torch.Tensor) -> torch.Tensor:
-        gate = torch.sigmoid(torch.einsum("nld,lrd->nlr", z, self.U))  # (NQ, L, rho)
-        az = torch.einsum("nld,lrd->nlr", z, self.A)
-        bz = torch.einsum("nld,lrd->nlr", z, self.B)
-        qp = torch.einsum("nd,ldr->nlr", x.q, self.P)  # Q^T P_l, (NQ, L, rho)
-        coef = gate * az * bz * qp
-        ep = torch.einsum("kd,ldr->klr", self.relations, self.Qr)  # Q_l^T E[r], (R, L, rho)
-        return (coef[x.qi, x.hop] * ep[x.rel, x.hop]).sum(-1)
+        gate = torch.sigmoid(_project(z, self.U.transpose(1, 2), x))  # (N, rho)
+        az = _project(z, self.A.transpose(1, 2), x)
+        bz = _project(z, self.B.transpose(1, 2), x)
+        qp = _project(x.q, self.P, x)  # Q^T P_l
+        if x.one_hop is not None:
+            ep = (self.relations @ self.Qr[x.one_hop])[x.rel]  # Q_l^T E[r], (N, rho)
+        else:
+            ep = torch.einsum("kd,ldr->klr", self.relations, self.Qr)[x.rel, x.hop]
+        return (gate * az * bz * qp * ep).sum(-1)
 
     def _entity(self, x: Batch) -> torch.Tensor:
         assert x.head is not None and x.tail is not None and x.tail_cat is not None
         assert x.typed is not None and x.ent_ctx is not None
-        hop = x.hop
-        qt = torch.einsum("nd,ldr->nlr", x.q, self.Pq)[x.qi, hop]  # (N, re)
+        qt = _project(x.q, self.Pq, x)  # (N, re)
         tt = _per_hop(x.tail, self.Pt, x)  # (N, re)
-        zc = torch.einsum("nld,ldr->nlr", x.ent_ctx, self.Pz)[x.qi, hop]
+        zc = _project(x.ent_ctx, self.Pz, x)
         hh = _per_hop(x.head, self.Ph, x)
-        cat_logits = torch.einsum("nd,ldc->nlc", x.q, self.cat_q) + torch.einsum(
-            "nlk,lkc->nlc", x.typed, self.cat_ctx
-        )  # (NQ, L, C)
-        cat = cat_logits[x.qi, hop].gather(1, x.tail_cat.unsqueeze(1)).squeeze(1)
+        cat_logits = _project(x.q, self.cat_q, x) + _project(x.typed, self.cat_ctx, x)  # (N, C)
+        cat = cat_logits.gather(1, x.tail_cat.unsqueeze(1)).squeeze(1)
         return (qt * tt).sum(-1) + (zc * hh).sum(-1) + cat
+
+
+def _project(v: torch.Tensor, proj: torch.Tensor, x: Batch) -> torch.Tensor:
+    """A per-question vector, (NQ, D), or per-question-and-hop one, (NQ, L, D), through the
+    (L, D, r) projection of each triple's hop, read out for each triple: (N, r). A one-hop
+    batch projects through that hop's matrix alone."""
+    if x.one_hop is not None:
+        h = x.one_hop
+        return ((v if v.dim() == 2 else v[:, h]) @ proj[h])[x.qi]
+    spec = "nd,ldr->nlr" if v.dim() == 2 else "nld,ldr->nlr"
+    return torch.einsum(spec, v, proj)[x.qi, x.hop]
 
 
 def _per_hop(vecs: torch.Tensor, proj: torch.Tensor, x: Batch) -> torch.Tensor:

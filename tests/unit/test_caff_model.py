@@ -114,10 +114,16 @@ def test_entity_aware_breaks_the_tie() -> None:
     assert len(set(np.round(model(b).detach().numpy(), 6))) > 1
 
 
-def test_one_hop_batches_score_as_the_general_path() -> None:
-    model = _model(entity_aware=True)
+@pytest.mark.parametrize("variant", ["caff", "depthbilinear", "no_dbm", "caff_entity"])
+def test_one_hop_batches_score_as_the_general_path(variant: str) -> None:
+    cfg = load_config(variant)
+    torch.manual_seed(0)
+    model = HopScorer(cfg, D, torch.randn(R, D), C)
+    with torch.no_grad():  # no zero-initialised term (C, cat_q, cat_ctx) may hide a path
+        for p in model.parameters():
+            p.normal_(0, 0.3)
     for hop in range(3):
-        b = _batch(entity=True)
+        b = _batch(entity=cfg.entity_aware)
         b.hop = torch.full((9,), hop, dtype=torch.long)
         general = model(b)
         b.one_hop = hop
