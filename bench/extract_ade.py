@@ -1,7 +1,8 @@
 """ADE pair-classifier throughput: PyTorch and ONNX Runtime on CPU, batch 64, on the test
-split's pairs; also checks that both paths give the same probabilities. `torch` and `onnx`
-run both views of every pair; `torch_distinct_views` encodes each distinct drug and ADR view
-once (what the service does for all candidate pairs of a sentence).
+split's pairs; also checks that the paths give the same probabilities. `torch` runs both
+views of every pair; `torch_distinct_views`, `onnx` and `onnx_int8` encode each distinct drug
+and ADR view once (what the service does for all candidate pairs of a sentence); `onnx_int8`
+has dynamically quantised int8 encoder weights.
 
     .venv/bin/python bench/extract_ade.py [--threads 2] [--batch 64] [--repeat 1] [--pairs 512]
         [--untrained]
@@ -59,16 +60,19 @@ def main() -> None:
     items = pair_items(pairs)
     labels = [p.label for p in pairs]
     t0 = time.perf_counter()
-    onnx_path = export_onnx(bundle, folder / "model.onnx")
+    onnx_dir = export_onnx(bundle, folder / "onnx", int8=True)
     export_s = time.perf_counter() - t0
-    scorer = OnnxScorer(bundle, onnx_path, args.threads)
-    scorer.score(items[: args.batch], args.batch)  # warm-up
+    scorer = OnnxScorer(bundle, onnx_dir, args.threads)
+    scorer8 = OnnxScorer(bundle, onnx_dir, args.threads, int8=True)
+    for sc in (scorer, scorer8):
+        sc.score(items[: args.batch], args.batch)  # warm-up
     timings: dict[str, float] = {}
     scores: dict[str, np.ndarray] = {}
     runs: list[tuple[str, Callable[[], np.ndarray]]] = [
         ("torch", lambda: score_items(bundle, items, args.batch, distinct_views=False)),
         ("torch_distinct_views", lambda: score_items(bundle, items, args.batch)),
         ("onnx", lambda: scorer.score(items, args.batch)),
+        ("onnx_int8", lambda: scorer8.score(items, args.batch)),
     ]
     for name, fn in runs:
         best = float("inf")
@@ -88,10 +92,12 @@ def main() -> None:
         "arch": bundle.cfg.arch,
         "onnx_export_s": round(export_s, 1),
         "pairs_per_s": {k: round(len(items) / v, 1) for k, v in timings.items()},
-        "max_abs_prob_diff_onnx_vs_torch": float(np.abs(scores["onnx"] - scores["torch"]).max()),
-        "metrics_onnx_on_timed_pairs": None
+        "max_abs_prob_diff_vs_torch": {
+            k: float(np.abs(scores[k] - scores["torch"]).max()) for k in ("onnx", "onnx_int8")
+        },
+        "metrics_on_timed_pairs": None
         if args.untrained
-        else binary_metrics(labels, scores["onnx"], bundle.threshold),
+        else {k: binary_metrics(labels, v, bundle.threshold) for k, v in scores.items()},
     }
     print(json.dumps(out, indent=2))
 

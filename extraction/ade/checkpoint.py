@@ -6,7 +6,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -118,26 +118,50 @@ def forward_batch(bundle: PairBundle, items: Sequence[Item]) -> torch.Tensor:
     return bundle.model(b["d_ids"], b["d_mask"], b["a_ids"], b["a_mask"])  # type: ignore[no-any-return]
 
 
+ViewVectors = Callable[[Sequence[str], bool], dict[str, Any]]
+PairLogits = Callable[[Any, Any], np.ndarray]
+
+
+def view_batches(
+    tok: PreTrainedTokenizerBase, texts: Sequence[str], max_length: int, batch_size: int
+) -> Iterator[tuple[list[str], torch.Tensor, torch.Tensor]]:
+    """Distinct view texts, shortest first, tokenised in batches: (texts, ids, mask)."""
+    uniq = sorted(set(texts), key=len)
+    for k in range(0, len(uniq), batch_size):
+        chunk = uniq[k : k + batch_size]
+        enc = tok(chunk, padding=True, truncation=True, max_length=max_length, return_tensors="pt")
+        yield chunk, enc["input_ids"], enc["attention_mask"]
+
+
+def score_distinct_views(
+    items: Sequence[Item], embed: ViewVectors, classify: PairLogits, stack: Callable[..., Any]
+) -> np.ndarray:
+    """Probabilities of (text, drug span, ae span) items: each distinct drug view and ADR
+    view is embedded once by `embed(texts, adr)` (a mention in many candidate pairs costs one
+    encoder pass), then every pair's vectors go through `classify(d, a)` -> logits."""
+    d_texts = [drug_view(t, d) for t, d, _ in items]
+    a_texts = [adr_view(t, a) for t, _, a in items]
+    d_vec, a_vec = embed(d_texts, False), embed(a_texts, True)
+    out = np.zeros(len(items), dtype=np.float32)
+    for k in range(0, len(items), 256):
+        d = stack([d_vec[t] for t in d_texts[k : k + 256]])
+        a = stack([a_vec[t] for t in a_texts[k : k + 256]])
+        out[k : k + 256] = 1 / (1 + np.exp(-classify(d, a)))
+    return out
+
+
 def _embed_views(
     bundle: PairBundle, texts: Sequence[str], adr: bool, batch_size: int
 ) -> dict[str, torch.Tensor]:
     """Pooled and projected vectors of distinct view texts, each encoded once."""
     model = bundle.model
     assert isinstance(model, DualEncoder)
-    uniq = sorted(set(texts), key=len)
     out: dict[str, torch.Tensor] = {}
-    for k in range(0, len(uniq), batch_size):
-        chunk = uniq[k : k + batch_size]
-        enc = bundle.tokenizer(
-            chunk,
-            padding=True,
-            truncation=True,
-            max_length=bundle.cfg.max_length,
-            return_tensors="pt",
-        )
-        b = to_model({"ids": enc["input_ids"], "mask": enc["attention_mask"]}, model)
-        vecs = model.view(b["ids"], b["mask"], adr)
-        out.update(zip(chunk, vecs, strict=True))
+    for chunk, ids, mask in view_batches(
+        bundle.tokenizer, texts, bundle.cfg.max_length, batch_size
+    ):
+        b = to_model({"ids": ids, "mask": mask}, model)
+        out.update(zip(chunk, model.view(b["ids"], b["mask"], adr), strict=True))
     return out
 
 
@@ -165,14 +189,10 @@ def _score_dual(bundle: PairBundle, items: Sequence[Item], batch_size: int) -> n
     model = bundle.model
     assert isinstance(model, DualEncoder)
     model.eval()
-    d_texts = [drug_view(t, d) for t, d, _ in items]
-    a_texts = [adr_view(t, a) for t, _, a in items]
-    out = np.zeros(len(items), dtype=np.float32)
     with torch.inference_mode():
-        d_vec = _embed_views(bundle, d_texts, False, batch_size)
-        a_vec = _embed_views(bundle, a_texts, True, batch_size)
-        for k in range(0, len(items), 256):
-            d = torch.stack([d_vec[t] for t in d_texts[k : k + 256]])
-            a = torch.stack([a_vec[t] for t in a_texts[k : k + 256]])
-            out[k : k + 256] = torch.sigmoid(model.classify(d, a)).float().cpu().numpy()
-    return out
+        return score_distinct_views(
+            items,
+            lambda texts, adr: _embed_views(bundle, texts, adr, batch_size),
+            lambda d, a: model.classify(d, a).float().cpu().numpy(),
+            torch.stack,
+        )

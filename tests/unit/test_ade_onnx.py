@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 import torch
 
+from core.exceptions import ModelLoadError
 from core.models import resolve_model_dir
 from extraction.ade.checkpoint import new_bundle, score_items
 from extraction.ade.data import load_corpus, sentence_pairs
@@ -18,10 +20,22 @@ DATA = Path(__file__).parents[1] / "data" / "ade"
 torch.set_num_threads(1)
 
 
-def test_onnx_matches_torch(tmp_path: Path) -> None:
+@pytest.mark.parametrize("arch", ["shared", "dual", "single"])
+def test_onnx_matches_torch(tmp_path: Path, arch: str) -> None:
+    md = resolve_model_dir(make_tiny_encoder(tmp_path))
+    bundle = new_bundle(md, arch, "attention", 64, fusion_dim=16)
+    items = pair_items([p for s in load_corpus(DATA).sentences for p in sentence_pairs(s)])
+    folder = export_onnx(bundle, tmp_path / "onnx", int8=True)
+    reference = score_items(bundle, items, batch_size=8)
+    onnx_scores = OnnxScorer(bundle, folder, threads=1).score(items, batch_size=8)
+    assert onnx_scores == pytest.approx(reference, abs=1e-4)
+    int8 = OnnxScorer(bundle, folder, threads=1, int8=True).score(items, batch_size=8)
+    assert int8 == pytest.approx(reference, abs=0.05)  # int8 weights: close, not equal
+    assert not np.array_equal(int8, onnx_scores)  # the quantised graphs really ran
+
+
+def test_a_missing_graph_is_a_model_load_error(tmp_path: Path) -> None:
     md = resolve_model_dir(make_tiny_encoder(tmp_path))
     bundle = new_bundle(md, "shared", "attention", 64, fusion_dim=16)
-    items = pair_items([p for s in load_corpus(DATA).sentences for p in sentence_pairs(s)])
-    path = export_onnx(bundle, tmp_path / "pair.onnx")
-    onnx_scores = OnnxScorer(bundle, path, threads=1).score(items, batch_size=8)
-    assert onnx_scores == pytest.approx(score_items(bundle, items, batch_size=8), abs=1e-4)
+    with pytest.raises(ModelLoadError, match=r"drug_view\.onnx: no ONNX graph"):
+        OnnxScorer(bundle, tmp_path / "nothing")
