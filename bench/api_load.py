@@ -1,11 +1,13 @@
 """Load on a running `evigraph serve`: N concurrent httpx clients for a fixed time.
 
     .venv/bin/python -m bench.api_load --url http://127.0.0.1:8000 --mix evidence --pid PID
+        [--seeds 400]
 
 Mixes: `evidence` (2- and 3-hop POST /v1/evidence, seeds linked once through
-/v1/entities), `entities` (search and lookup), `cypher` (a small keyed read). Prints
-requests/s, p50/p90/p99 latency, errors by status and the RSS of the server process (and
-its children, for --workers > 1) as a table and a JSON line."""
+/v1/entities; 16 named diseases, or `--seeds N` drawn more widely), `entities` (search and
+lookup), `cypher` (a small keyed read). Prints requests/s, p50/p90/p99 latency, errors by
+status and the RSS of the server process (and its children, for --workers > 1) as a table
+and a JSON line."""
 
 from __future__ import annotations
 
@@ -65,18 +67,27 @@ def _descendants(pid: int) -> list[int]:
     return out
 
 
-async def seeds(client: httpx.AsyncClient) -> list[dict[str, str]]:
-    """Link each term once: the disease each evidence request starts from."""
-    found = []
-    for term in TERMS:
-        r = await client.get("/v1/entities", params={"q": term, "limit": 1})
+# Words that many disease names share: `--seeds N` draws up to N more diseases through them.
+WIDE = ["syndrome", "disease", "dystrophy", "deficiency", "ataxia", "anemia", "dysplasia"]
+WIDE += ["cancer", "carcinoma", "epilepsy", "myopathy", "neuropathy", "familial", "congenital"]
+
+
+async def seeds(client: httpx.AsyncClient, n: int = 0) -> list[dict[str, str]]:
+    """Link each term once: the disease each evidence request starts from. With `n` larger
+    than the terms, more diseases are drawn from searches for common words, so that the
+    requests do not all hit the server's caches after the first pass."""
+    found: dict[str, dict[str, str]] = {}
+    for term, limit in [(t, 1) for t in TERMS] + [(w, 100) for w in WIDE if n > len(TERMS)]:
+        r = await client.get("/v1/entities", params={"q": term, "limit": limit})
         r.raise_for_status()
-        hits = r.json()["results"]
-        if hits:
-            found.append({"id": hits[0]["id"], "name": hits[0]["name"] or term})
+        for hit in r.json()["results"]:
+            if len(found) >= max(n, len(TERMS)):
+                break
+            if "Disease" in (hit.get("category") or "") or limit == 1:
+                found.setdefault(hit["id"], {"id": hit["id"], "name": hit["name"] or term})
     if not found:
         raise SystemExit("no seed could be linked: is the graph loaded?")
-    return found
+    return list(found.values())
 
 
 def requests_for(mix: str, linked: list[dict[str, str]], key: str | None) -> list[dict[str, Any]]:
@@ -122,7 +133,7 @@ async def worker(
 async def run(args: argparse.Namespace) -> dict[str, Any]:
     limits = httpx.Limits(max_connections=args.clients, max_keepalive_connections=args.clients)
     async with httpx.AsyncClient(base_url=args.url, timeout=args.timeout, limits=limits) as c:
-        linked = await seeds(c)
+        linked = await seeds(c, args.seeds)
         reqs = itertools.cycle(requests_for(args.mix, linked, args.key))
         # Warm-up: one pass, not counted.
         await worker(c, reqs, time.monotonic() + args.warmup, [])
@@ -162,6 +173,9 @@ def main() -> None:
     ap.add_argument("--url", default="http://127.0.0.1:8000")
     ap.add_argument("--mix", choices=["evidence", "entities", "cypher"], default="evidence")
     ap.add_argument("--clients", type=int, default=16)
+    ap.add_argument(
+        "--seeds", type=int, default=0, help="Diseases to draw (default: the 16 named ones)."
+    )
     ap.add_argument("--duration", type=float, default=30.0, help="Measured seconds.")
     ap.add_argument("--warmup", type=float, default=3.0)
     ap.add_argument("--timeout", type=float, default=30.0)

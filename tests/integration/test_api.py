@@ -14,6 +14,7 @@ from pydantic import SecretStr
 from rdflib import RDF, Graph
 
 from api.main import create_app
+from api.schemas import Evidence
 from core.settings import ApiSettings, Neo4jSettings, Settings
 from graph import schema, user_query
 from graph.repository import GraphStore
@@ -201,6 +202,7 @@ def test_evidence_known_question(client: TestClient) -> None:
     r = client.post("/v1/evidence", json=body)
     assert r.status_code == 200, r.text
     out = r.json()
+    Evidence.model_validate(out)  # the route serialises without the response model
     assert out["seeds"][0]["id"] == "ORPHA:558"
     triples = [t for h in out["hops"] for t in h["triples"]]
     arach = [t for t in triples if t["object"]["id"] == "HP:0001166"]
