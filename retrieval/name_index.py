@@ -13,6 +13,7 @@ fulltext index and never uses names of an older graph."""
 
 from __future__ import annotations
 
+import gc
 import logging
 import re
 import threading
@@ -123,6 +124,11 @@ class LiveNames:
             self.builds += 1
             self.build_s = round(time.monotonic() - started, 2)
         logger.info("name dictionary: %d entities in %.1f s", len(index), self.build_s)
+        # Its ~600,000 long-lived containers would otherwise be walked by every full
+        # collection of the garbage collector (measured 250 ms on the full graph, the p99 of a
+        # loaded API): move what is alive now out of the collected generations.
+        gc.collect()
+        gc.freeze()
 
     def stats(self) -> dict[str, Any]:
         index = self._index
