@@ -43,15 +43,17 @@ TERMS = [
 ]
 
 
-def rss_mb(pid: int) -> float:
-    """Resident memory of `pid` and its descendants, in MB (Linux /proc)."""
+def rss_mb(pid: int, field: str = "VmRSS") -> float:
+    """Resident memory of `pid` and its descendants, in MB (Linux /proc). `Pss` counts each
+    shared page (the library code that workers map alike) once across the processes."""
     total = 0
     for p in [pid, *_descendants(pid)]:
+        path = Path(f"/proc/{p}/status" if field == "VmRSS" else f"/proc/{p}/smaps_rollup")
         try:
-            for line in Path(f"/proc/{p}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
+            for line in path.read_text().splitlines():
+                if line.startswith(f"{field}:"):
                     total += int(line.split()[1])
-        except FileNotFoundError:
+        except (FileNotFoundError, PermissionError):
             continue
     return total / 1024
 
@@ -165,6 +167,7 @@ def summarise(
         "status": {str(k): v for k, v in sorted(codes.items())},
         "errors": sum(v for k, v in codes.items() if k != 200),
         "server_rss_mb": round(rss_mb(args.pid), 1) if args.pid else None,
+        "server_pss_mb": round(rss_mb(args.pid, "Pss"), 1) if args.pid else None,
     }
 
 
