@@ -28,7 +28,7 @@ run: install
 	$(EVIGRAPH) embeddings
 	$(EVIGRAPH) caff train --config caff_entity --if-missing
 	$(EVIGRAPH) extract maude-train --if-missing
-	$(EVIGRAPH) extract ade-train --if-missing
+	$(EVIGRAPH) extract ade-train --if-missing --tagger-seconds 900
 	@test -f var/biored/biored.pt || $(EVIGRAPH) extract biored-train
 	$(EVIGRAPH) serve --host 127.0.0.1 --port 8000
 

@@ -43,6 +43,10 @@ def ade_train(
         "frozen: the encoder stays frozen and only the heads train on cached states.",
     ),
     max_minutes: float = typer.Option(0.0, min=0.0, help="Training budget (0: the config's)."),
+    tagger_epochs: float = typer.Option(3.0, min=0.1, help="Epochs of the neural tagger."),
+    tagger_only: bool = typer.Option(
+        False, "--tagger-only", help="Keep the saved pair classifier; retrain the tagger(s)."
+    ),
 ) -> None:
     """Train the default ADE pair classifier and tagger into <var>/ade and print the report."""
     from dataclasses import replace
@@ -64,4 +68,6 @@ def ade_train(
     train_cfg = CONFIGS[config]
     if max_minutes:
         train_cfg = replace(train_cfg, max_minutes=max_minutes)
-    print_json(train_default(cfg, tagger_seconds, train_cfg))
+    if tagger_only and not (folder / "pair" / "model.pt").is_file():
+        raise typer.BadParameter(f"--tagger-only needs a pair classifier in {folder / 'pair'}")
+    print_json(train_default(cfg, tagger_seconds, train_cfg, tagger_epochs, tagger_only))

@@ -12,7 +12,7 @@ from typing import Any
 from extraction.ade.checkpoint import PairBundle, score_items
 from extraction.ade.data import Sentence
 from extraction.ade.evaluate import strict_f1
-from extraction.ade.tagger import SpanTagger
+from extraction.ade.tagger import Span, SpanTagger
 
 
 def end_to_end(
@@ -23,13 +23,12 @@ def end_to_end(
 ) -> dict[str, Any]:
     sents = [s for s in sentences if include_negative or not s.negative]
     tags = tagger.tag([s.text for s in sents])
-    gold_ner, pred_ner, gold_rel = set(), set(), set()
+    gold_ner, pred_ner = _ner_sets(sents, tags)
+    gold_rel = set()
     items, keys = [], []
     for s, t in zip(sents, tags, strict=True):
         if not s.negative:
-            gold_ner |= {(s.key, "DRUG", *d) for d in s.drugs} | {(s.key, "AE", *a) for a in s.aes}
             gold_rel |= {(s.key, *s.drugs[i], *s.aes[j]) for i, j in s.relations}
-        pred_ner |= {(s.key, "DRUG", *d) for d in t["DRUG"]} | {(s.key, "AE", *a) for a in t["AE"]}
         for d in t["DRUG"]:
             for a in t["AE"]:
                 if d[1] <= a[0] or a[1] <= d[0]:
@@ -50,3 +49,25 @@ def end_to_end(
         "relation_strict": strict_f1(gold_rel, pred_rel),
         "candidate_pairs": len(items),
     }
+
+
+Mentions = set[tuple[object, ...]]
+
+
+def _ner_sets(
+    sents: Sequence[Sentence], tags: Sequence[dict[str, list[Span]]]
+) -> tuple[Mentions, Mentions]:
+    gold: Mentions = set()
+    pred: Mentions = set()
+    for s, t in zip(sents, tags, strict=True):
+        if not s.negative:
+            gold |= {(s.key, "DRUG", *d) for d in s.drugs} | {(s.key, "AE", *a) for a in s.aes}
+        pred |= {(s.key, "DRUG", *d) for d in t["DRUG"]} | {(s.key, "AE", *a) for a in t["AE"]}
+    return gold, pred
+
+
+def ner_f1(tagger: SpanTagger, sentences: Sequence[Sentence]) -> float:
+    """Strict NER F1 (exact spans, both types) of `tagger` on the sentences with relations."""
+    sents = [s for s in sentences if not s.negative]
+    gold, pred = _ner_sets(sents, tagger.tag([s.text for s in sents]))
+    return float(strict_f1(gold, pred)["f1"])

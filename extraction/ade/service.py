@@ -6,6 +6,7 @@ write is one ExtractionRun that retracts itself on failure: nothing is left half
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +26,8 @@ from graph.repository import GraphStore
 
 Span = tuple[int, int]
 MODEL_NAME = "crag-dual-encoder-ade"
+DICTIONARY = "dictionary.json"
+UNION_KEY = "union_with_dictionary"  # tagger.json: add the dictionary's non-overlapping spans
 
 
 @dataclass(frozen=True)
@@ -93,9 +96,12 @@ class AdeService:
             settings.ade.link_threshold,
             cache=folder / "linking",
         )
-        tagger: SpanTagger = DictionaryTagger.load(folder / "dictionary.json")
+        tagger: SpanTagger = DictionaryTagger.load(folder / DICTIONARY)
         if (folder / "tagger" / "tagger.pt").is_file():
-            tagger = UnionTagger(load_tagger(folder / "tagger", enc), tagger)
+            neural = load_tagger(folder / "tagger", enc)
+            meta = json.loads((folder / "tagger" / "tagger.json").read_text())
+            # union with the dictionary when that scored better on dev (older taggers: yes)
+            tagger = UnionTagger(neural, tagger) if meta.get(UNION_KEY, True) else neural
         return cls(
             load_bundle(folder / "pair", enc),
             tagger,

@@ -162,7 +162,7 @@ def train_tagger(
             torch.autograd.backward(loss)
             opt.step()
             sched.step()
-            losses.append(float(loss))
+            losses.append(float(loss.detach()))
     return losses
 
 

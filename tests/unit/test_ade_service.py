@@ -3,15 +3,20 @@ offsets, sentence provenance, statements for the write-back, and bad input."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 import torch
 
 from core.exceptions import ExtractionError
 from core.models import resolve_model_dir
 from extraction.ade.checkpoint import new_bundle
+from extraction.ade.data import load_corpus
 from extraction.ade.dictionary import DictionaryTagger, UnionTagger
+from extraction.ade.e2e import ner_f1
 from extraction.ade.linking import HpoLinker, HpoTerm
 from extraction.ade.service import AdeService
+from extraction.ade.tagger import Span
 from extraction.ade.text import Document
 from tests.ade_tiny import make_tiny_encoder
 
@@ -59,3 +64,20 @@ def test_union_tagger_keeps_first_taggers_spans() -> None:
     b = DictionaryTagger(["toxicity"], ["blindness"])
     (tags,) = UnionTagger(a, b).tag(["Lithium toxicity caused blindness."])
     assert tags == {"DRUG": [(0, 7), (8, 16)], "AE": [(24, 33)]}
+
+
+def test_ner_f1_is_strict_on_the_sentences_with_relations() -> None:
+    sents = load_corpus(Path(__file__).parents[1] / "data" / "ade").sentences
+    gold = {s.text: {"DRUG": list(s.drugs), "AE": list(s.aes)} for s in sents}
+
+    class Fixed:
+        def __init__(self, shift: int) -> None:
+            self.shift = shift
+
+        def tag(self, texts: list[str], batch_size: int = 32) -> list[dict[str, list[Span]]]:
+            return [
+                {k: [(a + self.shift, b) for a, b in v] for k, v in gold[t].items()} for t in texts
+            ]
+
+    assert ner_f1(Fixed(0), sents) == 1.0
+    assert ner_f1(Fixed(1), sents) == 0.0  # one character off is a miss
