@@ -7,21 +7,15 @@ from pathlib import Path
 import typer
 
 from cli.common import print_json, settings, store
-from extraction.biored import checkpoint
 from extraction.biored.corpus import read_documents
-from extraction.biored.frozen import HeadParams
-from extraction.biored.pipeline import (
-    CpuTrainConfig,
-    TrainConfig,
-    evaluate_checkpoint,
-    train_cpu,
-    train_default,
-    write_json,
-)
-from extraction.biored.train import TrainParams
+
+# The model modules (torch) are imported by the commands that use them, so that every other
+# command of the CLI starts without loading torch.
 
 
 def _checkpoint(path: Path | None) -> Path:
+    from extraction.biored import checkpoint
+
     return path or checkpoint.default_path(settings().models.var_dir)
 
 
@@ -76,6 +70,10 @@ def train_cmd(
     train_limit: int | None = typer.Option(None, help="Training documents (default all)."),
 ) -> None:
     """Train the default checkpoint on BioRED train (threshold tuned on dev)."""
+    from extraction.biored.frozen import HeadParams
+    from extraction.biored.pipeline import CpuTrainConfig, TrainConfig, train_cpu, train_default
+    from extraction.biored.train import TrainParams
+
     s = settings()
     path = _checkpoint(out)
     if config == "cpu":
@@ -117,6 +115,8 @@ def eval_cmd(
     limit: int | None = typer.Option(None, min=1, help="Only the first N documents per split."),
 ) -> None:
     """Score the checkpoint with the BioRED metrics, beside the paper and the BC8 best."""
+    from extraction.biored.pipeline import evaluate_checkpoint, write_json
+
     s = settings()
     result = evaluate_checkpoint(
         s.ingest.data_dir,

@@ -6,7 +6,7 @@ import json
 import logging
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -16,12 +16,12 @@ from core.settings import PROJECT_ROOT
 from graph.repository import GraphStore
 from interop.rdf import FORMATS, serialize_evidence
 from retrieval import bfs
-from retrieval.caff import pipeline, qa
 from retrieval.caff.config import CaffConfig, load_config
-from retrieval.caff.data import QAData, load_qa
-from retrieval.embeddings import EmbeddingIndex, FrozenEncoder, build_or_load, load_encoder
 from retrieval.relations import Relation
-from retrieval.service import EvidenceService, default_checkpoint, load_relations
+
+if TYPE_CHECKING:  # torch, faiss and the models load in the commands that need them
+    from retrieval.caff.data import QAData
+    from retrieval.embeddings import EmbeddingIndex, FrozenEncoder
 
 logger = logging.getLogger(__name__)
 qa_app = typer.Typer(help="The multi-hop QA benchmark sampled from the graph.")
@@ -36,6 +36,8 @@ class Context:
 
 
 def _qa_folder(s: GraphStore, relations: list[Relation], n: int, seed: int) -> Path:
+    from retrieval.caff import qa
+
     cfg = settings()
     r = cfg.retrieval
     bcfg = bfs.BfsConfig(3, r.k_per_relation, r.max_frontier)
@@ -45,6 +47,10 @@ def _qa_folder(s: GraphStore, relations: list[Relation], n: int, seed: int) -> P
 
 
 def _context(s: GraphStore, n: int, seed: int, with_entities: bool) -> Context:
+    from retrieval.caff.data import load_qa
+    from retrieval.embeddings import build_or_load, load_encoder
+    from retrieval.service import load_relations
+
     cfg = settings()
     relations = load_relations(s, cfg)
     folder = _qa_folder(s, relations, n, seed)
@@ -77,6 +83,8 @@ def qa_build(
     seed: int = typer.Option(13, help="Sampling seed (the set is deterministic for it)."),
 ) -> None:
     """Sample questions over real 1-3 hop paths, label BFS candidates, write var/qa/<fp>/."""
+    from retrieval.service import load_relations
+
     with store() as s:
         folder = _qa_folder(s, load_relations(s, settings()), n, seed)
     meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
@@ -95,6 +103,9 @@ def caff_train(
     select_on: str | None = _SELECT_ON,
 ) -> None:
     """Train one scorer on the QA set, evaluate it on test, save the checkpoint."""
+    from retrieval.caff import pipeline
+    from retrieval.service import default_checkpoint
+
     path = out or default_checkpoint(settings())
     if if_missing and path.is_file():
         typer.echo(f"checkpoint {path} exists; not training")
@@ -128,6 +139,8 @@ def caff_eval(
 ) -> None:
     """Train and test every config on every seed; mean +/- std and paired bootstrap of
     per-query AP against DepthBilinear; writes results/caff_summary.json and prints a table."""
+    from retrieval.caff import pipeline
+
     reports: list[dict[str, Any]] = []
     cfgs = [
         _schedule(load_config(name.strip()), epochs, patience, select_on)
@@ -163,6 +176,8 @@ def evidence(
     """Link the question, expand hop by hop, keep the triples the CAFF filter retains."""
     if rdf is not None and rdf not in FORMATS:
         raise typer.BadParameter(f"--rdf {rdf!r}: expected one of {', '.join(FORMATS)}")
+    from retrieval.service import EvidenceService
+
     with store() as s:
         service = EvidenceService.load(s, settings())
         result = service.evidence(
@@ -191,6 +206,9 @@ def evidence(
 def embeddings_build() -> None:
     """Embed every entity name and relation with the configured encoder into the FAISS cache
     (var/index/<encoder>/<graph version>/); a no-op when the cache for this graph exists."""
+    from retrieval.embeddings import build_or_load, load_encoder
+    from retrieval.service import load_relations
+
     cfg = settings()
     with store() as s:
         encoder = load_encoder(resolve_model_dir(cfg.models.encoder_dir), cfg.models)
@@ -207,6 +225,8 @@ def caff_summary(
 ) -> None:
     """Summarise the per-run JSON reports of `caff eval` runs (mean +/- std, bootstrap vs
     DepthBilinear) into results/caff_summary.json and a table."""
+    from retrieval.caff import pipeline
+
     reports = [
         json.loads(p.read_text(encoding="utf-8")) for p in sorted(results.glob("caff_*_seed*.json"))
     ]
