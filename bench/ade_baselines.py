@@ -1,10 +1,11 @@
 """Baselines on the same PMID-disjoint splits and the same training pairs as the default
 pair classifier: TF-IDF + logistic regression, and (--single) the single-encoder marker
-classifier (entity-start pooling) trained with the default's CPU recipe into <var>/ade/single.
-Prints JSON.
+classifier (entity-start pooling) trained with one of `ade-train`'s recipes (`--config`,
+default finetune) into <var>/ade/single. Prints JSON.
 
     .venv/bin/python bench/ade_baselines.py
-    .venv/bin/python bench/ade_baselines.py --single [--train-layers N] [--epochs E] [--out DIR]"""
+    .venv/bin/python bench/ade_baselines.py --single [--config finetune|frozen]
+        [--train-layers N] [--epochs E] [--out DIR]"""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from core.settings import get_settings
 from extraction.ade.baselines import tfidf_lr
 from extraction.ade.data import load_corpus, make_splits
 from extraction.ade.fit import fit_pair_classifier
-from extraction.ade.pipeline import CPU_DEFAULT
+from extraction.ade.pipeline import CONFIGS
 from extraction.ade.service import ade_dir
 from extraction.ade.train import cap, subsample
 
@@ -26,14 +27,18 @@ from extraction.ade.train import cap, subsample
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--single", action="store_true", help="train the single-encoder baseline")
-    ap.add_argument("--train-layers", type=int, default=CPU_DEFAULT.train_layers)
-    ap.add_argument("--epochs", type=float, default=CPU_DEFAULT.phase2_epochs)
+    ap.add_argument("--config", choices=sorted(CONFIGS), default="finetune")
+    ap.add_argument("--train-layers", type=int, default=None, help="frozen: top layers trained")
+    ap.add_argument("--epochs", type=float, default=None, help="default: the config's")
     ap.add_argument("--out", default="single", help="folder under <var>/ade")
     args = ap.parse_args()
-    cfg, settings = CPU_DEFAULT, get_settings()
+    cfg, settings = CONFIGS[args.config], get_settings()
     if args.single:
         single = dataclasses.replace(
-            cfg, arch="single", train_layers=args.train_layers, phase2_epochs=args.epochs
+            cfg,
+            arch="single",
+            train_layers=cfg.train_layers if args.train_layers is None else args.train_layers,
+            phase2_epochs=cfg.phase2_epochs if args.epochs is None else args.epochs,
         )
         meta = fit_pair_classifier(
             settings.ade.corpus_dir,
