@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -163,3 +163,18 @@ def encode_texts(
             pooled = mean_pool(hidden, batch["attention_mask"])  # (B, D)
             out[idx] = torch.nn.functional.normalize(pooled, dim=-1).numpy()
     return out
+
+
+def onnx_session(path: Path, threads: int, what: str) -> Any:
+    """An onnxruntime CPU session for the graph at `path` (`what` names it in errors)."""
+    import onnxruntime as ort
+
+    opts = ort.SessionOptions()
+    opts.intra_op_num_threads = threads
+    opts.inter_op_num_threads = 1
+    # No busy-waiting after a run: the cores are shared with PyTorch and Neo4j.
+    opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    try:
+        return ort.InferenceSession(str(path), opts, providers=["CPUExecutionProvider"])
+    except Exception as e:  # onnxruntime raises its own untyped errors
+        raise ModelLoadError(f"{path}: cannot load the ONNX {what}: {e}") from e

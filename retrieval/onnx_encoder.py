@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from core.exceptions import ModelLoadError
-from core.models import ModelDir
+from core.models import ModelDir, onnx_session
 
 logger = logging.getLogger(__name__)
 
@@ -72,17 +72,7 @@ class OnnxEncoder:
     """Mean-pooled, unit-norm sentence vectors from the exported graph (as encode_texts)."""
 
     def __init__(self, path: Path, tokenizer: Any, threads: int) -> None:
-        import onnxruntime as ort
-
-        opts = ort.SessionOptions()
-        opts.intra_op_num_threads = threads
-        opts.inter_op_num_threads = 1
-        # No busy-waiting after a run: the cores are shared with PyTorch's scoring and Neo4j.
-        opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
-        try:
-            self.session = ort.InferenceSession(str(path), opts, providers=["CPUExecutionProvider"])
-        except Exception as e:  # onnxruntime raises its own untyped errors
-            raise ModelLoadError(f"{path}: cannot load the ONNX encoder: {e}") from e
+        self.session = onnx_session(path, threads, "encoder")
         self.tokenizer = tokenizer
         self.names = [i.name for i in self.session.get_inputs()]
 

@@ -18,6 +18,7 @@ import torch
 from torch import nn
 
 from core.exceptions import ModelLoadError
+from core.models import onnx_session
 from extraction.ade.checkpoint import Item, PairBundle, score_distinct_views, view_batches
 from extraction.ade.features import encode_joint
 from extraction.ade.model import DualEncoder
@@ -110,15 +111,9 @@ class OnnxScorer:
 
     @staticmethod
     def _session(path: Path, threads: int) -> Any:
-        import onnxruntime as ort
-
         if not path.is_file():
             raise ModelLoadError(f"{path}: no ONNX graph; export it with bench/extract_ade.py")
-        opts = ort.SessionOptions()
-        opts.intra_op_num_threads = threads
-        opts.inter_op_num_threads = 1
-        opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
-        return ort.InferenceSession(str(path), opts, providers=["CPUExecutionProvider"])
+        return onnx_session(path, threads, "ADE graph")
 
     def score(self, items: Sequence[Item], batch_size: int = 64) -> np.ndarray:
         if self.dual:
