@@ -33,11 +33,6 @@ def main() -> None:
     configure_logging("WARNING")
     store = GraphStore.connect(settings.neo4j)
     service = EvidenceService.load(store, settings)
-    deadline = time.monotonic() + 120
-    while service.names is not None and service.names.current() is None:
-        if time.monotonic() > deadline:  # the fulltext fallback answers meanwhile
-            break
-        time.sleep(0.2)  # warm-up includes the name dictionary's first build
     qa_root = settings.models.var_dir / "qa"
     folder = max(qa_root.glob("*/questions.jsonl"), key=lambda p: p.stat().st_mtime).parent
     questions = [json.loads(x) for x in (folder / "questions.jsonl").open()]
