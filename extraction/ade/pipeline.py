@@ -15,7 +15,7 @@ import torch
 from core.models import resolve_model_dir
 from core.settings import Settings
 from extraction.ade.checkpoint import load_bundle
-from extraction.ade.data import load_corpus, make_splits
+from extraction.ade.data import Splits, load_corpus, make_splits
 from extraction.ade.dictionary import DictionaryTagger, UnionTagger
 from extraction.ade.e2e import end_to_end, ner_f1
 from extraction.ade.fit import fit_pair_classifier
@@ -66,8 +66,10 @@ CPU_FINETUNE = TrainConfig(
 CONFIGS = {"frozen": CPU_DEFAULT, "finetune": CPU_FINETUNE}
 
 
-def build_dictionary(settings: Settings, folder: Path) -> DictionaryTagger:
-    splits = make_splits(load_corpus(settings.ade.corpus_dir))
+def build_dictionary(
+    settings: Settings, folder: Path, splits: Splits | None = None
+) -> DictionaryTagger:
+    splits = splits or make_splits(load_corpus(settings.ade.corpus_dir))
     hpo = [label for t in hpo_terms_from_obo() for label in (t.name, *t.synonyms)]
     tagger = DictionaryTagger.from_sentences(splits.sentences["train"], hpo)
     tagger.save(folder / DICTIONARY)
@@ -75,17 +77,20 @@ def build_dictionary(settings: Settings, folder: Path) -> DictionaryTagger:
 
 
 def train_neural_tagger(
-    settings: Settings, folder: Path, seconds: float, epochs: float = 3.0
+    settings: Settings,
+    folder: Path,
+    seconds: float,
+    epochs: float,
+    splits: Splits,
+    dictionary: DictionaryTagger,
 ) -> dict[str, Any]:
     """The BIO tagger, trained for `epochs` (or until `seconds`), into `folder`. Whether the
-    service unions its spans with the dictionary's is decided by strict NER F1 on dev."""
-    splits = make_splits(load_corpus(settings.ade.corpus_dir))
+    service unions its spans with `dictionary`'s is decided by strict NER F1 on dev."""
     train = [s for s in splits.sentences["train"] if not s.negative]
     bundle = new_tagger(resolve_model_dir(settings.models.encoder_dir))
     t0 = time.monotonic()
     losses = train_tagger(bundle, train, epochs=epochs, max_seconds=seconds)
     bundle.model.eval()
-    dictionary = DictionaryTagger.load(folder.parent / DICTIONARY)
     dev = splits.sentences["dev"]
     dev_f1 = {"neural": ner_f1(bundle, dev), "union": ner_f1(UnionTagger(bundle, dictionary), dev)}
     meta = {
@@ -126,13 +131,14 @@ def train_default(
             settings.models.encoder_dir,
             settings.models.torch_threads,
         )
-    dictionary = build_dictionary(settings, folder)
+    splits = make_splits(load_corpus(settings.ade.corpus_dir))
+    dictionary = build_dictionary(settings, folder, splits)
     pair = load_bundle(folder / "pair", settings.models.encoder_dir)
-    test = make_splits(load_corpus(settings.ade.corpus_dir)).sentences["test"]
+    test = splits.sentences["test"]
     report["end_to_end_test_dictionary_tagger"] = end_to_end(dictionary, pair, test)
     if tagger_seconds > 0:
         report["neural_tagger"] = train_neural_tagger(
-            settings, folder / "tagger", tagger_seconds, tagger_epochs
+            settings, folder / "tagger", tagger_seconds, tagger_epochs, splits, dictionary
         )
         neural = load_tagger(folder / "tagger", settings.models.encoder_dir)
         report["end_to_end_test_neural_tagger"] = end_to_end(neural, pair, test)
