@@ -19,7 +19,7 @@ from graph.repository import GraphStore
 from retrieval import bfs, linking
 from retrieval.caff.config import CaffConfig
 from retrieval.caff.data import CATEGORIES, category_index
-from retrieval.caff.model import Batch, HopScorer
+from retrieval.caff.model import HopScorer
 from retrieval.caff.train import load_checkpoint
 from retrieval.embeddings import (
     EmbeddingIndex,
@@ -269,38 +269,34 @@ class EvidenceService:
     def _score(
         self, qvec: torch.Tensor, triples: list[bfs.Triple], hop: int, prev: list[bfs.Triple]
     ) -> np.ndarray:
+        """Scores of one hop's triples: the question's per-relation terms are computed once
+        (HopScorer.hop_terms), then each triple costs a gather and two dot products."""
         if not triples:
             return np.zeros(0, dtype=np.float32)
         cfg: CaffConfig = self.model.cfg
-        n, dim = len(triples), qvec.shape[0]
-        z = torch.zeros(1, cfg.hops, dim)
-        typed = torch.zeros(1, cfg.hops, len(CATEGORIES))
-        ent = torch.zeros(1, cfg.hops, dim)
+        z = typed = ent = None
         if prev and hop > 1:
-            z[0, hop - 1] = self.model.relations[[self.rel_pos[p.rel] for p in prev]].mean(0)
+            z = self.model.relations[[self.rel_pos[p.rel] for p in prev]].mean(0)
             cats = torch.bincount(
                 torch.as_tensor([category_index(p.tail_category) for p in prev]),
                 minlength=len(CATEGORIES),
             ).float()
-            typed[0, hop - 1] = cats / cats.sum()
-            ent[0, hop - 1] = torch.as_tensor(
-                self.index.entity_vectors([p.tail for p in prev])
-            ).mean(0)
-        batch = Batch(
-            q=qvec[None],
-            qi=torch.zeros(n, dtype=torch.long),
-            hop=torch.full((n,), hop - 1, dtype=torch.long),
-            rel=torch.as_tensor([self.rel_pos[t.rel] for t in triples]),
-            z=z,
-            one_hop=hop - 1,
-        )
+            typed = cats / cats.sum()
+            ent = torch.as_tensor(self.index.entity_vectors([p.tail for p in prev]).mean(0))
+        terms = self.model.hop_terms(qvec, hop - 1, z=z, typed=typed, ent_ctx=ent)
+        rel = np.fromiter((self.rel_pos[t.rel] for t in triples), np.int64, len(triples))
         if cfg.entity_aware:
-            batch.head = torch.as_tensor(self.index.entity_vectors([t.head for t in triples]))
-            batch.tail = torch.as_tensor(self.index.entity_vectors([t.tail for t in triples]))
-            batch.tail_cat = torch.as_tensor([category_index(t.tail_category) for t in triples])
-            batch.typed, batch.ent_ctx = typed, ent
-        with torch.inference_mode():
-            return torch.sigmoid(self.model(batch)).numpy()
+            logits = terms.logits(
+                rel,
+                self.index.entity_vectors([t.head for t in triples]),
+                self.index.entity_vectors([t.tail for t in triples]),
+                np.fromiter(
+                    (category_index(t.tail_category) for t in triples), np.int64, len(triples)
+                ),
+            )
+        else:
+            logits = terms.logits(rel)
+        return torch.sigmoid(torch.from_numpy(logits)).numpy()
 
     def _hop_json(
         self,

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import torch
 from torch import nn
 
@@ -36,6 +37,40 @@ class Batch:
     # Every triple is at this 0-based hop (the service scores one hop at a time): per-triple
     # projections then use that hop's matrix alone instead of all L and a gather.
     one_hop: int | None = None
+
+
+@dataclass
+class HopTerms:
+    """What the scorer's logit for one question at one hop is made of, split into the parts
+    that do not depend on the triple's entities (computed once per question and hop by
+    HopScorer.hop_terms) and two dot products with the triple's head and tail name vectors:
+
+        logit = by_relation[rel] + tail . tail_dir + head . head_dir + by_category[tail_cat]
+
+    Scoring a hop is then a gather and two matrix-vector products, instead of projecting
+    every triple through the (D, D) and (D, rank) matrices."""
+
+    by_relation: np.ndarray  # (R,) base + context terms, bias included
+    tail_dir: np.ndarray | None = None  # (D,) entity-aware: P_t (P_q^T Q)
+    head_dir: np.ndarray | None = None  # (D,) entity-aware: P_h (P_z^T mean retained tail)
+    by_category: np.ndarray | None = None  # (C,) entity-aware: question and typed-CSV terms
+
+    def logits(
+        self,
+        rel: np.ndarray,
+        head: np.ndarray | None = None,
+        tail: np.ndarray | None = None,
+        tail_cat: np.ndarray | None = None,
+    ) -> np.ndarray:
+        """(N,) logits of triples given by relation index and, for the entity-aware variant,
+        their (N, D) head and tail name vectors and (N,) tail category indices."""
+        out = self.by_relation[rel]
+        if self.tail_dir is not None:
+            if head is None or tail is None or tail_cat is None:
+                raise ValueError("the entity-aware scorer needs head, tail and tail_cat")
+            assert self.head_dir is not None and self.by_category is not None
+            out = out + tail @ self.tail_dir + head @ self.head_dir + self.by_category[tail_cat]
+        return np.asarray(out, dtype=np.float32)
 
 
 def _param(*shape: int, std: float) -> nn.Parameter:
@@ -85,6 +120,38 @@ class HopScorer(nn.Module):
         if self.cfg.entity_aware:
             logits = logits + self._entity(x)
         return logits
+
+    @torch.no_grad()
+    def hop_terms(
+        self,
+        q: torch.Tensor,
+        hop: int,
+        z: torch.Tensor | None = None,
+        typed: torch.Tensor | None = None,
+        ent_ctx: torch.Tensor | None = None,
+    ) -> HopTerms:
+        """The entity-independent parts of forward() for one question (D,) at one 0-based
+        hop, with that hop's CSV z (D,), typed CSV (C,) and mean retained-tail vector (D,)
+        (None: zeros, as at the first hop). HopTerms.logits then equals forward() on a batch
+        of that question's triples at that hop."""
+        h, zero = hop, torch.zeros_like(q)
+        z = z if z is not None and self.cfg.use_csv else zero
+        e = self.relations  # (R, D)
+        by_rel = e @ (q @ self.W[h]) + self.b[h]
+        if self.cfg.use_dbm:
+            gate = torch.sigmoid(self.U[h] @ z)  # (rho,)
+            coef = gate * (self.A[h] @ z) * (self.B[h] @ z) * (q @ self.P[h])
+            by_rel = by_rel + (e @ self.Qr[h]) @ coef
+        elif self.cfg.use_csv:
+            by_rel = by_rel + e @ (z @ self.C[h])
+        terms = HopTerms(by_relation=by_rel.numpy())
+        if self.cfg.entity_aware:
+            ent = ent_ctx if ent_ctx is not None else zero
+            typ = typed if typed is not None else torch.zeros(self.cat_ctx.shape[1])
+            terms.tail_dir = (self.Pt[h] @ (q @ self.Pq[h])).numpy()
+            terms.head_dir = (self.Ph[h] @ (ent @ self.Pz[h])).numpy()
+            terms.by_category = (q @ self.cat_q[h] + typ @ self.cat_ctx[h]).numpy()
+        return terms
 
     def _dbm(self, x: Batch, z: torch.Tensor) -> torch.Tensor:
         gate = torch.sigmoid(_project(z, self.U.transpose(1, 2), x))  # (N, rho)

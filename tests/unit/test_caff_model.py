@@ -132,6 +132,51 @@ def test_one_hop_batches_score_as_the_general_path(variant: str) -> None:
         assert not torch.allclose(model(b), general, atol=1e-5)
 
 
+@pytest.mark.parametrize(
+    "variant", ["caff", "depthbilinear", "no_csv", "no_dbm", "caff_entity", "caff_lora"]
+)
+def test_hop_terms_score_as_forward(variant: str) -> None:
+    cfg = load_config(variant)
+    torch.manual_seed(0)
+    model = HopScorer(cfg, D, torch.randn(R, D), C)
+    with torch.no_grad():  # no zero-initialised term may hide a path
+        for p in model.parameters():
+            p.normal_(0, 0.3)
+    b = _batch(entity=cfg.entity_aware)
+    b.qi = torch.zeros(9, dtype=torch.long)  # every triple belongs to question 0
+    for hop in range(3):
+        b.hop = torch.full((9,), hop, dtype=torch.long)
+        expected = model(b).detach().numpy()
+        kw = {"z": b.z[0, hop]}
+        if cfg.entity_aware:
+            assert b.typed is not None and b.ent_ctx is not None
+            kw |= {"typed": b.typed[0, hop], "ent_ctx": b.ent_ctx[0, hop]}
+        terms = model.hop_terms(b.q[0], hop, **kw)
+        args = [b.rel.numpy()]
+        if cfg.entity_aware:
+            assert b.head is not None and b.tail is not None and b.tail_cat is not None
+            args += [b.head.numpy(), b.tail.numpy(), b.tail_cat.numpy()]
+        np.testing.assert_allclose(terms.logits(*args), expected, rtol=1e-5, atol=1e-5)
+        # and the terms are really those of this hop
+        other = model.hop_terms(b.q[0], (hop + 1) % 3, **kw)
+        assert not np.allclose(other.logits(*args), expected, atol=1e-4)
+
+
+def test_hop_terms_at_the_first_hop_match_a_zero_context() -> None:
+    model = _model(entity_aware=True)
+    with torch.no_grad():
+        for p in model.parameters():
+            p.normal_(0, 0.3)
+    q = torch.randn(D)
+    a = model.hop_terms(q, 0)
+    b = model.hop_terms(q, 0, z=torch.zeros(D), typed=torch.zeros(C), ent_ctx=torch.zeros(D))
+    np.testing.assert_allclose(a.by_relation, b.by_relation)
+    assert a.head_dir is not None and b.head_dir is not None
+    np.testing.assert_allclose(a.head_dir, b.head_dir)
+    with pytest.raises(ValueError, match="head, tail and tail_cat"):
+        a.logits(np.zeros(3, dtype=np.int64))
+
+
 def test_construction_is_deterministic_for_a_seed() -> None:
     a, b = _model(), _model()
     assert all(
