@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from graph.repository import GraphStore
-from retrieval.expansion_cache import ExpansionCache
 from retrieval.relations import parse_key
 
 
@@ -47,27 +46,20 @@ def expand(
     hop: int,
     relations: Sequence[str],
     cfg: BfsConfig,
-    cache: ExpansionCache | None = None,
 ) -> list[Triple]:
-    """The candidate triples of one hop from `frontier` (at most cfg.max_frontier heads);
-    with `cache`, heads expanded before (same graph version) are not read again."""
+    """The candidate triples of one hop from `frontier` (at most cfg.max_frontier heads).
+    The evidence service reads the same query through retrieval.candidates, cached per head."""
     heads = list(dict.fromkeys(frontier))[: cfg.max_frontier]
     if not heads:
         return []
 
-    def fetch(some: list[str]) -> list[dict[str, Any]]:
-        return store.read(
-            "retrieval/expand_frontier",
-            raw=True,
-            frontier=some,
-            relations=list(relations),
-            k=cfg.k_per_relation,
-        )
-
-    if cache is None:
-        rows = fetch(heads)
-    else:
-        rows = cache.expand(heads, relations, cfg.k_per_relation, fetch)
+    rows = store.read(
+        "retrieval/expand_frontier",
+        raw=True,
+        frontier=heads,
+        relations=list(relations),
+        k=cfg.k_per_relation,
+    )
     order = {h: i for i, h in enumerate(heads)}
     triples = [
         Triple(hop, r["head"], r["rel"], r["tail"], r["tail_name"], r["tail_category"])
@@ -84,7 +76,6 @@ def candidates(
     relations: Sequence[str],
     cfg: BfsConfig,
     next_frontier: Callable[[int, list[Triple], set[str]], list[str]] | None = None,
-    cache: ExpansionCache | None = None,
 ) -> list[list[Triple]]:
     """Hops 1..cfg.max_hops. By default hop l+1 expands the entities first reached at hop l;
     `next_frontier(hop, triples, visited)` replaces that choice (autoregressive filtering)."""
@@ -92,7 +83,7 @@ def candidates(
     frontier = list(dict.fromkeys(seeds))
     hops: list[list[Triple]] = []
     for hop in range(1, cfg.max_hops + 1):
-        triples = expand(store, frontier, hop, relations, cfg, cache)
+        triples = expand(store, frontier, hop, relations, cfg)
         hops.append(triples)
         if next_frontier is not None:
             frontier = next_frontier(hop, triples, visited)

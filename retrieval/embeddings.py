@@ -111,16 +111,24 @@ class EmbeddingIndex:
 
     def entity_vectors(self, ids: Sequence[str]) -> np.ndarray:
         """(N, D) name vectors of `ids` (zeros for an id the index does not hold)."""
+        return self.vectors_at(self.entity_rows(ids))
+
+    def entity_rows(self, ids: Sequence[str]) -> np.ndarray:
+        """(N,) rows of `ids` for vectors_at; an id the index does not hold gets the zero row."""
+        missing = len(self.ids)
+        return np.fromiter(
+            (self.position.get(i, missing) for i in ids), dtype=np.int64, count=len(ids)
+        )
+
+    def vectors_at(self, rows: np.ndarray) -> np.ndarray:
+        """(N, D) name vectors at `rows` (from entity_rows)."""
         if self._matrix is None:
             # One copy of all vectors, plus a zero row for unknown ids: gathers are one numpy call.
             self._matrix = np.vstack(
                 [self.all_entity_vectors(), np.zeros((1, self.index.d), dtype=np.float32)]
             )
-        missing = len(self.ids)
-        rows = np.fromiter(
-            (self.position.get(i, missing) for i in ids), dtype=np.int64, count=len(ids)
-        )
-        return self._matrix[rows]
+        out: np.ndarray = self._matrix[rows]
+        return out
 
     def all_entity_vectors(self) -> np.ndarray:
         vectors: np.ndarray = np.asarray(

@@ -5,8 +5,7 @@ a hub entity reached by many questions is expanded in Cypher once, not once per 
 (the latest completed ingest runs and the extraction runs with their status, see
 `retrieval.embeddings.graph_version_rows`) changes; the version is read at most every
 `check_s` seconds, so an answer can lag a finished ingest or extraction by that long.
-An `ExpansionCache` entry is what `cypher/retrieval/expand_frontier` returns for one head
-(its rows, possibly none) under one relation vocabulary and K_r."""
+The service keeps each head's expansion (retrieval.candidates.HeadBlock) in one."""
 
 from __future__ import annotations
 
@@ -14,9 +13,8 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
-from typing import Any, Generic, TypeVar
+from typing import Generic, TypeVar
 
-Row = dict[str, Any]
 K = TypeVar("K")
 V = TypeVar("V")
 
@@ -106,24 +104,3 @@ class VersionedCache(Generic[K, V]):
             "misses": self.misses,
             "invalidations": self.invalidations,
         }
-
-
-class ExpansionCache(VersionedCache[tuple[str, int, tuple[str, ...]], list[Row]]):
-    def expand(
-        self,
-        heads: Sequence[str],
-        relations: Sequence[str],
-        k: int,
-        fetch: Callable[[list[str]], list[Row]],
-    ) -> list[Row]:
-        """The rows of `heads`, in head order; `fetch(missing_heads)` reads the missing ones."""
-        rel_key = tuple(relations)
-
-        def read(keys: list[tuple[str, int, tuple[str, ...]]]) -> dict[Any, list[Row]]:
-            fresh: dict[str, list[Row]] = {h: [] for h, _, _ in keys}
-            for row in fetch([h for h, _, _ in keys]):
-                fresh[row["head"]].append(row)
-            return {(h, k, rel_key): rows for h, rows in fresh.items()}
-
-        found = self.get_many([(h, k, rel_key) for h in heads], read)
-        return [row for h in heads for row in found[(h, k, rel_key)]]

@@ -17,10 +17,10 @@ from core.models import resolve_model_dir
 from core.settings import Settings
 from graph.repository import GraphStore
 from retrieval import bfs, linking
-from retrieval.caff.config import CaffConfig
 from retrieval.caff.data import CATEGORIES, category_index
 from retrieval.caff.model import HopScorer
 from retrieval.caff.train import load_checkpoint
+from retrieval.candidates import BlockReader, HeadBlock, HopCandidates
 from retrieval.embeddings import (
     EmbeddingIndex,
     FrozenEncoder,
@@ -28,7 +28,7 @@ from retrieval.embeddings import (
     graph_version_rows,
     load_encoder,
 )
-from retrieval.expansion_cache import ExpansionCache, VersionedCache, VersionWatch
+from retrieval.expansion_cache import VersionedCache, VersionWatch
 from retrieval.linking import STOPWORDS
 from retrieval.name_index import LiveNames, NameIndex
 from retrieval.provenance import provenance
@@ -63,6 +63,8 @@ class EvidenceService:
     ) -> None:
         self.store, self.settings = store, settings
         self.encoder, self.index, self.model = encoder, index, model
+        self.frozen = model.for_inference()  # numpy parameters for one question at a time
+        self.relation_vectors = model.relations.numpy()
         self.relation_keys = [r.key for r in relations]
         self.rel_pos = {k: i for i, k in enumerate(self.relation_keys)}
         self.thresholds = thresholds  # tuned for autoregressive use
@@ -71,10 +73,13 @@ class EvidenceService:
         r = settings.retrieval
         self.bfs_cfg = bfs.BfsConfig(3, r.k_per_relation, r.max_frontier)
         self.version = VersionWatch(lambda: graph_version_rows(store), r.cache_check_s)
-        self.cache = (
-            ExpansionCache(r.expansion_cache, self.version, check_s=0)
+        self.cache: VersionedCache[str, HeadBlock] | None = (
+            VersionedCache(r.expansion_cache, self.version, check_s=0)
             if r.expansion_cache
             else None
+        )
+        self.blocks = BlockReader(
+            store, self.relation_keys, self.bfs_cfg, index.entity_rows, self.cache
         )
         size = r.statement_cache
         self.statements: VersionedCache[StatementKey, dict[str, Any] | None] | None = (
@@ -180,8 +185,9 @@ class EvidenceService:
         linked = self.link(question, seeds)
         timings["link"] = _ms(t0)
         t = time.perf_counter()
-        qvec = torch.as_tensor(
-            self.encoder.encode_query(question or " ".join(s.name for s in linked))
+        qvec = np.asarray(
+            self.encoder.encode_query(question or " ".join(s.name for s in linked)),
+            dtype=np.float32,
         )
         timings["encode"] = _ms(t)
         names = {s.id: (s.name, s.category) for s in linked}
@@ -191,27 +197,28 @@ class EvidenceService:
         timings["bfs"] = timings["score"] = 0.0
         for hop in range(1, max_hops + 1):
             t = time.perf_counter()
-            triples = bfs.expand(
-                self.store, frontier, hop, self.relation_keys, self.bfs_cfg, self.cache
-            )
+            cand = self.blocks.hop(frontier, hop)
             timings["bfs"] += _ms(t)
             t = time.perf_counter()
-            scores = self._score(qvec, triples, hop, prev_kept)
+            scores = self._score(qvec, cand, hop, prev_kept)
             timings["score"] += _ms(t)
             tuned = self.thresholds if mode == "autoregressive" else self.per_hop_thresholds
             cut = threshold if threshold is not None else tuned.get(hop, 0.5)
-            order = [i for i in np.argsort(-scores, kind="stable") if scores[i] >= cut]
-            kept = [triples[i] for i in order[: top_k or None]]
-            kept_scores = [float(scores[i]) for i in order[: top_k or None]]
+            order = np.argsort(-scores, kind="stable")
+            order = order[scores[order] >= cut][: top_k or None]
+            kept = [cand.triple(int(i)) for i in order]
+            kept_scores = [float(scores[i]) for i in order]
             t = time.perf_counter()
             kept = self._with_props(kept)
             timings["bfs"] += _ms(t)
             hops_out.append(self._hop_json(hop, kept, kept_scores, names, raw_props))
-            for tr in triples:
-                names.setdefault(tr.tail, (tr.tail_name or tr.tail, tr.tail_category or ""))
-            pool = kept if mode == "autoregressive" else triples
-            frontier = bfs.first_reached(pool, visited)
-            visited.update(x.tail for x in triples)
+            if mode == "autoregressive":
+                frontier = bfs.first_reached(kept, visited)
+            else:  # the next hop expands every tail first reached here, kept or not
+                for tail, name, cat in cand.tail_labels():
+                    names.setdefault(tail, (name or tail, cat or ""))
+                frontier = [x for x in dict.fromkeys(cand.tails) if x not in visited]
+            visited.update(cand.tails)
             prev_kept = kept
             if not frontier:
                 break
@@ -267,36 +274,30 @@ class EvidenceService:
         return found
 
     def _score(
-        self, qvec: torch.Tensor, triples: list[bfs.Triple], hop: int, prev: list[bfs.Triple]
+        self, qvec: np.ndarray, cand: HopCandidates, hop: int, prev: list[bfs.Triple]
     ) -> np.ndarray:
-        """Scores of one hop's triples: the question's per-relation terms are computed once
-        (HopScorer.hop_terms), then each triple costs a gather and two dot products."""
-        if not triples:
+        """Scores of one hop's candidates: the question's per-relation terms are computed
+        once (FrozenHopScorer.hop_terms), then each candidate costs a gather and two dot
+        products."""
+        if not len(cand):
             return np.zeros(0, dtype=np.float32)
-        cfg: CaffConfig = self.model.cfg
         z = typed = ent = None
         if prev and hop > 1:
-            z = self.model.relations[[self.rel_pos[p.rel] for p in prev]].mean(0)
-            cats = torch.bincount(
-                torch.as_tensor([category_index(p.tail_category) for p in prev]),
-                minlength=len(CATEGORIES),
-            ).float()
+            z = self.relation_vectors[[self.rel_pos[p.rel] for p in prev]].mean(0)
+            cats = np.bincount(
+                [category_index(p.tail_category) for p in prev], minlength=len(CATEGORIES)
+            ).astype(np.float32)
             typed = cats / cats.sum()
-            ent = torch.as_tensor(self.index.entity_vectors([p.tail for p in prev]).mean(0))
-        terms = self.model.hop_terms(qvec, hop - 1, z=z, typed=typed, ent_ctx=ent)
-        rel = np.fromiter((self.rel_pos[t.rel] for t in triples), np.int64, len(triples))
-        if cfg.entity_aware:
+            ent = self.index.entity_vectors([p.tail for p in prev]).mean(0)
+        terms = self.frozen.hop_terms(qvec, hop - 1, z=z, typed=typed, ent_ctx=ent)
+        if self.model.cfg.entity_aware:
+            head = self.index.vectors_at(cand.head_row)
             logits = terms.logits(
-                rel,
-                self.index.entity_vectors([t.head for t in triples]),
-                self.index.entity_vectors([t.tail for t in triples]),
-                np.fromiter(
-                    (category_index(t.tail_category) for t in triples), np.int64, len(triples)
-                ),
+                cand.rel, head, self.index.vectors_at(cand.tail_row), cand.tail_cat
             )
         else:
-            logits = terms.logits(rel)
-        return torch.sigmoid(torch.from_numpy(logits)).numpy()
+            logits = terms.logits(cand.rel)
+        return _sigmoid(logits)
 
     def _hop_json(
         self,
@@ -382,3 +383,10 @@ def _paths(
 
 def _ms(t: float) -> float:
     return (time.perf_counter() - t) * 1000.0
+
+
+def _sigmoid(x: np.ndarray) -> np.ndarray:
+    """Logistic function without overflow for large negative logits."""
+    e = np.exp(-np.abs(x))
+    out: np.ndarray = np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e)).astype(np.float32)
+    return out

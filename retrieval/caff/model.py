@@ -121,37 +121,10 @@ class HopScorer(nn.Module):
             logits = logits + self._entity(x)
         return logits
 
-    @torch.no_grad()
-    def hop_terms(
-        self,
-        q: torch.Tensor,
-        hop: int,
-        z: torch.Tensor | None = None,
-        typed: torch.Tensor | None = None,
-        ent_ctx: torch.Tensor | None = None,
-    ) -> HopTerms:
-        """The entity-independent parts of forward() for one question (D,) at one 0-based
-        hop, with that hop's CSV z (D,), typed CSV (C,) and mean retained-tail vector (D,)
-        (None: zeros, as at the first hop). HopTerms.logits then equals forward() on a batch
-        of that question's triples at that hop."""
-        h, zero = hop, torch.zeros_like(q)
-        z = z if z is not None and self.cfg.use_csv else zero
-        e = self.relations  # (R, D)
-        by_rel = e @ (q @ self.W[h]) + self.b[h]
-        if self.cfg.use_dbm:
-            gate = torch.sigmoid(self.U[h] @ z)  # (rho,)
-            coef = gate * (self.A[h] @ z) * (self.B[h] @ z) * (q @ self.P[h])
-            by_rel = by_rel + (e @ self.Qr[h]) @ coef
-        elif self.cfg.use_csv:
-            by_rel = by_rel + e @ (z @ self.C[h])
-        terms = HopTerms(by_relation=by_rel.numpy())
-        if self.cfg.entity_aware:
-            ent = ent_ctx if ent_ctx is not None else zero
-            typ = typed if typed is not None else torch.zeros(self.cat_ctx.shape[1])
-            terms.tail_dir = (self.Pt[h] @ (q @ self.Pq[h])).numpy()
-            terms.head_dir = (self.Ph[h] @ (ent @ self.Pz[h])).numpy()
-            terms.by_category = (q @ self.cat_q[h] + typ @ self.cat_ctx[h]).numpy()
-        return terms
+    def for_inference(self) -> FrozenHopScorer:
+        """A numpy snapshot of the current parameters for scoring one question at a time
+        (FrozenHopScorer.hop_terms); it does not follow later training steps."""
+        return FrozenHopScorer(self)
 
     def _dbm(self, x: Batch, z: torch.Tensor) -> torch.Tensor:
         gate = torch.sigmoid(_project(z, self.U.transpose(1, 2), x))  # (N, rho)
@@ -192,3 +165,64 @@ def _per_hop(vecs: torch.Tensor, proj: torch.Tensor, x: Batch) -> torch.Tensor:
     if x.one_hop is not None:
         return vecs @ proj[x.one_hop]
     return torch.einsum("nd,ldr->nlr", vecs, proj)[torch.arange(vecs.shape[0]), x.hop]
+
+
+class FrozenHopScorer:
+    """HopScorer's parameters as numpy arrays, with the products that do not depend on the
+    question precomputed per hop (E W_l^T, E Q_l, E C_l^T), for the service: building one
+    question's HopTerms is then a handful of small matrix-vector products."""
+
+    def __init__(self, model: HopScorer) -> None:
+        def arr(t: torch.Tensor) -> np.ndarray:
+            return np.ascontiguousarray(t.detach().cpu().numpy(), dtype=np.float32)
+
+        self.cfg = model.cfg
+        with torch.no_grad():
+            e = model.relations
+            self.ew = arr(torch.einsum("kd,led->lke", e, model.W))  # (L, R, D): E W_l^T
+            self.b = arr(model.b)
+            if model.cfg.use_dbm:
+                self.eq = arr(torch.einsum("kd,ldr->lkr", e, model.Qr))  # (L, R, rho)
+                self.U, self.A, self.B, self.P = (
+                    arr(t) for t in (model.U, model.A, model.B, model.P)
+                )
+            elif model.cfg.use_csv:
+                self.ec = arr(torch.einsum("kd,led->lke", e, model.C))  # (L, R, D): E C_l^T
+            if model.cfg.entity_aware:
+                self.Pq, self.Pt, self.Pz, self.Ph = (
+                    arr(t) for t in (model.Pq, model.Pt, model.Pz, model.Ph)
+                )
+                self.cat_q, self.cat_ctx = arr(model.cat_q), arr(model.cat_ctx)
+
+    def hop_terms(
+        self,
+        q: np.ndarray,
+        hop: int,
+        z: np.ndarray | None = None,
+        typed: np.ndarray | None = None,
+        ent_ctx: np.ndarray | None = None,
+    ) -> HopTerms:
+        """The entity-independent parts of HopScorer.forward() for one question (D,) at one
+        0-based hop, with that hop's CSV z (D,), typed CSV (C,) and mean retained-tail vector
+        (D,) (None: zeros, as at the first hop). HopTerms.logits then equals forward() on a
+        batch of that question's triples at that hop."""
+        h, cfg = hop, self.cfg
+        q = np.asarray(q, dtype=np.float32)
+        zero = np.zeros_like(q)
+        z = np.asarray(z, dtype=np.float32) if z is not None and cfg.use_csv else zero
+        by_rel = self.ew[h] @ q + self.b[h]
+        if cfg.use_dbm:
+            gate = 1.0 / (1.0 + np.exp(-(self.U[h] @ z)))  # (rho,)
+            coef = gate * (self.A[h] @ z) * (self.B[h] @ z) * (q @ self.P[h])
+            by_rel = by_rel + self.eq[h] @ coef
+        elif cfg.use_csv:
+            by_rel = by_rel + self.ec[h] @ z
+        terms = HopTerms(by_relation=by_rel.astype(np.float32))
+        if cfg.entity_aware:
+            ent = np.asarray(ent_ctx, dtype=np.float32) if ent_ctx is not None else zero
+            if typed is None:
+                typed = np.zeros(self.cat_ctx.shape[1], dtype=np.float32)
+            terms.tail_dir = self.Pt[h] @ (q @ self.Pq[h])
+            terms.head_dir = self.Ph[h] @ (ent @ self.Pz[h])
+            terms.by_category = q @ self.cat_q[h] + np.asarray(typed, np.float32) @ self.cat_ctx[h]
+        return terms

@@ -6,8 +6,10 @@ from __future__ import annotations
 import shutil
 import time
 from collections import defaultdict
+from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from core.exceptions import RetrievalError
@@ -17,8 +19,9 @@ from extraction import writeback as wb
 from graph.repository import GraphStore
 from retrieval import bfs, linking
 from retrieval.adjacency import Adjacency
+from retrieval.candidates import BlockReader, HeadBlock
 from retrieval.embeddings import build_or_load, graph_version_rows, load_encoder
-from retrieval.expansion_cache import ExpansionCache
+from retrieval.expansion_cache import VersionedCache
 from retrieval.name_index import NameIndex
 from retrieval.relations import relation_key
 from retrieval.service import EvidenceService, load_relations
@@ -100,21 +103,42 @@ def test_embedding_cache_is_reused_and_keyed_by_encoder(store: GraphStore, tmp_p
     assert len(first.ids) == int(store.stats()["nodes"]["Entity"])
 
 
-def test_expansion_cache_equals_cypher_and_follows_graph_writes(store: GraphStore) -> None:
+def test_cached_head_blocks_equal_cypher_and_follow_graph_writes(store: GraphStore) -> None:
     load_fixture_graph(store)
     relations = [r.key for r in load_relations(store, Settings())] + ["CAUSES_ADVERSE_EVENT<"]
     cfg = bfs.BfsConfig(max_hops=3, k_per_relation=3, max_frontier=5)
     plain = bfs.candidates(store, [SEED], relations, cfg)
-    fresh = ExpansionCache(1000, lambda: graph_version_rows(store), check_s=0)
-    stale = ExpansionCache(1000, lambda: graph_version_rows(store), check_s=3600)
-    for cache in (fresh, stale):
-        assert bfs.candidates(store, [SEED], relations, cfg, cache=cache) == plain
-        misses = cache.misses
-        assert bfs.candidates(store, [SEED], relations, cfg, cache=cache) == plain
-        assert cache.misses == misses and cache.hits >= misses  # the second walk read nothing
+    ids = sorted({SEED, "HP:0001166"} | {t.tail for hop in plain for t in hop})
+    position = {i: n for n, i in enumerate(ids)}
 
-    def tails(cache: ExpansionCache) -> set[str]:
-        return {t.tail for t in bfs.expand(store, ["HP:0001166"], 1, relations, cfg, cache)}
+    def rows_of(some: Sequence[str]) -> np.ndarray:
+        return np.asarray([position.get(i, len(ids)) for i in some], dtype=np.int64)
+
+    def reader(check_s: float) -> BlockReader:
+        cache: VersionedCache[str, HeadBlock] = VersionedCache(
+            1000, lambda: graph_version_rows(store), check_s
+        )
+        return BlockReader(store, relations, cfg, rows_of, cache)
+
+    def walk(r: BlockReader) -> list[list[bfs.Triple]]:
+        visited, frontier, hops = {SEED}, [SEED], []
+        for hop in range(1, cfg.max_hops + 1):
+            triples = r.hop(frontier, hop).triples()
+            hops.append(triples)
+            frontier = bfs.first_reached(triples, visited)
+            visited.update(t.tail for t in triples)
+        return hops
+
+    fresh, stale = reader(0), reader(3600)
+    for r in (fresh, stale):
+        assert r.cache is not None
+        assert walk(r) == plain
+        misses = r.cache.misses
+        assert walk(r) == plain
+        assert r.cache.misses == misses and r.cache.hits >= misses  # the second walk read nothing
+
+    def tails(r: BlockReader) -> set[str]:
+        return set(r.hop(["HP:0001166"], 1).tails)
 
     assert "DRUG:testdrug" not in tails(fresh) | tails(stale)  # both caches hold the entity
     # an extraction run adds a statement to Arachnodactyly: the graph version changes
@@ -126,8 +150,9 @@ def test_expansion_cache_equals_cypher_and_follows_graph_writes(store: GraphStor
     wb.write_statements(store, wb.ModelInfo("ade", "m", "1", "e"), [st], inputs={})
 
     assert "DRUG:testdrug" in tails(fresh)  # re-read after the version changed
-    assert "DRUG:testdrug" not in tails(stale)  # within check_s the cached rows are served
-    assert fresh.invalidations == 1 and stale.invalidations == 0
+    assert "DRUG:testdrug" not in tails(stale)  # within check_s the cached blocks are served
+    assert fresh.cache is not None and stale.cache is not None
+    assert fresh.cache.invalidations == 1 and stale.cache.invalidations == 0
 
 
 def test_name_dictionary_links_as_the_fulltext_index_does(store: GraphStore) -> None:
