@@ -64,6 +64,14 @@ class EvidenceService:
         self.store, self.settings = store, settings
         self.encoder, self.index, self.model = encoder, index, model
         self.frozen = model.for_inference()  # numpy parameters for one question at a time
+        self.tail_tables = self.head_tables = None
+        if model.cfg.entity_aware:
+            # P_t^T x and P_h^T x of every entity name (and the zero row of unknown ids), per
+            # hop: (L, E + 1, entity_rank), so a triple's entity terms are two short gathers
+            every_row = np.arange(len(index.ids) + 1)
+            self.tail_tables, self.head_tables = self.frozen.entity_projections(
+                index.vectors_at(every_row)
+            )
         self.relation_vectors = model.relations.numpy()
         self.relation_keys = [r.key for r in relations]
         self.rel_pos = {k: i for i, k in enumerate(self.relation_keys)}
@@ -290,10 +298,12 @@ class EvidenceService:
             typed = cats / cats.sum()
             ent = self.index.entity_vectors([p.tail for p in prev]).mean(0)
         terms = self.frozen.hop_terms(qvec, hop - 1, z=z, typed=typed, ent_ctx=ent)
-        if self.model.cfg.entity_aware:
-            head = self.index.vectors_at(cand.head_row)
+        if self.tail_tables is not None and self.head_tables is not None:
             logits = terms.logits(
-                cand.rel, head, self.index.vectors_at(cand.tail_row), cand.tail_cat
+                cand.rel,
+                self.head_tables[hop - 1][cand.head_row],
+                self.tail_tables[hop - 1][cand.tail_row],
+                cand.tail_cat,
             )
         else:
             logits = terms.logits(cand.rel)

@@ -43,33 +43,40 @@ class Batch:
 class HopTerms:
     """What the scorer's logit for one question at one hop is made of, split into the parts
     that do not depend on the triple's entities (computed once per question and hop by
-    HopScorer.hop_terms) and two dot products with the triple's head and tail name vectors:
+    FrozenHopScorer.hop_terms) and two dot products with the triple's projected head and
+    tail name vectors (FrozenHopScorer.entity_projections, P_h^T head and P_t^T tail):
 
-        logit = by_relation[rel] + tail . tail_dir + head . head_dir + by_category[tail_cat]
+        logit = by_relation[rel] + tail_proj . tail_query + head_proj . head_query
+                + by_category[tail_cat]
 
-    Scoring a hop is then a gather and two matrix-vector products, instead of projecting
-    every triple through the (D, D) and (D, rank) matrices."""
+    Scoring a hop is then a gather and two small matrix-vector products, instead of
+    projecting every triple through the (D, D) and (D, rank) matrices."""
 
     by_relation: np.ndarray  # (R,) base + context terms, bias included
-    tail_dir: np.ndarray | None = None  # (D,) entity-aware: P_t (P_q^T Q)
-    head_dir: np.ndarray | None = None  # (D,) entity-aware: P_h (P_z^T mean retained tail)
+    tail_query: np.ndarray | None = None  # (re,) entity-aware: P_q^T Q
+    head_query: np.ndarray | None = None  # (re,) entity-aware: P_z^T (mean retained tail)
     by_category: np.ndarray | None = None  # (C,) entity-aware: question and typed-CSV terms
 
     def logits(
         self,
         rel: np.ndarray,
-        head: np.ndarray | None = None,
-        tail: np.ndarray | None = None,
+        head_proj: np.ndarray | None = None,
+        tail_proj: np.ndarray | None = None,
         tail_cat: np.ndarray | None = None,
     ) -> np.ndarray:
         """(N,) logits of triples given by relation index and, for the entity-aware variant,
-        their (N, D) head and tail name vectors and (N,) tail category indices."""
+        their (N, re) projected head and tail name vectors and (N,) tail category indices."""
         out = self.by_relation[rel]
-        if self.tail_dir is not None:
-            if head is None or tail is None or tail_cat is None:
+        if self.tail_query is not None:
+            if head_proj is None or tail_proj is None or tail_cat is None:
                 raise ValueError("the entity-aware scorer needs head, tail and tail_cat")
-            assert self.head_dir is not None and self.by_category is not None
-            out = out + tail @ self.tail_dir + head @ self.head_dir + self.by_category[tail_cat]
+            assert self.head_query is not None and self.by_category is not None
+            out = (
+                out
+                + tail_proj @ self.tail_query
+                + head_proj @ self.head_query
+                + self.by_category[tail_cat]
+            )
         return np.asarray(out, dtype=np.float32)
 
 
@@ -194,6 +201,14 @@ class FrozenHopScorer:
                 )
                 self.cat_q, self.cat_ctx = arr(model.cat_q), arr(model.cat_ctx)
 
+    def entity_projections(self, vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Tail and head projections of name vectors (N, D): two (L, N, re) arrays, P_t^T x
+        and P_h^T x per hop, the per-entity half of the entity-aware terms."""
+        x = np.asarray(vectors, dtype=np.float32)
+        tails = np.stack([x @ self.Pt[h] for h in range(self.Pt.shape[0])])
+        heads = np.stack([x @ self.Ph[h] for h in range(self.Ph.shape[0])])
+        return tails, heads
+
     def hop_terms(
         self,
         q: np.ndarray,
@@ -222,7 +237,7 @@ class FrozenHopScorer:
             ent = np.asarray(ent_ctx, dtype=np.float32) if ent_ctx is not None else zero
             if typed is None:
                 typed = np.zeros(self.cat_ctx.shape[1], dtype=np.float32)
-            terms.tail_dir = self.Pt[h] @ (q @ self.Pq[h])
-            terms.head_dir = self.Ph[h] @ (ent @ self.Pz[h])
+            terms.tail_query = q @ self.Pq[h]
+            terms.head_query = ent @ self.Pz[h]
             terms.by_category = q @ self.cat_q[h] + np.asarray(typed, np.float32) @ self.cat_ctx[h]
         return terms

@@ -156,7 +156,9 @@ def test_hop_terms_score_as_forward(variant: str) -> None:
         args = [b.rel.numpy()]
         if cfg.entity_aware:
             assert b.head is not None and b.tail is not None and b.tail_cat is not None
-            args += [b.head.numpy(), b.tail.numpy(), b.tail_cat.numpy()]
+            tails, _ = frozen.entity_projections(b.tail.numpy())
+            _, heads = frozen.entity_projections(b.head.numpy())
+            args += [heads[hop], tails[hop], b.tail_cat.numpy()]
         np.testing.assert_allclose(terms.logits(*args), expected, rtol=1e-5, atol=1e-5)
         # and the terms are really those of this hop
         other = frozen.hop_terms(
@@ -174,8 +176,8 @@ def test_hop_terms_at_the_first_hop_match_a_zero_context() -> None:
     a = frozen.hop_terms(q, 0)
     b = frozen.hop_terms(q, 0, z=np.zeros(D), typed=np.zeros(C), ent_ctx=np.zeros(D))
     np.testing.assert_allclose(a.by_relation, b.by_relation)
-    assert a.head_dir is not None and b.head_dir is not None
-    np.testing.assert_allclose(a.head_dir, b.head_dir)
+    assert a.head_query is not None and b.head_query is not None
+    np.testing.assert_allclose(a.head_query, b.head_query)
     with pytest.raises(ValueError, match="head, tail and tail_cat"):
         a.logits(np.zeros(3, dtype=np.int64))
 
