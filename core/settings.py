@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -165,6 +166,12 @@ class AdeSettings(BaseModel):
     chunk_chars: int = Field(default=1_000, ge=50)
     link_threshold: float = Field(default=0.85, ge=0.0, le=1.0)
     batch_size: int = Field(default=64, ge=1)
+    pair_model: Literal["auto", "pair", "single"] = Field(
+        default="auto",
+        description="The pair classifier the service loads: `pair` (the CRAG dual-view model, "
+        "<ade dir>/pair), `single` (the single-encoder marker model, <ade dir>/single), or "
+        "`auto`: the one with the higher dev F1 among those trained.",
+    )
 
 
 class MaudeSettings(BaseModel):

@@ -11,11 +11,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from core.exceptions import ExtractionError
+from core.exceptions import ExtractionError, ModelLoadError
 from core.models import resolve_model_dir
 from core.settings import Settings
 from extraction import writeback as wb
-from extraction.ade.checkpoint import PairBundle, load_bundle, score_items
+from extraction.ade.checkpoint import META_FILE, MODEL_FILE, PairBundle, load_bundle, score_items
 from extraction.ade.dictionary import DictionaryTagger, UnionTagger
 from extraction.ade.linking import HpoLinker, Link, drug_node, hpo_terms_from_obo
 from extraction.ade.markers import check_span
@@ -25,7 +25,13 @@ from extraction.ade.text_encoder import TextEncoder
 from graph.repository import GraphStore
 
 Span = tuple[int, int]
-MODEL_NAME = "crag-dual-encoder-ade"
+# The model_name of a statement, by the served pair classifier's arch.
+MODEL_NAMES = {
+    "dual": "crag-dual-encoder-ade",
+    "shared": "crag-dual-encoder-ade",
+    "single": "marker-single-encoder-ade",
+}
+PAIR_FOLDERS = ("pair", "single")  # what ade-train and bench/ade_baselines.py --single write
 DICTIONARY = "dictionary.json"
 UNION_KEY = "union_with_dictionary"  # tagger.json: add the dictionary's non-overlapping spans
 
@@ -55,6 +61,25 @@ class DocumentResult:
 
 def ade_dir(settings: Settings) -> Path:
     return settings.ade.checkpoint_dir or settings.models.var_dir / "ade"
+
+
+def pair_folder(folder: Path, choice: str = "auto") -> Path:
+    """The pair classifier to serve: `folder/choice`, or with "auto" the trained one (of
+    PAIR_FOLDERS) with the highest dev F1 in its meta.json; a tie keeps the CRAG model. With
+    none trained it is `folder/pair`, whose loading then says how to train one."""
+    if choice != "auto":
+        return folder / choice
+    dev_f1: dict[str, float] = {}
+    for name in PAIR_FOLDERS:
+        meta = folder / name / META_FILE
+        if meta.is_file() and (folder / name / MODEL_FILE).is_file():
+            try:
+                dev_f1[name] = float(json.loads(meta.read_text())["dev"]["f1"])
+            except (ValueError, KeyError, TypeError) as e:
+                raise ModelLoadError(f"{meta}: no dev F1 to choose the pair model by ({e})") from e
+    if not dev_f1:
+        return folder / "pair"
+    return folder / max(dev_f1, key=lambda n: (dev_f1[n], n == "pair"))
 
 
 def _event_node(r: Relation) -> wb.Node:
@@ -103,7 +128,7 @@ class AdeService:
             # union with the dictionary when that scored better on dev (older taggers: yes)
             tagger = UnionTagger(neural, tagger) if meta.get(UNION_KEY, True) else neural
         return cls(
-            load_bundle(folder / "pair", enc),
+            load_bundle(pair_folder(folder, settings.ade.pair_model), enc),
             tagger,
             linker,
             settings.ade.max_document_chars,
@@ -113,7 +138,8 @@ class AdeService:
 
     @property
     def model_info(self) -> wb.ModelInfo:
-        return wb.ModelInfo("ade", MODEL_NAME, self.pair.version, self.pair.cfg.encoder_id)
+        name = MODEL_NAMES[self.pair.cfg.arch]
+        return wb.ModelInfo("ade", name, self.pair.version, self.pair.cfg.encoder_id)
 
     def extract(self, inputs: str | Sequence[Document]) -> list[DocumentResult]:
         docs = [Document("text", inputs)] if isinstance(inputs, str) else list(inputs)

@@ -3,19 +3,21 @@ offsets, sentence provenance, statements for the write-back, and bad input."""
 
 from __future__ import annotations
 
+import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 import torch
 
-from core.exceptions import ExtractionError
+from core.exceptions import ExtractionError, ModelLoadError
 from core.models import resolve_model_dir
 from extraction.ade.checkpoint import new_bundle
 from extraction.ade.data import load_corpus
 from extraction.ade.dictionary import DictionaryTagger, UnionTagger
 from extraction.ade.e2e import ner_f1
 from extraction.ade.linking import HpoLinker, HpoTerm
-from extraction.ade.service import AdeService
+from extraction.ade.service import MODEL_NAMES, AdeService, pair_folder
 from extraction.ade.tagger import Span
 from extraction.ade.text import Document
 from tests.ade_tiny import make_tiny_encoder
@@ -81,3 +83,34 @@ def test_ner_f1_is_strict_on_the_sentences_with_relations() -> None:
 
     assert ner_f1(Fixed(0), sents) == 1.0
     assert ner_f1(Fixed(1), sents) == 0.0  # one character off is a miss
+
+
+def _trained(folder: Path, dev_f1: float | str) -> None:
+    folder.mkdir(parents=True)
+    (folder / "model.pt").write_bytes(b"")
+    (folder / "meta.json").write_text(json.dumps({"dev": {"f1": dev_f1}}))
+
+
+def test_auto_serves_the_pair_classifier_with_the_higher_dev_f1(tmp_path: Path) -> None:
+    assert pair_folder(tmp_path) == tmp_path / "pair"  # none trained: loading says how to train
+    _trained(tmp_path / "pair", 0.8919)
+    assert pair_folder(tmp_path) == tmp_path / "pair"
+    _trained(tmp_path / "single", 0.9145)
+    assert pair_folder(tmp_path) == tmp_path / "single"
+    assert pair_folder(tmp_path, "pair") == tmp_path / "pair"  # an explicit choice is kept
+    (tmp_path / "single" / "meta.json").write_text(json.dumps({"dev": {"f1": 0.8919}}))
+    assert pair_folder(tmp_path) == tmp_path / "pair"  # a tie keeps the CRAG model
+    (tmp_path / "single" / "meta.json").write_text(json.dumps({"dev": {}}))
+    with pytest.raises(ModelLoadError, match=r"single/meta\.json: no dev F1"):
+        pair_folder(tmp_path)
+
+
+def test_statements_name_the_served_architecture(service: AdeService) -> None:
+    assert service.model_info.name == MODEL_NAMES["shared"] == "crag-dual-encoder-ade"
+    single = AdeService(
+        replace(service.pair, cfg=replace(service.pair.cfg, arch="single")),
+        service.tagger,
+        service.linker,
+    )
+    assert single.model_info.name == "marker-single-encoder-ade"
+    assert single.model_info.version == service.model_info.version
