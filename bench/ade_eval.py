@@ -3,7 +3,11 @@ the PMID-disjoint dev and test splits with the threshold stored in the checkpoin
 dev), and the default one end to end with the dictionary tagger; for checkpoints that a
 budget-bounded `ade-train` left after an epoch. Writes <var>/ade/report.json unless --no-write.
 
-    .venv/bin/python bench/ade_eval.py [--models pair,single] [--no-e2e] [--no-write]"""
+    .venv/bin/python bench/ade_eval.py [--models pair,single] [--no-e2e] [--no-write]
+    .venv/bin/python bench/ade_eval.py --served      # only: what the service runs, end to end
+
+`--served` scores what `evigraph extract ade` runs (AdeService.from_settings: the tagger it
+loads and the pair classifier EVIGRAPH_ADE__PAIR_MODEL selects) end to end on test."""
 
 from __future__ import annotations
 
@@ -22,7 +26,7 @@ from extraction.ade.e2e import end_to_end
 from extraction.ade.evaluate import binary_metrics
 from extraction.ade.features import pair_items
 from extraction.ade.pipeline import build_dictionary
-from extraction.ade.service import ade_dir
+from extraction.ade.service import AdeService, ade_dir
 
 
 def main() -> None:
@@ -30,11 +34,26 @@ def main() -> None:
     ap.add_argument("--models", default="pair,single")
     ap.add_argument("--no-e2e", action="store_true")
     ap.add_argument("--no-write", action="store_true")
+    ap.add_argument("--served", action="store_true", help="the served tagger and pair model")
     args = ap.parse_args()
     settings = get_settings()
     torch.set_num_threads(settings.models.torch_threads)
     folder = ade_dir(settings)
     splits = make_splits(load_corpus(settings.ade.corpus_dir))
+    if args.served:
+        service = AdeService.from_settings(settings)
+        t0 = time.monotonic()
+        e2e = end_to_end(service.tagger, service.pair, splits.sentences["test"])
+        served = {
+            "splits_fingerprint": splits.fingerprint,
+            "pair_model": service.model_info.name,
+            "pair_version": service.pair.version,
+            "tagger": type(service.tagger).__name__,
+            "end_to_end_test": e2e,
+            "seconds": round(time.monotonic() - t0, 1),
+        }
+        print(json.dumps({"served": served}, indent=2))
+        return
     report: dict[str, Any] = {"splits_fingerprint": splits.fingerprint}
     for name in args.models.split(","):
         if not (folder / name / "model.pt").is_file():

@@ -43,6 +43,11 @@ def main() -> None:
     ap.add_argument("--workers", default="2")
     ap.add_argument("--seed", type=int, default=5)
     ap.add_argument("--show", type=int, default=25, help="Lines of schemathesis output.")
+    ap.add_argument(
+        "--include-path-regex",
+        default=None,
+        help="Fuzz only the operations whose path matches (schemathesis --include-path-regex).",
+    )
     args = ap.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="evigraph-fuzz-"))
     env = {"EVIGRAPH_API__KEYS": json.dumps([KEY]), "EVIGRAPH_API__CYPHER_TIMEOUT_S": "2"}
@@ -67,6 +72,8 @@ def main() -> None:
             "--continue-on-failure",
             "--no-color",
         ]
+        if args.include_path_regex:
+            cmd += ["--include-path-regex", args.include_path_regex]
         st = subprocess.run(cmd, capture_output=True, text=True, check=False)
         wall = time.monotonic() - t0
         counts = counters(url)
