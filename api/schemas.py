@@ -27,6 +27,26 @@ def valid_unicode(value: Any) -> Any:
     return value
 
 
+INT64 = (-(2**63), 2**63 - 1)
+
+
+def cypher_value(value: Any, path: str = "parameters") -> Any:
+    """Refuse parameter values Neo4j cannot hold: integers outside 64 bits (JSON numbers have
+    no bound; the driver would fail on them while packing the query). `path` names the
+    offending value in the message."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int) and not INT64[0] <= value <= INT64[1]:
+        raise ValueError(f"{path}: integer {value} is outside Neo4j's 64-bit range")
+    if isinstance(value, dict):
+        for k, v in value.items():
+            cypher_value(v, f"{path}.{k}")
+    elif isinstance(value, list):
+        for n, v in enumerate(value):
+            cypher_value(v, f"{path}[{n}]")
+    return value
+
+
 # A compact URI: prefix, colon, local id (ORPHA:558, HP:0001166, NCBIGene:2200).
 CURIE_PATTERN = r"^[A-Za-z][A-Za-z0-9_.-]*:[^\s:][^\s]*$"
 Curie = Annotated[
@@ -206,9 +226,9 @@ class CypherRequest(BaseModel):
         },
     )
     query: Text = Field(min_length=1, max_length=20_000, description="Read-only Cypher.")
-    parameters: Annotated[dict[str, Any], AfterValidator(valid_unicode)] = Field(
-        default_factory=dict, description="Query parameters ($name), passed separately."
-    )
+    parameters: Annotated[
+        dict[str, Any], AfterValidator(valid_unicode), AfterValidator(cypher_value)
+    ] = Field(default_factory=dict, description="Query parameters ($name), passed separately.")
 
 
 class CypherResult(BaseModel):

@@ -218,3 +218,16 @@ def test_lone_surrogates_are_422_not_500(client: TestClient) -> None:
     raw = '{"question": "ok", "seeds": ["HP:\\ud800"]}'
     r = client.post("/v1/evidence", content=raw, headers={"Content-Type": "application/json"})
     _assert_problem(r, 422, "seeds")
+
+
+def test_integers_beyond_64_bits_in_cypher_parameters_are_422_not_500(
+    client: TestClient,
+) -> None:
+    # JSON numbers have no bound; Neo4j's integers are 64-bit (found by the schemathesis fuzz).
+    big = 96711030058430431232
+    body = {"query": "RETURN $x AS x", "parameters": {"x": {"y": [1, big]}}}
+    r = client.post("/v1/cypher", json=body, headers={"X-API-Key": KEY})
+    _assert_problem(r, 422, "parameters.x.y[1]: integer 96711030058430431232")
+    body = {"query": "RETURN $x AS x", "parameters": {"x": -(2**63) - 1}}
+    r = client.post("/v1/cypher", json=body, headers={"X-API-Key": KEY})
+    _assert_problem(r, 422, "outside Neo4j's 64-bit range")
