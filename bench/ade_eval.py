@@ -4,7 +4,7 @@ dev), and the default one end to end with the dictionary tagger; for checkpoints
 budget-bounded `ade-train` left after an epoch. Writes <var>/ade/report.json unless --no-write.
 
     .venv/bin/python bench/ade_eval.py [--models pair,single] [--no-e2e] [--no-write]
-    .venv/bin/python bench/ade_eval.py --served      # only: what the service runs, end to end
+    .venv/bin/python -m bench.ade_eval --served      # only: what the service runs, end to end
 
 `--served` scores what `evigraph extract ade` runs (AdeService.from_settings: the tagger it
 loads and the pair classifier EVIGRAPH_ADE__PAIR_MODEL selects) end to end on test."""
