@@ -6,7 +6,7 @@ Nothing walks an unbounded variable-length path."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -40,6 +40,20 @@ class BfsConfig:
     max_frontier: int = 40  # heads expanded per hop, in the order they were first reached
 
 
+def read_expansions(
+    store: GraphStore, heads: Sequence[str], relations: Sequence[str], k: int
+) -> list[dict[str, Any]]:
+    """The rows of cypher/retrieval/expand_frontier for `heads`: head, rel, tail, tail_name,
+    tail_category; at most `k` per head and relation key, only relation keys in `relations`."""
+    return store.read(
+        "retrieval/expand_frontier",
+        raw=True,
+        frontier=list(heads),
+        relations=list(relations),
+        k=k,
+    )
+
+
 def expand(
     store: GraphStore,
     frontier: Sequence[str],
@@ -53,13 +67,7 @@ def expand(
     if not heads:
         return []
 
-    rows = store.read(
-        "retrieval/expand_frontier",
-        raw=True,
-        frontier=heads,
-        relations=list(relations),
-        k=cfg.k_per_relation,
-    )
+    rows = read_expansions(store, heads, relations, cfg.k_per_relation)
     order = {h: i for i, h in enumerate(heads)}
     triples = [
         Triple(hop, r["head"], r["rel"], r["tail"], r["tail_name"], r["tail_category"])
@@ -98,4 +106,9 @@ def candidates(
 
 def first_reached(triples: Sequence[Triple], visited: set[str]) -> list[str]:
     """Tails not seen before this hop, in the order the hop reached them."""
-    return [t for t in dict.fromkeys(x.tail for x in triples) if t not in visited]
+    return first_new((x.tail for x in triples), visited)
+
+
+def first_new(tails: Iterable[str], visited: set[str]) -> list[str]:
+    """`tails` without repeats and without those in `visited`, in their first order."""
+    return [t for t in dict.fromkeys(tails) if t not in visited]

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from graph.repository import GraphStore
-from retrieval.bfs import BfsConfig, Triple
+from retrieval.bfs import BfsConfig, Triple, read_expansions
 from retrieval.caff.data import category_index
 from retrieval.expansion_cache import VersionedCache
 
@@ -131,12 +131,6 @@ class BlockReader:
 
     def read(self, heads: list[str]) -> dict[str, HeadBlock]:
         rows: dict[str, list[dict[str, Any]]] = {h: [] for h in heads}
-        for r in self.store.read(
-            "retrieval/expand_frontier",
-            raw=True,
-            frontier=heads,
-            relations=self.relations,
-            k=self.cfg.k_per_relation,
-        ):
+        for r in read_expansions(self.store, heads, self.relations, self.cfg.k_per_relation):
             rows[r["head"]].append(r)
         return {h: HeadBlock.from_rows(h, rs, self.rel_pos, self.rows_of) for h, rs in rows.items()}

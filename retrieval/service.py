@@ -18,7 +18,7 @@ from core.settings import Settings
 from graph.repository import GraphStore
 from retrieval import bfs, linking
 from retrieval.caff.data import CATEGORIES, category_index
-from retrieval.caff.model import HopScorer
+from retrieval.caff.model import HopScorer, sigmoid
 from retrieval.caff.train import load_checkpoint
 from retrieval.candidates import BlockReader, HeadBlock, HopCandidates
 from retrieval.embeddings import (
@@ -225,7 +225,7 @@ class EvidenceService:
             else:  # the next hop expands every tail first reached here, kept or not
                 for tail, name, cat in cand.tail_labels():
                     names.setdefault(tail, (name or tail, cat or ""))
-                frontier = [x for x in dict.fromkeys(cand.tails) if x not in visited]
+                frontier = bfs.first_new(cand.tails, visited)
             visited.update(cand.tails)
             prev_kept = kept
             if not frontier:
@@ -307,7 +307,7 @@ class EvidenceService:
             )
         else:
             logits = terms.logits(cand.rel)
-        return _sigmoid(logits)
+        return sigmoid(logits)
 
     def _hop_json(
         self,
@@ -393,10 +393,3 @@ def _paths(
 
 def _ms(t: float) -> float:
     return (time.perf_counter() - t) * 1000.0
-
-
-def _sigmoid(x: np.ndarray) -> np.ndarray:
-    """Logistic function without overflow for large negative logits."""
-    e = np.exp(-np.abs(x))
-    out: np.ndarray = np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e)).astype(np.float32)
-    return out

@@ -80,6 +80,13 @@ class HopTerms:
         return np.asarray(out, dtype=np.float32)
 
 
+def sigmoid(x: np.ndarray) -> np.ndarray:
+    """The logistic function in numpy, float32, without overflow for large negative x."""
+    e = np.exp(-np.abs(x))
+    out: np.ndarray = np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e)).astype(np.float32)
+    return out
+
+
 def _param(*shape: int, std: float) -> nn.Parameter:
     return nn.Parameter(torch.randn(*shape) * std)
 
@@ -227,7 +234,7 @@ class FrozenHopScorer:
         z = np.asarray(z, dtype=np.float32) if z is not None and cfg.use_csv else zero
         by_rel = self.ew[h] @ q + self.b[h]
         if cfg.use_dbm:
-            gate = 1.0 / (1.0 + np.exp(-(self.U[h] @ z)))  # (rho,)
+            gate = sigmoid(self.U[h] @ z)  # (rho,)
             coef = gate * (self.A[h] @ z) * (self.B[h] @ z) * (q @ self.P[h])
             by_rel = by_rel + self.eq[h] @ coef
         elif cfg.use_csv:
