@@ -27,9 +27,23 @@ def _batch(z_scale: float = 1.0, n: int = 9, entity: bool = False) -> Batch:
     return b
 
 
-def _model(**kw: object) -> HopScorer:
+def _built(cfg: CaffConfig) -> HopScorer:
     torch.manual_seed(0)
-    return HopScorer(CaffConfig(**kw), D, torch.randn(R, D), C)  # type: ignore[arg-type]
+    return HopScorer(cfg, D, torch.randn(R, D), C)
+
+
+def _model(**kw: object) -> HopScorer:
+    return _built(CaffConfig(**kw))  # type: ignore[arg-type]
+
+
+def _randomised(cfg: CaffConfig) -> HopScorer:
+    """Every parameter drawn at random: no zero-initialised term (C, cat_q, cat_ctx, A with
+    the lora init) may hide a path from a comparison."""
+    model = _built(cfg)
+    with torch.no_grad():
+        for p in model.parameters():
+            p.normal_(0, 0.3)
+    return model
 
 
 @pytest.mark.parametrize(
@@ -37,9 +51,7 @@ def _model(**kw: object) -> HopScorer:
 )
 def test_every_config_scores_one_logit_per_triple(variant: str) -> None:
     cfg = load_config(variant)
-    torch.manual_seed(0)
-    model = HopScorer(cfg, D, torch.randn(R, D), C)
-    out = model(_batch(entity=cfg.entity_aware))
+    out = _built(cfg)(_batch(entity=cfg.entity_aware))
     assert out.shape == (9,) and torch.isfinite(out).all()
 
 
@@ -117,11 +129,7 @@ def test_entity_aware_breaks_the_tie() -> None:
 @pytest.mark.parametrize("variant", ["caff", "depthbilinear", "no_dbm", "caff_entity"])
 def test_one_hop_batches_score_as_the_general_path(variant: str) -> None:
     cfg = load_config(variant)
-    torch.manual_seed(0)
-    model = HopScorer(cfg, D, torch.randn(R, D), C)
-    with torch.no_grad():  # no zero-initialised term (C, cat_q, cat_ctx) may hide a path
-        for p in model.parameters():
-            p.normal_(0, 0.3)
+    model = _randomised(cfg)
     for hop in range(3):
         b = _batch(entity=cfg.entity_aware)
         b.hop = torch.full((9,), hop, dtype=torch.long)
@@ -137,22 +145,19 @@ def test_one_hop_batches_score_as_the_general_path(variant: str) -> None:
 )
 def test_hop_terms_score_as_forward(variant: str) -> None:
     cfg = load_config(variant)
-    torch.manual_seed(0)
-    model = HopScorer(cfg, D, torch.randn(R, D), C)
-    with torch.no_grad():  # no zero-initialised term may hide a path
-        for p in model.parameters():
-            p.normal_(0, 0.3)
+    model = _randomised(cfg)
+    frozen = model.for_inference()
     b = _batch(entity=cfg.entity_aware)
     b.qi = torch.zeros(9, dtype=torch.long)  # every triple belongs to question 0
+    q = b.q[0].numpy()
     for hop in range(3):
         b.hop = torch.full((9,), hop, dtype=torch.long)
         expected = model(b).detach().numpy()
-        kw = {"z": b.z[0, hop]}
+        kw = {"z": b.z[0, hop].numpy()}
         if cfg.entity_aware:
             assert b.typed is not None and b.ent_ctx is not None
-            kw |= {"typed": b.typed[0, hop], "ent_ctx": b.ent_ctx[0, hop]}
-        frozen = model.for_inference()
-        terms = frozen.hop_terms(b.q[0].numpy(), hop, **{k: v.numpy() for k, v in kw.items()})
+            kw |= {"typed": b.typed[0, hop].numpy(), "ent_ctx": b.ent_ctx[0, hop].numpy()}
+        terms = frozen.hop_terms(q, hop, **kw)
         args = [b.rel.numpy()]
         if cfg.entity_aware:
             assert b.head is not None and b.tail is not None and b.tail_cat is not None
@@ -161,17 +166,12 @@ def test_hop_terms_score_as_forward(variant: str) -> None:
             args += [heads[hop], tails[hop], b.tail_cat.numpy()]
         np.testing.assert_allclose(terms.logits(*args), expected, rtol=1e-5, atol=1e-5)
         # and the terms are really those of this hop
-        other = frozen.hop_terms(
-            b.q[0].numpy(), (hop + 1) % 3, **{k: v.numpy() for k, v in kw.items()}
-        )
+        other = frozen.hop_terms(q, (hop + 1) % 3, **kw)
         assert not np.allclose(other.logits(*args), expected, atol=1e-4)
 
 
 def test_hop_terms_at_the_first_hop_match_a_zero_context() -> None:
-    model = _model(entity_aware=True)
-    with torch.no_grad():
-        for p in model.parameters():
-            p.normal_(0, 0.3)
+    model = _randomised(CaffConfig(entity_aware=True))
     q, frozen = np.random.default_rng(0).normal(size=D), model.for_inference()
     a = frozen.hop_terms(q, 0)
     b = frozen.hop_terms(q, 0, z=np.zeros(D), typed=np.zeros(C), ent_ctx=np.zeros(D))
