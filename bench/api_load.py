@@ -29,6 +29,7 @@ import subprocess
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -234,24 +235,10 @@ def run_wrk(args: argparse.Namespace, reqs: list[dict[str, Any]], n_seeds: int) 
             wrk(args.warmup)
         line = next(x for x in wrk(args.duration).splitlines() if x.startswith("RESULT "))
     n, micros, p50, p90, p99, worst, non2xx, failed = line.split()[1:]
+    status = {"non_2xx": int(non2xx), "socket_errors": int(failed)}
+    errors = int(non2xx) + int(failed)
     wall = int(micros) / 1e6
-    return {
-        "tool": "wrk",
-        "mix": args.mix,
-        "clients": args.clients,
-        "duration_s": round(wall, 1),
-        "seeds": n_seeds,
-        "requests": int(n),
-        "req_per_s": round(int(n) / wall, 1),
-        "p50_ms": float(p50),
-        "p90_ms": float(p90),
-        "p99_ms": float(p99),
-        "max_ms": float(worst),
-        "status": {"non_2xx": int(non2xx), "socket_errors": int(failed)},
-        "errors": int(non2xx) + int(failed),
-        "server_rss_mb": round(rss_mb(args.pid), 1) if args.pid else None,
-        "server_pss_mb": round(rss_mb(args.pid, "Pss"), 1) if args.pid else None,
-    }
+    return result(args, "wrk", wall, n_seeds, int(n), [p50, p90, p99], status, errors, worst)
 
 
 def summarise(
@@ -260,19 +247,39 @@ def summarise(
     lat = sorted(d * 1000 for _, d, s in out)
     q = statistics.quantiles(lat, n=100) if len(lat) >= 2 else lat * 99
     codes = Counter(s for _, _, s in out)
+    status = {str(k): v for k, v in sorted(codes.items())}
+    errors = sum(v for k, v in codes.items() if k != 200)
+    return result(args, "httpx", wall, n_seeds, len(out), [q[49], q[89], q[98]], status, errors)
+
+
+def result(
+    args: argparse.Namespace,
+    tool: str,
+    wall: float,
+    n_seeds: int,
+    requests: int,
+    p50_p90_p99_ms: Sequence[float | str],
+    status: dict[str, int],
+    errors: int,
+    max_ms: float | str | None = None,
+) -> dict[str, Any]:
+    """The printed summary of a run, whichever client made it (wrk also reports its max)."""
+    p50, p90, p99 = (round(float(x), 1) for x in p50_p90_p99_ms)
+    worst = {} if max_ms is None else {"max_ms": round(float(max_ms), 1)}
     return {
-        "tool": "httpx",
+        "tool": tool,
         "mix": args.mix,
         "clients": args.clients,
         "duration_s": round(wall, 1),
         "seeds": n_seeds,
-        "requests": len(out),
-        "req_per_s": round(len(out) / wall, 1),
-        "p50_ms": round(q[49], 1),
-        "p90_ms": round(q[89], 1),
-        "p99_ms": round(q[98], 1),
-        "status": {str(k): v for k, v in sorted(codes.items())},
-        "errors": sum(v for k, v in codes.items() if k != 200),
+        "requests": requests,
+        "req_per_s": round(requests / wall, 1),
+        "p50_ms": p50,
+        "p90_ms": p90,
+        "p99_ms": p99,
+        **worst,
+        "status": status,
+        "errors": errors,
         "server_rss_mb": round(rss_mb(args.pid), 1) if args.pid else None,
         "server_pss_mb": round(rss_mb(args.pid, "Pss"), 1) if args.pid else None,
     }
