@@ -5,7 +5,7 @@ default finetune) into <var>/ade/single. Prints JSON.
 
     .venv/bin/python bench/ade_baselines.py
     .venv/bin/python bench/ade_baselines.py --single [--config finetune|frozen]
-        [--train-layers N] [--epochs E] [--out DIR]"""
+        [--train-layers N] [--epochs E] [--context-chars N] [--out DIR]"""
 
 from __future__ import annotations
 
@@ -30,6 +30,12 @@ def main() -> None:
     ap.add_argument("--config", choices=sorted(CONFIGS), default="finetune")
     ap.add_argument("--train-layers", type=int, default=None, help="frozen: top layers trained")
     ap.add_argument("--epochs", type=float, default=None, help="default: the config's")
+    ap.add_argument(
+        "--context-chars",
+        type=int,
+        default=None,
+        help="single: characters of context kept around the two mentions (0: the sentence)",
+    )
     ap.add_argument("--out", default="single", help="folder under <var>/ade")
     args = ap.parse_args()
     cfg, settings = CONFIGS[args.config], get_settings()
@@ -39,6 +45,7 @@ def main() -> None:
             arch="single",
             train_layers=cfg.train_layers if args.train_layers is None else args.train_layers,
             phase2_epochs=cfg.phase2_epochs if args.epochs is None else args.epochs,
+            context_chars=cfg.context_chars if args.context_chars is None else args.context_chars,
         )
         meta = fit_pair_classifier(
             settings.ade.corpus_dir,

@@ -52,7 +52,7 @@ class StateCache:
     def views(self, p: Pair) -> list[str]:
         t = p.sentence.text
         if self.single:
-            return [joint_view(t, p.drug, p.ae)]
+            return [joint_view(t, p.drug, p.ae, self.bundle.cfg.context_chars)]
         return [drug_view(t, p.drug), adr_view(t, p.ae)]
 
     def add(self, pairs: Sequence[Pair]) -> None:

@@ -17,7 +17,13 @@ from torch import nn
 
 from core.exceptions import ModelLoadError
 from core.models import ModelDir, load_tokenizer, load_transformer, resolve_model_dir
-from extraction.ade.features import add_marker_tokens, encode_dual, encode_joint, to_model
+from extraction.ade.features import (
+    add_marker_tokens,
+    encode_dual,
+    encode_joint,
+    input_chars,
+    to_model,
+)
 from extraction.ade.markers import ADR_OPEN, DRUG_OPEN, adr_view, drug_view
 from extraction.ade.model import DualEncoder, MarkerClassifier, PairConfig
 
@@ -57,7 +63,12 @@ def build_model(
 
 
 def new_bundle(
-    model_dir: ModelDir, arch: str, pooling: str, max_length: int, fusion_dim: int = 256
+    model_dir: ModelDir,
+    arch: str,
+    pooling: str,
+    max_length: int,
+    fusion_dim: int = 256,
+    context_chars: int = 0,
 ) -> PairBundle:
     tok = load_tokenizer(model_dir)
     vocab = add_marker_tokens(tok)
@@ -69,6 +80,7 @@ def new_bundle(
         pooling,
         fusion_dim=fusion_dim,
         max_length=max_length,
+        context_chars=context_chars,
     )
     return PairBundle(build_model(cfg, model_dir, tok), tok, cfg)
 
@@ -112,7 +124,9 @@ def load_bundle(folder: Path, encoder_dir: Path | None = None) -> PairBundle:
 
 def forward_batch(bundle: PairBundle, items: Sequence[Item]) -> torch.Tensor:
     if bundle.cfg.arch == "single":
-        b = to_model(encode_joint(bundle.tokenizer, items, bundle.cfg.max_length), bundle.model)
+        cfg = bundle.cfg
+        enc = encode_joint(bundle.tokenizer, items, cfg.max_length, cfg.context_chars)
+        b = to_model(enc, bundle.model)
         return bundle.model(b["ids"], b["mask"])  # type: ignore[no-any-return]
     b = to_model(encode_dual(bundle.tokenizer, items, bundle.cfg.max_length), bundle.model)
     return bundle.model(b["d_ids"], b["d_mask"], b["a_ids"], b["a_mask"])  # type: ignore[no-any-return]
@@ -174,7 +188,8 @@ def score_items(
     `distinct_views=False` runs both views of every pair, as the ONNX graph does."""
     if distinct_views and isinstance(bundle.model, DualEncoder):
         return _score_dual(bundle, items, batch_size)
-    order = sorted(range(len(items)), key=lambda i: len(items[i][0]))
+    chars = [input_chars(it, bundle.cfg.context_chars) for it in items]
+    order = sorted(range(len(items)), key=chars.__getitem__)
     out = np.zeros(len(items), dtype=np.float32)
     bundle.model.eval()
     with torch.inference_mode():

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import torch
 
 from extraction.ade.data import Pair
-from extraction.ade.markers import MARKERS, adr_view, drug_view, joint_view
+from extraction.ade.markers import MARKERS, adr_view, context_window, drug_view, joint_view
 
 if TYPE_CHECKING:
     from transformers import PreTrainedTokenizerBase
@@ -43,8 +43,15 @@ def encode_joint(
     tok: PreTrainedTokenizerBase,
     items: Sequence[tuple[str, tuple[int, int], tuple[int, int]]],
     max_length: int,
+    context_chars: int = 0,
 ) -> Batch:
-    return _encode(tok, [joint_view(t, ds, as_) for t, ds, as_ in items], max_length)
+    texts = [joint_view(t, ds, as_, context_chars) for t, ds, as_ in items]
+    return _encode(tok, texts, max_length)
+
+
+def input_chars(item: tuple[str, tuple[int, int], tuple[int, int]], context_chars: int) -> int:
+    """Characters of an item's text the model reads (to batch items of similar length)."""
+    return len(context_window(*item, context_chars)[0])
 
 
 def to_model(batch: Batch, model: torch.nn.Module) -> Batch:

@@ -51,7 +51,13 @@ def fit_pair_classifier(
     train = cap(
         subsample(splits.pairs("train"), cfg.neg_per_pos, cfg.seed), cfg.max_train_pairs, cfg.seed
     )
-    bundle = new_bundle(resolve_model_dir(encoder_dir), cfg.arch, cfg.pooling, cfg.max_length)
+    bundle = new_bundle(
+        resolve_model_dir(encoder_dir),
+        cfg.arch,
+        cfg.pooling,
+        cfg.max_length,
+        context_chars=cfg.context_chars,
+    )
     bundle.model.to(device)
     dev, test = splits.pairs("dev"), splits.pairs("test")
     if eval_limit:  # only for quick smoke runs; reported figures use the whole splits

@@ -72,6 +72,29 @@ def adr_view(text: str, ae: Span) -> str:
     return insert_markers(text, [(ae, ADR_OPEN, ADR_CLOSE)]).text
 
 
-def joint_view(text: str, drug: Span, ae: Span) -> str:
-    """Both markers in one text (the single-encoder baseline)."""
+def context_window(text: str, drug: Span, ae: Span, chars: int) -> tuple[str, Span, Span]:
+    """The part of `text` from `chars` characters before the first mention to `chars` after
+    the last, widened to whole words, with both spans shifted into it; `chars` <= 0 keeps
+    the whole text. Both mentions are always inside, however long the text."""
+    if chars <= 0:
+        return text, drug, ae
+    check_span(text, drug, "drug")
+    check_span(text, ae, "event")
+    start = max(0, min(drug[0], ae[0]) - chars)
+    end = min(len(text), max(drug[1], ae[1]) + chars)
+    while start > 0 and not text[start - 1].isspace():
+        start -= 1
+    while end < len(text) and not text[end].isspace():
+        end += 1
+    return (
+        text[start:end],
+        (drug[0] - start, drug[1] - start),
+        (ae[0] - start, ae[1] - start),
+    )
+
+
+def joint_view(text: str, drug: Span, ae: Span, context_chars: int = 0) -> str:
+    """Both markers in one text (the single-encoder baseline), cut to `context_chars` of
+    context around the two mentions when that is positive (see `context_window`)."""
+    text, drug, ae = context_window(text, drug, ae, context_chars)
     return insert_markers(text, [(drug, DRUG_OPEN, DRUG_CLOSE), (ae, ADR_OPEN, ADR_CLOSE)]).text

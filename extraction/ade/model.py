@@ -27,6 +27,8 @@ class PairConfig:
     fusion_dim: int = 256
     dropout: float = 0.1
     max_length: int = 128
+    # single: characters of context kept around the two mentions (0: the whole sentence)
+    context_chars: int = 0
 
     def to_dict(self) -> dict[str, object]:
         return asdict(self)

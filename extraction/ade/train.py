@@ -31,6 +31,8 @@ class TrainConfig:
     arch: str = "dual"
     pooling: str = "attention"
     max_length: int = 96
+    # single (marker) model: characters of context around the two mentions (0: all)
+    context_chars: int = 0
     batch_size: int = 16
     grad_accum: int = 2
     phase1_steps: int = 40

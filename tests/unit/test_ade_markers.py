@@ -14,6 +14,7 @@ from extraction.ade.markers import (
     DRUG_CLOSE,
     DRUG_OPEN,
     adr_view,
+    context_window,
     drug_view,
     insert_markers,
     joint_view,
@@ -88,3 +89,31 @@ def test_span_outside_text_is_refused(span: tuple[int, int]) -> None:
 def test_text_containing_a_marker_is_refused() -> None:
     with pytest.raises(ExtractionError, match="already contains"):
         drug_view("a [DRUG] b", (0, 1))
+
+
+def test_context_window_keeps_both_mentions_and_whole_words() -> None:
+    drug = (S2.index("5-FU"), S2.index("5-FU") + 4)
+    ae = (S2.index("mucositis"), S2.index("mucositis") + len("mucositis"))
+    text, d, a = context_window(S2, drug, ae, 12)
+    assert text[d[0] : d[1]] == "5-FU" and text[a[0] : a[1]] == "mucositis"
+    expected = "side effects of 5-FU in a colon cancer patient who suffered severe mucositis,"
+    assert text == f"{expected} desquamating"
+    assert S2.index(text) + d[0] == drug[0]  # a plain slice of the sentence, spans shifted
+    # the event before the drug, and a window past both ends of the text
+    text, d, a = context_window(S3, (0, 7), (8, 16), 500)
+    assert (text, d, a) == (S3, (0, 7), (8, 16))
+    assert context_window(S2, drug, ae, 0) == (S2, drug, ae)
+
+
+def test_a_window_keeps_the_markers_of_a_long_sentence() -> None:
+    """Mentions at the end of a sentence longer than max_length tokens: truncating the whole
+    sentence drops their markers, the window keeps them."""
+    tail = "Lithium toxicity developed after the dose was increased."
+    long = "In this report " + "we describe the course of the patient in detail, " * 12 + tail
+    start = long.index("Lithium")
+    drug, ae = (start, start + 7), (start + 8, start + 16)
+    assert ADR_OPEN in joint_view(long, drug, ae, 30) and DRUG_OPEN in joint_view(
+        long, drug, ae, 30
+    )
+    assert len(joint_view(long, drug, ae, 30)) < 120
+    assert joint_view(long, drug, ae) == joint_view(long, drug, ae, 0)
