@@ -43,12 +43,14 @@ def main() -> None:
     if args.served:
         service = AdeService.from_settings(settings)
         t0 = time.monotonic()
-        e2e = end_to_end(service.tagger, service.pair, splits.sentences["test"])
+        with service.precision():
+            e2e = end_to_end(service.tagger, service.pair, splits.sentences["test"])
         served = {
             "splits_fingerprint": splits.fingerprint,
             "pair_model": service.model_info.name,
             "pair_version": service.pair.version,
             "tagger": type(service.tagger).__name__,
+            "precision": "bf16" if service.bf16 else "fp32",
             "end_to_end_test": e2e,
             "seconds": round(time.monotonic() - t0, 1),
         }

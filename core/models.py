@@ -165,16 +165,37 @@ def encode_texts(
     return out
 
 
-def onnx_session(path: Path, threads: int, what: str) -> Any:
-    """An onnxruntime CPU session for the graph at `path` (`what` names it in errors)."""
+def onnx_session(path: Path, threads: int, what: str, spinning: bool = False) -> Any:
+    """An onnxruntime CPU session for the graph at `path` (`what` names it in errors). By
+    default its threads do not busy-wait after a run, as the service shares the cores with
+    PyTorch and Neo4j; `spinning` lets them, for back-to-back batches (about 20% faster)."""
     import onnxruntime as ort
 
     opts = ort.SessionOptions()
     opts.intra_op_num_threads = threads
     opts.inter_op_num_threads = 1
-    # No busy-waiting after a run: the cores are shared with PyTorch and Neo4j.
-    opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    opts.add_session_config_entry("session.intra_op.allow_spinning", "1" if spinning else "0")
     try:
         return ort.InferenceSession(str(path), opts, providers=["CPUExecutionProvider"])
     except Exception as e:  # onnxruntime raises its own untyped errors
         raise ModelLoadError(f"{path}: cannot load the ONNX {what}: {e}") from e
+
+
+def cpu_bf16(choice: str) -> bool:
+    """Whether to run PyTorch inference in bfloat16 on the CPU: "bf16" yes, "fp32" no, "auto"
+    where the CPU has native bf16 arithmetic (AMX tiles or AVX-512 BF16), where it is about
+    twice as fast as fp32 for these encoders; elsewhere bf16 would be emulated and slower."""
+    if choice not in ("auto", "bf16", "fp32"):
+        raise ValueError(f"precision {choice!r}: expected auto, bf16 or fp32")
+    if choice != "auto":
+        return choice == "bf16"
+    import torch
+
+    return bool(torch.cpu._is_amx_tile_supported() or torch.cpu._is_avx512_bf16_supported())
+
+
+def inference_precision(bf16: bool) -> Any:
+    """A context in which PyTorch CPU inference runs in bfloat16 (autocast) when `bf16`."""
+    import torch
+
+    return torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16)

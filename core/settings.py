@@ -172,6 +172,12 @@ class AdeSettings(BaseModel):
         "<ade dir>/pair), `single` (the single-encoder marker model, <ade dir>/single), or "
         "`auto`: the one with the higher dev F1 among those trained.",
     )
+    precision: Literal["auto", "fp32", "bf16"] = Field(
+        default="auto",
+        description="PyTorch inference precision of the tagger and pair classifier: `bf16` "
+        "(autocast), `fp32`, or `auto`: bf16 where the CPU has native bf16 (AMX or "
+        "AVX-512 BF16), about twice the pairs per second there; fp32 elsewhere.",
+    )
 
 
 class MaudeSettings(BaseModel):

@@ -10,9 +10,10 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from core.exceptions import ExtractionError, ModelLoadError
-from core.models import resolve_model_dir
+from core.models import cpu_bf16, inference_precision, resolve_model_dir
 from core.settings import Settings
 from extraction import writeback as wb
 from extraction.ade.checkpoint import META_FILE, MODEL_FILE, PairBundle, load_bundle, score_items
@@ -105,9 +106,15 @@ class AdeService:
         max_chars: int = 200_000,
         chunk_chars: int = 1_000,
         batch_size: int = 64,
+        bf16: bool = False,
     ) -> None:
         self.pair, self.tagger, self.linker = pair, tagger, linker
         self.max_chars, self.chunk_chars, self.batch_size = max_chars, chunk_chars, batch_size
+        self.bf16 = bf16
+
+    def precision(self) -> Any:
+        """The context the tagger and pair classifier run in (bf16 autocast or fp32)."""
+        return inference_precision(self.bf16)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> AdeService:
@@ -134,6 +141,7 @@ class AdeService:
             settings.ade.max_document_chars,
             settings.ade.chunk_chars,
             settings.ade.batch_size,
+            cpu_bf16(settings.ade.precision),
         )
 
     @property
@@ -148,7 +156,8 @@ class AdeService:
         for doc in docs:
             check_document(doc, self.max_chars)
         pieces = [c for doc in docs for c in chunks(doc, self.chunk_chars)]
-        tags = self.tagger.tag([c.text for c in pieces])
+        with self.precision():
+            tags = self.tagger.tag([c.text for c in pieces])
         cands = [
             (c, d, a)
             for c, t in zip(pieces, tags, strict=True)
@@ -186,7 +195,9 @@ class AdeService:
         keep_all: bool = False,
     ) -> list[DocumentResult]:
         results = {d.id: DocumentResult(d.id) for d in docs}
-        scores = score_items(self.pair, [(c.text, d, a) for c, d, a in cands], self.batch_size)
+        with self.precision():
+            items = [(c.text, d, a) for c, d, a in cands]
+            scores = score_items(self.pair, items, self.batch_size)
         kept = [
             (c, d, a, float(s))
             for (c, d, a), s in zip(cands, scores, strict=True)

@@ -4,9 +4,16 @@ import shutil
 from pathlib import Path
 
 import pytest
+import torch
 
 from core.exceptions import ModelLoadError
-from core.models import PACKAGED_WEIGHTS_SHA256, packaged_encoder_path, resolve_model_dir
+from core.models import (
+    PACKAGED_WEIGHTS_SHA256,
+    cpu_bf16,
+    inference_precision,
+    packaged_encoder_path,
+    resolve_model_dir,
+)
 
 
 def test_packaged_encoder_resolves_with_pinned_hash() -> None:
@@ -34,3 +41,20 @@ def test_local_copy_gets_its_own_id(tmp_path: Path) -> None:
     shutil.copytree(packaged_encoder_path(), dst)
     md = resolve_model_dir(dst)
     assert not md.packaged and md.encoder_id.startswith("my-encoder@")
+
+
+def test_cpu_bf16_choice() -> None:
+    assert cpu_bf16("bf16") is True
+    assert cpu_bf16("fp32") is False
+    assert isinstance(cpu_bf16("auto"), bool)
+    with pytest.raises(ValueError, match="precision 'fp16'"):
+        cpu_bf16("fp16")
+
+
+def test_inference_precision_runs_linear_layers_in_bf16() -> None:
+    layer = torch.nn.Linear(4, 2)
+    x = torch.randn(3, 4)
+    with inference_precision(True):
+        assert layer(x).dtype == torch.bfloat16
+    with inference_precision(False):
+        assert layer(x).dtype == torch.float32
