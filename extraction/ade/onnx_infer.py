@@ -3,13 +3,20 @@
 A two-view model is exported as three graphs, so that ONNX Runtime scores like the PyTorch
 service path (each distinct drug view and ADR view encoded once, then every candidate pair
 classified): `drug_view.onnx` and `adr_view.onnx` (token ids -> pooled, projected vector) and
-`classify.onnx` (the two vectors -> logit). With `int8`, the view graphs are also written with
-dynamically quantised int8 weights (`*.int8.onnx`); the classifier stays fp32. The marker
-baseline is one graph, `pair.onnx` (token ids with both markers -> logit)."""
+`classify.onnx` (the two vectors -> logit). The marker baseline is one graph, `pair.onnx`
+(token ids with both markers -> logit).
+
+Encoder graphs are exported with the encoder's plain ("eager") attention, which ONNX Runtime's
+transformer optimizer recognises and fuses (one Attention node per layer, fused embedding and
+skip LayerNorms, bias GELU); a graph it cannot fuse is kept as exported. With `int8`, the
+encoder graphs are also written with dynamically quantised int8 weights (`*.int8.onnx`); the
+classifier stays fp32."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import logging
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -20,8 +27,10 @@ from torch import nn
 from core.exceptions import ModelLoadError
 from core.models import onnx_session
 from extraction.ade.checkpoint import Item, PairBundle, score_distinct_views, view_batches
-from extraction.ade.features import encode_joint
+from extraction.ade.features import encode_joint, input_chars
 from extraction.ade.model import DualEncoder
+
+logger = logging.getLogger(__name__)
 
 VIEWS = {False: "drug_view", True: "adr_view"}
 CLASSIFY, JOINT = "classify", "pair"
@@ -63,6 +72,44 @@ def _export(
     )
 
 
+@contextmanager
+def _eager_attention(model: nn.Module) -> Iterator[None]:
+    """Export-time attention implementation: the unfused matmul-softmax-matmul form."""
+    encoders = model.encoders()  # type: ignore[operator]
+    before = [e.config._attn_implementation for e in encoders]
+    for e in encoders:
+        e.set_attn_implementation("eager")
+    try:
+        yield
+    finally:
+        for e, impl in zip(encoders, before, strict=True):
+            e.set_attn_implementation(impl)
+
+
+def _fuse(path: Path, model: nn.Module) -> None:
+    """Rewrite the graph at `path` with ONNX Runtime's BERT fusions, in place."""
+    from onnxruntime.transformers.optimizer import optimize_model
+
+    config = model.encoders()[0].config  # type: ignore[operator]
+    try:
+        fused = optimize_model(
+            str(path),
+            model_type="bert",
+            num_heads=config.num_attention_heads,
+            hidden_size=config.hidden_size,
+        )
+    except Exception as e:  # the optimizer raises untyped errors on graphs it cannot read
+        logger.warning("%s: kept unfused (%s)", path, e)
+        return
+    stats = fused.get_fused_operator_statistics()
+    if not stats.get("Attention"):
+        logger.warning("%s: no attention fused; kept as exported", path)
+        return
+    tmp = path.with_suffix(".fused.tmp")
+    fused.save_model_to_file(str(tmp))
+    tmp.replace(path)
+
+
 def graph_file(folder: Path, name: str, int8: bool = False) -> Path:
     return folder / f"{name}{'.int8' if int8 else ''}.onnx"
 
@@ -75,14 +122,19 @@ def export_onnx(bundle: PairBundle, folder: Path, int8: bool = False) -> Path:
     sample: Sequence[Item] = [("Aspirin caused bleeding.", (0, 7), (15, 23))] * 2
     if not isinstance(model, DualEncoder):
         enc = encode_joint(bundle.tokenizer, sample, bundle.cfg.max_length)
-        _export(model, (enc["ids"], enc["mask"]), ["ids", "mask"], graph_file(folder, JOINT), True)
+        with _eager_attention(model):
+            args = (enc["ids"], enc["mask"])
+            _export(model, args, ["ids", "mask"], graph_file(folder, JOINT), True)
+        _fuse(graph_file(folder, JOINT), model)
         if int8:
             _quantize(graph_file(folder, JOINT), graph_file(folder, JOINT, True))
         return folder
     enc = bundle.tokenizer(["Aspirin caused [ADR] bleeding [/ADR]."] * 2, return_tensors="pt")
     for adr, name in VIEWS.items():
         args = (enc["input_ids"], enc["attention_mask"])
-        _export(_View(model, adr), args, ["ids", "mask"], graph_file(folder, name), True)
+        with _eager_attention(model):
+            _export(_View(model, adr), args, ["ids", "mask"], graph_file(folder, name), True)
+        _fuse(graph_file(folder, name), model)
         if int8:
             _quantize(graph_file(folder, name), graph_file(folder, name, True))
     vec = torch.zeros(2, bundle.cfg.fusion_dim)
@@ -91,29 +143,41 @@ def export_onnx(bundle: PairBundle, folder: Path, int8: bool = False) -> Path:
 
 
 def _quantize(src: Path, dst: Path) -> None:
+    import onnx
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
-    quantize_dynamic(str(src), str(dst), weight_type=QuantType.QInt8)
+    # fused nodes (Attention, SkipLayerNormalization) carry no inferred output types
+    extra = {"DefaultTensorType": onnx.TensorProto.FLOAT}
+    quantize_dynamic(str(src), str(dst), weight_type=QuantType.QInt8, extra_options=extra)
 
 
 class OnnxScorer:
-    """Scores items like `checkpoint.score_items` from the graphs `export_onnx` wrote."""
+    """Scores items like `checkpoint.score_items` from the graphs `export_onnx` wrote. Made
+    for batch scoring: its threads busy-wait between runs unless `spinning` is off."""
 
     def __init__(
-        self, bundle: PairBundle, folder: Path, threads: int = 2, int8: bool = False
+        self,
+        bundle: PairBundle,
+        folder: Path,
+        threads: int = 2,
+        int8: bool = False,
+        spinning: bool = True,
     ) -> None:
         self.bundle = bundle
         self.dual = isinstance(bundle.model, DualEncoder)
         names = [VIEWS[False], VIEWS[True]] if self.dual else [JOINT]
-        self.sessions = {n: self._session(graph_file(folder, n, int8), threads) for n in names}
+        self.sessions = {
+            n: self._session(graph_file(folder, n, int8), threads, spinning) for n in names
+        }
         if self.dual:
-            self.sessions[CLASSIFY] = self._session(graph_file(folder, CLASSIFY), threads)
+            path = graph_file(folder, CLASSIFY)
+            self.sessions[CLASSIFY] = self._session(path, threads, spinning)
 
     @staticmethod
-    def _session(path: Path, threads: int) -> Any:
+    def _session(path: Path, threads: int, spinning: bool) -> Any:
         if not path.is_file():
             raise ModelLoadError(f"{path}: no ONNX graph; export it with bench/extract_ade.py")
-        return onnx_session(path, threads, "ADE graph")
+        return onnx_session(path, threads, "ADE graph", spinning)
 
     def score(self, items: Sequence[Item], batch_size: int = 64) -> np.ndarray:
         if self.dual:
@@ -123,12 +187,14 @@ class OnnxScorer:
                 lambda d, a: self.sessions[CLASSIFY].run(["out"], {"d": d, "a": a})[0],
                 np.stack,
             )
-        order = sorted(range(len(items)), key=lambda i: len(items[i][0]))
+        chars = [input_chars(it, self.bundle.cfg.context_chars) for it in items]
+        order = sorted(range(len(items)), key=chars.__getitem__)
         out = np.zeros(len(items), dtype=np.float32)
         for k in range(0, len(order), batch_size):
             idx = order[k : k + batch_size]
+            cfg = self.bundle.cfg
             enc = encode_joint(
-                self.bundle.tokenizer, [items[i] for i in idx], self.bundle.cfg.max_length
+                self.bundle.tokenizer, [items[i] for i in idx], cfg.max_length, cfg.context_chars
             )
             feeds = {n: enc[n].numpy().astype(np.int64) for n in ("ids", "mask")}
             (logit,) = self.sessions[JOINT].run(["out"], feeds)
