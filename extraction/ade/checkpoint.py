@@ -21,7 +21,7 @@ from extraction.ade.features import (
     add_marker_tokens,
     encode_dual,
     encode_joint,
-    input_chars,
+    joint_batches,
     to_model,
 )
 from extraction.ade.markers import ADR_OPEN, DRUG_OPEN, adr_view, drug_view
@@ -186,13 +186,21 @@ def score_items(
     each distinct drug view and ADR view is encoded once (a mention in many candidate pairs
     costs one encoder pass), then every pair goes through the fusion and classifier;
     `distinct_views=False` runs both views of every pair, as the ONNX graph does."""
-    if distinct_views and isinstance(bundle.model, DualEncoder):
+    model = bundle.model
+    if distinct_views and isinstance(model, DualEncoder):
         return _score_dual(bundle, items, batch_size)
-    chars = [input_chars(it, bundle.cfg.context_chars) for it in items]
-    order = sorted(range(len(items)), key=chars.__getitem__)
     out = np.zeros(len(items), dtype=np.float32)
-    bundle.model.eval()
+    model.eval()
     with torch.inference_mode():
+        if isinstance(model, MarkerClassifier):
+            cfg = bundle.cfg
+            for idx, b in joint_batches(
+                bundle.tokenizer, items, cfg.max_length, cfg.context_chars, batch_size
+            ):
+                b = to_model(b, model)
+                out[idx] = torch.sigmoid(model(b["ids"], b["mask"])).float().cpu().numpy()
+            return out
+        order = sorted(range(len(items)), key=lambda i: len(items[i][0]))
         for k in range(0, len(order), batch_size):
             idx = order[k : k + batch_size]
             logits = forward_batch(bundle, [items[i] for i in idx])

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
 import torch
 
 from extraction.ade.data import Pair
-from extraction.ade.markers import MARKERS, adr_view, context_window, drug_view, joint_view
+from extraction.ade.markers import MARKERS, adr_view, drug_view, joint_view
 
 if TYPE_CHECKING:
     from transformers import PreTrainedTokenizerBase
@@ -49,9 +49,28 @@ def encode_joint(
     return _encode(tok, texts, max_length)
 
 
-def input_chars(item: tuple[str, tuple[int, int], tuple[int, int]], context_chars: int) -> int:
-    """Characters of an item's text the model reads (to batch items of similar length)."""
-    return len(context_window(*item, context_chars)[0])
+def joint_batches(
+    tok: PreTrainedTokenizerBase,
+    items: Sequence[tuple[str, tuple[int, int], tuple[int, int]]],
+    max_length: int,
+    context_chars: int,
+    batch_size: int,
+) -> Iterator[tuple[list[int], Batch]]:
+    """Marker-model inputs tokenised once, then batched by token count so each batch pads as
+    little as it can: yields (positions of the batch's items in `items`, ids and mask)."""
+    texts = [joint_view(t, ds, as_, context_chars) for t, ds, as_ in items]
+    ids = tok(texts, truncation=True, max_length=max_length)["input_ids"]
+    order = sorted(range(len(items)), key=lambda i: len(ids[i]))
+    pad = tok.pad_token_id or 0
+    for k in range(0, len(order), batch_size):
+        idx = order[k : k + batch_size]
+        width = max(len(ids[i]) for i in idx)
+        out = torch.full((len(idx), width), pad, dtype=torch.long)
+        mask = torch.zeros((len(idx), width), dtype=torch.long)
+        for row, i in enumerate(idx):
+            out[row, : len(ids[i])] = torch.tensor(ids[i])
+            mask[row, : len(ids[i])] = 1
+        yield idx, {"ids": out, "mask": mask}
 
 
 def to_model(batch: Batch, model: torch.nn.Module) -> Batch:

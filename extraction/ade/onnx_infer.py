@@ -27,7 +27,7 @@ from torch import nn
 from core.exceptions import ModelLoadError
 from core.models import onnx_session
 from extraction.ade.checkpoint import Item, PairBundle, score_distinct_views, view_batches
-from extraction.ade.features import encode_joint, input_chars
+from extraction.ade.features import encode_joint, joint_batches
 from extraction.ade.model import DualEncoder
 
 logger = logging.getLogger(__name__)
@@ -187,15 +187,11 @@ class OnnxScorer:
                 lambda d, a: self.sessions[CLASSIFY].run(["out"], {"d": d, "a": a})[0],
                 np.stack,
             )
-        chars = [input_chars(it, self.bundle.cfg.context_chars) for it in items]
-        order = sorted(range(len(items)), key=chars.__getitem__)
         out = np.zeros(len(items), dtype=np.float32)
-        for k in range(0, len(order), batch_size):
-            idx = order[k : k + batch_size]
-            cfg = self.bundle.cfg
-            enc = encode_joint(
-                self.bundle.tokenizer, [items[i] for i in idx], cfg.max_length, cfg.context_chars
-            )
+        cfg = self.bundle.cfg
+        for idx, enc in joint_batches(
+            self.bundle.tokenizer, items, cfg.max_length, cfg.context_chars, batch_size
+        ):
             feeds = {n: enc[n].numpy().astype(np.int64) for n in ("ids", "mask")}
             (logit,) = self.sessions[JOINT].run(["out"], feeds)
             out[idx] = 1 / (1 + np.exp(-logit))

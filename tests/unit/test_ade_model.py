@@ -18,7 +18,7 @@ from extraction.ade.checkpoint import (
     score_items,
 )
 from extraction.ade.data import load_corpus, sentence_pairs
-from extraction.ade.features import pair_items
+from extraction.ade.features import joint_batches, pair_items
 from extraction.ade.losses import focal_loss
 from extraction.ade.model import DualEncoder
 from extraction.ade.train import TrainConfig, param_groups, phase1, phase2
@@ -190,3 +190,25 @@ def test_dual_scoring_encodes_each_view_once_and_equals_pairwise(
     with torch.inference_mode():
         pairwise = torch.sigmoid(forward_batch(bundle, items)).numpy()
     assert scores == pytest.approx(pairwise, abs=1e-5)
+
+
+@pytest.mark.parametrize("context", [0, 20])
+def test_marker_scoring_batches_by_token_count_and_equals_one_batch(
+    tiny_dir: Path, context: int
+) -> None:
+    torch.manual_seed(2)
+    bundle = new_bundle(
+        resolve_model_dir(tiny_dir), "single", "attention", 64, 16, context_chars=context
+    )
+    items = pair_items(_pairs())
+    batches = list(joint_batches(bundle.tokenizer, items, 64, context, 3))
+    assert sorted(i for idx, _ in batches for i in idx) == list(range(len(items)))
+    lengths = [int(n) for _, b in batches for n in b["mask"].sum(1)]
+    assert lengths == sorted(lengths)  # shortest first: each batch pads as little as it can
+    for _, b in batches:
+        assert b["mask"].sum(1).max() == b["ids"].size(1)  # padded to its longest item only
+        assert (b["ids"][b["mask"] == 0] == bundle.tokenizer.pad_token_id).all()
+    bundle.model.eval()  # no dropout, as in score_items
+    with torch.inference_mode():
+        one = torch.sigmoid(forward_batch(bundle, items)).numpy()
+    assert score_items(bundle, items, batch_size=3) == pytest.approx(one, abs=1e-5)
