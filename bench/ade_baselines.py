@@ -1,7 +1,8 @@
 """Baselines on the same PMID-disjoint splits and the same training pairs as the default
 pair classifier: TF-IDF + logistic regression, and (--single) the single-encoder marker
 classifier (entity-start pooling) trained with one of `ade-train`'s recipes (`--config`,
-default finetune) into <var>/ade/single. Prints JSON.
+default finetune) into <var>/ade/single; it reads 25 characters of context around the two
+mentions (`--context-chars`, 0 for the whole sentence). Prints JSON.
 
     .venv/bin/python bench/ade_baselines.py
     .venv/bin/python bench/ade_baselines.py --single [--config finetune|frozen]
@@ -33,8 +34,9 @@ def main() -> None:
     ap.add_argument(
         "--context-chars",
         type=int,
-        default=None,
-        help="single: characters of context kept around the two mentions (0: the sentence)",
+        default=25,
+        help="single: characters of context kept around the two mentions (0: the sentence); "
+        "25 beat the whole sentence on dev (F1 0.917 vs 0.915, ROC-AUC 0.941 vs 0.920)",
     )
     ap.add_argument("--out", default="single", help="folder under <var>/ade")
     args = ap.parse_args()
@@ -45,7 +47,7 @@ def main() -> None:
             arch="single",
             train_layers=cfg.train_layers if args.train_layers is None else args.train_layers,
             phase2_epochs=cfg.phase2_epochs if args.epochs is None else args.epochs,
-            context_chars=cfg.context_chars if args.context_chars is None else args.context_chars,
+            context_chars=args.context_chars,
         )
         meta = fit_pair_classifier(
             settings.ade.corpus_dir,
