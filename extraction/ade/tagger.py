@@ -11,7 +11,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import torch
 from torch import nn
@@ -69,6 +69,20 @@ def token_labels(offsets: Sequence[Span], drugs: Sequence[Span], aes: Sequence[S
     return out
 
 
+def whole_words(words: Sequence[int | None], labels: Sequence[int]) -> list[int]:
+    """Token labels with every word labelled as its first sub-word token: the other pieces of
+    a word continue its entity (I-) or stay outside (O), so a span never starts or ends
+    inside a word (`Pro` + `##long` + `##ation` is one word). `words`: each token's word
+    index from the tokenizer (None for special tokens)."""
+    out = list(labels)
+    for i in range(1, len(out)):
+        if words[i] is None or words[i] != words[i - 1]:
+            continue
+        name = LABELS[out[i - 1]]
+        out[i] = 0 if name == "O" else LABELS.index(f"I-{name[2:]}")
+    return out
+
+
 def decode(offsets: Sequence[Span], labels: Sequence[int]) -> dict[str, list[Span]]:
     spans: dict[str, list[Span]] = {"DRUG": [], "AE": []}
     cur: tuple[str, int, int] | None = None
@@ -91,9 +105,11 @@ def decode(offsets: Sequence[Span], labels: Sequence[int]) -> dict[str, list[Spa
 class TaggerBundle:
     model: Tagger
     tokenizer: PreTrainedTokenizerBase
+    word_level: bool = True  # decode whole words (see whole_words); False: sub-word tokens
 
-    def _encode(self, texts: Sequence[str]) -> dict[str, torch.Tensor]:
-        enc: dict[str, torch.Tensor] = self.tokenizer(
+    def _encode(self, texts: Sequence[str]) -> Any:
+        """A BatchEncoding: tensors, offsets and each row's `word_ids`."""
+        enc = self.tokenizer(
             list(texts),
             padding=True,
             truncation=True,
@@ -114,7 +130,10 @@ class TaggerBundle:
                 pred = logits.argmax(-1).cpu()
                 for row in range(len(pred)):
                     offs = [(x[0], x[1]) for x in enc["offset_mapping"][row].tolist()]
-                    out.append(decode(offs, pred[row].tolist()))
+                    labels = pred[row].tolist()
+                    if self.word_level:
+                        labels = whole_words(enc.word_ids(row), labels)
+                    out.append(decode(offs, labels))
         return out
 
 
