@@ -34,6 +34,12 @@ class PairConfig:
         return asdict(self)
 
 
+def full_precision(x: torch.Tensor) -> torch.autocast:
+    """The heads run in fp32 even when the encoder runs under (bf16) autocast: they are small,
+    and a logit rounded to bf16 would put scores on a coarse grid (steps of ~0.004 near 0.85)."""
+    return torch.autocast(x.device.type, enabled=False)
+
+
 def _split(x: torch.Tensor, heads: int) -> torch.Tensor:
     """(B, T, D) -> (B, h, T, D / h)"""
     split: torch.Tensor = x.unflatten(-1, (heads, -1))  # type: ignore[no-untyped-call]
@@ -115,9 +121,11 @@ class DualEncoder(nn.Module):
     def head_view(self, states: torch.Tensor, mask: torch.Tensor, adr: bool) -> torch.Tensor:
         """Pooling and projection of one view's token states: (B, T, H) -> (B, F)."""
         pool = self.adr_pool if adr else self.drug_pool
-        pooled = pool(states, mask) if pool is not None else mean_pool(states, mask)
-        projected: torch.Tensor = (self.adr_proj if adr else self.drug_proj)(pooled)  # (B, F)
-        return projected
+        with full_precision(states):
+            states = states.float()
+            pooled = pool(states, mask) if pool is not None else mean_pool(states, mask)
+            projected: torch.Tensor = (self.adr_proj if adr else self.drug_proj)(pooled)
+        return projected  # (B, F)
 
     def embed(
         self, d_ids: torch.Tensor, d_mask: torch.Tensor, a_ids: torch.Tensor, a_mask: torch.Tensor
@@ -127,8 +135,10 @@ class DualEncoder(nn.Module):
     def classify(self, d: torch.Tensor, a: torch.Tensor) -> torch.Tensor:
         # nn.Bilinear written out: the same weights, and an einsum exports to ONNX.
         w, b = self.bilinear.weight, self.bilinear.bias  # (F, F, F), (F,)
-        fused = self.fusion_norm(torch.einsum("bi,kij,bj->bk", d, w, a) + b)
-        logit: torch.Tensor = self.classifier(torch.cat([fused, d, a, d * a], dim=-1))
+        with full_precision(d):
+            d, a = d.float(), a.float()
+            fused = self.fusion_norm(torch.einsum("bi,kij,bj->bk", d, w, a) + b)
+            logit: torch.Tensor = self.classifier(torch.cat([fused, d, a, d * a], dim=-1))
         return logit.squeeze(-1)  # (B,)
 
     def forward(
@@ -162,5 +172,7 @@ class MarkerClassifier(nn.Module):
         d = (ids == self.drug_id).int().argmax(dim=1)
         a = (ids == self.adr_id).int().argmax(dim=1)
         rows = torch.arange(ids.size(0), device=ids.device)
-        logit: torch.Tensor = self.classifier(torch.cat([states[rows, d], states[rows, a]], -1))
+        with full_precision(states):
+            pair = torch.cat([states[rows, d], states[rows, a]], -1).float()
+            logit: torch.Tensor = self.classifier(pair)
         return logit.squeeze(-1)

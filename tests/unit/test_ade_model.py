@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import torch
 
-from core.models import resolve_model_dir
+from core.models import inference_precision, resolve_model_dir
 from extraction.ade.cached import StateCache, train_cached
 from extraction.ade.checkpoint import (
     forward_batch,
@@ -212,3 +212,18 @@ def test_marker_scoring_batches_by_token_count_and_equals_one_batch(
     with torch.inference_mode():
         one = torch.sigmoid(forward_batch(bundle, items)).numpy()
     assert score_items(bundle, items, batch_size=3) == pytest.approx(one, abs=1e-5)
+
+
+@pytest.mark.parametrize("arch", ["single", "shared"])
+def test_heads_stay_fp32_under_bf16_autocast(tiny_dir: Path, arch: str) -> None:
+    """The encoder may run in bf16; the logits must not be rounded to bf16's coarse grid."""
+    torch.manual_seed(3)
+    bundle = new_bundle(resolve_model_dir(tiny_dir), arch, "attention", 64, fusion_dim=16)
+    bundle.model.eval()
+    items = pair_items(_pairs())
+    with torch.inference_mode(), inference_precision(True):
+        logits = forward_batch(bundle, items)
+    assert logits.dtype == torch.float32
+    with torch.inference_mode():
+        fp32 = forward_batch(bundle, items)
+    assert logits.numpy() == pytest.approx(fp32.numpy(), abs=0.05)  # close to fp32
