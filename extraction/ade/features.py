@@ -61,16 +61,10 @@ def joint_batches(
     texts = [joint_view(t, ds, as_, context_chars) for t, ds, as_ in items]
     ids = tok(texts, truncation=True, max_length=max_length)["input_ids"]
     order = sorted(range(len(items)), key=lambda i: len(ids[i]))
-    pad = tok.pad_token_id or 0
     for k in range(0, len(order), batch_size):
         idx = order[k : k + batch_size]
-        width = max(len(ids[i]) for i in idx)
-        out = torch.full((len(idx), width), pad, dtype=torch.long)
-        mask = torch.zeros((len(idx), width), dtype=torch.long)
-        for row, i in enumerate(idx):
-            out[row, : len(ids[i])] = torch.tensor(ids[i])
-            mask[row, : len(ids[i])] = 1
-        yield idx, {"ids": out, "mask": mask}
+        enc = tok.pad({"input_ids": [ids[i] for i in idx]}, return_tensors="pt")
+        yield idx, {"ids": enc["input_ids"], "mask": enc["attention_mask"]}
 
 
 def to_model(batch: Batch, model: torch.nn.Module) -> Batch:
