@@ -110,6 +110,24 @@ def _fuse(path: Path, model: nn.Module) -> None:
     tmp.replace(path)
 
 
+def _encoder_graph(
+    module: nn.Module,
+    model: nn.Module,
+    args: tuple[torch.Tensor, ...],
+    folder: Path,
+    name: str,
+    int8: bool,
+) -> None:
+    """Export `module` (a graph over `model`'s encoder: token ids, mask -> output) as
+    `folder/name`, fused, and with `int8` also its quantised copy."""
+    path = graph_file(folder, name)
+    with _eager_attention(model):
+        _export(module, args, ["ids", "mask"], path, True)
+    _fuse(path, model)
+    if int8:
+        _quantize(path, graph_file(folder, name, True))
+
+
 def graph_file(folder: Path, name: str, int8: bool = False) -> Path:
     return folder / f"{name}{'.int8' if int8 else ''}.onnx"
 
@@ -122,21 +140,12 @@ def export_onnx(bundle: PairBundle, folder: Path, int8: bool = False) -> Path:
     sample: Sequence[Item] = [("Aspirin caused bleeding.", (0, 7), (15, 23))] * 2
     if not isinstance(model, DualEncoder):
         enc = encode_joint(bundle.tokenizer, sample, bundle.cfg.max_length)
-        with _eager_attention(model):
-            args = (enc["ids"], enc["mask"])
-            _export(model, args, ["ids", "mask"], graph_file(folder, JOINT), True)
-        _fuse(graph_file(folder, JOINT), model)
-        if int8:
-            _quantize(graph_file(folder, JOINT), graph_file(folder, JOINT, True))
+        _encoder_graph(model, model, (enc["ids"], enc["mask"]), folder, JOINT, int8)
         return folder
     enc = bundle.tokenizer(["Aspirin caused [ADR] bleeding [/ADR]."] * 2, return_tensors="pt")
     for adr, name in VIEWS.items():
         args = (enc["input_ids"], enc["attention_mask"])
-        with _eager_attention(model):
-            _export(_View(model, adr), args, ["ids", "mask"], graph_file(folder, name), True)
-        _fuse(graph_file(folder, name), model)
-        if int8:
-            _quantize(graph_file(folder, name), graph_file(folder, name, True))
+        _encoder_graph(_View(model, adr), model, args, folder, name, int8)
     vec = torch.zeros(2, bundle.cfg.fusion_dim)
     _export(_Classify(model), (vec, vec), ["d", "a"], graph_file(folder, CLASSIFY), False)
     return folder
