@@ -105,7 +105,6 @@ def decode(offsets: Sequence[Span], labels: Sequence[int]) -> dict[str, list[Spa
 class TaggerBundle:
     model: Tagger
     tokenizer: PreTrainedTokenizerBase
-    word_level: bool = True  # decode whole words (see whole_words); False: sub-word tokens
 
     def _encode(self, texts: Sequence[str]) -> Any:
         """A BatchEncoding: tensors, offsets and each row's `word_ids`."""
@@ -130,9 +129,7 @@ class TaggerBundle:
                 pred = logits.argmax(-1).cpu()
                 for row in range(len(pred)):
                     offs = [(x[0], x[1]) for x in enc["offset_mapping"][row].tolist()]
-                    labels = pred[row].tolist()
-                    if self.word_level:
-                        labels = whole_words(enc.word_ids(row), labels)
+                    labels = whole_words(enc.word_ids(row), pred[row].tolist())
                     out.append(decode(offs, labels))
         return out
 
