@@ -12,6 +12,8 @@ export EVIGRAPH_NEO4J__LIB_DIR="$PWD/.neo4j/lib"
 export EVIGRAPH_NEO4J__BOLT_PORT="${EVIGRAPH_TEST_BOLT_PORT:-7688}"
 export EVIGRAPH_NEO4J__PASSWORD="evigraph-test"
 export EVIGRAPH_NEO4J__HEAP="${EVIGRAPH_TEST_HEAP:-1g}"
+# Integration tests wipe their database; they run only where this says it is the test server.
+export EVIGRAPH_TEST_SERVER=1
 export EVIGRAPH_NEO4J__PAGECACHE="${EVIGRAPH_TEST_PAGECACHE:-512m}"
 
 echo "== ruff"

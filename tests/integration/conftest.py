@@ -3,6 +3,7 @@ when it is down. Each test starts from an empty graph with the schema applied.""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from core.settings import Neo4jSettings, Settings
 from graph import schema
 from graph.repository import GraphStore
 
+TEST_SERVER_FLAG = "EVIGRAPH_TEST_SERVER"
 WIPE = "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
 
 
@@ -23,6 +25,13 @@ def neo4j_cfg() -> Neo4jSettings:
 
 @pytest.fixture(scope="session")
 def session_store(neo4j_cfg: Neo4jSettings) -> Iterator[GraphStore]:
+    if os.environ.get(TEST_SERVER_FLAG) != "1":
+        # Every test wipes the graph: never let that reach the user's own server.
+        pytest.fail(
+            f"integration tests empty the database they use; run them with `make test` or "
+            f"`bash scripts/test.sh tests/integration/...`, which start a separate test Neo4j "
+            f"and set {TEST_SERVER_FLAG}=1"
+        )
     try:
         store = GraphStore.connect(neo4j_cfg)
     except EvigraphError as e:
