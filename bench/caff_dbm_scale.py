@@ -86,7 +86,7 @@ def run(config: str, data: QAData, feats: Features, epochs: int, seed: int) -> N
     train_q = data.split_ids("train")
     rng = np.random.default_rng(0)
     probe_q = sorted(rng.choice(train_q, size=min(64, len(train_q)), replace=False).tolist())
-    batch, y = make_batch(data, feats, probe_q, cfg.hops, cfg.entity_aware)
+    batch, y = make_batch(data, feats, probe_q, cfg)
     seed_everything(seed)
     init = new_model(cfg, feats)
     print(f"{config} (seed {seed}):")

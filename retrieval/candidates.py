@@ -89,6 +89,11 @@ class HopCandidates:
     def __len__(self) -> int:
         return len(self.tails)
 
+    def heads_in(self, entities: set[str]) -> np.ndarray:
+        """(N,) 1.0 for the candidates whose head is one of `entities`, else 0.0."""
+        inside = [float(b.head in entities) for b in self.blocks]
+        return np.repeat(np.asarray(inside, dtype=np.float32), [len(b) for b in self.blocks])
+
     def triple(self, i: int) -> Triple:
         """The i-th candidate as a Triple."""
         k = int(self.block_of[i])

@@ -298,15 +298,19 @@ class EvidenceService:
             typed = cats / cats.sum()
             ent = self.index.entity_vectors([p.tail for p in prev]).mean(0)
         terms = self.frozen.hop_terms(qvec, hop - 1, z=z, typed=typed, ent_ctx=ent)
+        member = None
+        if self.model.cfg.head_retained:
+            member = cand.heads_in({p.tail for p in prev}) if hop > 1 else np.ones(len(cand))
         if self.tail_tables is not None and self.head_tables is not None:
             logits = terms.logits(
                 cand.rel,
                 self.head_tables[hop - 1][cand.head_row],
                 self.tail_tables[hop - 1][cand.tail_row],
                 cand.tail_cat,
+                member,
             )
         else:
-            logits = terms.logits(cand.rel)
+            logits = terms.logits(cand.rel, member=member)
         return sigmoid(logits)
 
     def _hop_json(

@@ -22,6 +22,10 @@ class CaffConfig:
     use_csv: bool = True  # feed the previous hop's retained set (z) to the scorer
     use_dbm: bool = True  # z enters through the low-rank gated bilinear perturbation
     entity_aware: bool = False  # head/tail name embeddings and the typed CSV
+    # A per-hop, per-relation term for triples whose head is a tail retained at the previous
+    # hop (the seeds at hop 1): the entity-level half of the retained set that the CSV, a mean
+    # of relation vectors, cannot carry.
+    head_retained: bool = False
     hops: int = 3
     rank: int = 16  # rho of DBM
     # "small": every DBM factor random, P, Q, U of std D**-0.5 and A, B of std 1;

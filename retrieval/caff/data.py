@@ -12,6 +12,7 @@ import numpy as np
 import torch
 
 from core.exceptions import RetrievalError
+from retrieval.caff.config import CaffConfig
 from retrieval.caff.model import Batch
 
 
@@ -109,15 +110,34 @@ def contexts(
     return z, typed, ent
 
 
+def head_retained(
+    data: QAData, qids: list[int], retained: dict[int, np.ndarray] | None = None
+) -> np.ndarray:
+    """(N,) 1.0 where a triple's head is a tail retained at the previous hop, for the triples
+    of `qids` in data order; every hop-1 triple starts at a seed, so it counts as retained.
+    `retained` as in contexts() (default: the gold labels, teacher forcing)."""
+    out = []
+    for qid in qids:
+        lo, hi = data.offsets[qid], data.offsets[qid + 1]
+        keep = data.y[lo:hi].astype(bool) if retained is None else retained[qid]
+        hop, head, tail = data.hop[lo:hi], data.head[lo:hi], data.tail[lo:hi]
+        member = hop == 1
+        for h in np.unique(hop[hop > 1]).tolist():
+            at = hop == h
+            member[at] = np.isin(head[at], tail[keep & (hop == h - 1)])
+        out.append(member)
+    return np.concatenate(out).astype(np.float32) if out else np.zeros(0, dtype=np.float32)
+
+
 def make_batch(
     data: QAData,
     feats: Features,
     qids: list[int],
-    hops: int,
-    entity_aware: bool,
+    cfg: CaffConfig,
     retained: dict[int, np.ndarray] | None = None,
 ) -> tuple[Batch, torch.Tensor]:
     """The triples of `qids` as one Batch, and their labels."""
+    hops = cfg.hops
     idx = np.concatenate([np.arange(data.offsets[i], data.offsets[i + 1]) for i in qids])
     counts = torch.as_tensor([data.offsets[i + 1] - data.offsets[i] for i in qids])
     qi = torch.repeat_interleave(torch.arange(len(qids)), counts)
@@ -135,7 +155,9 @@ def make_batch(
         rel=torch.as_tensor(data.rel[idx], dtype=torch.long),
         z=z,
     )
-    if entity_aware:
+    if cfg.head_retained:
+        batch.member = torch.as_tensor(head_retained(data, qids, retained))
+    if cfg.entity_aware:
         heads = torch.as_tensor(data.head[idx], dtype=torch.long)
         tails = torch.as_tensor(data.tail[idx], dtype=torch.long)
         batch.head, batch.tail = feats.entities[heads], feats.entities[tails]

@@ -34,6 +34,7 @@ class Batch:
     tail_cat: torch.Tensor | None = None  # (N,) tail category index
     typed: torch.Tensor | None = None  # (NQ, L, C) category share of the retained tails
     ent_ctx: torch.Tensor | None = None  # (NQ, L, D) mean name vector of the retained tails
+    member: torch.Tensor | None = None  # (N,) 1.0 where the head was retained at the last hop
     # Every triple is at this 0-based hop (the service scores one hop at a time): per-triple
     # projections then use that hop's matrix alone instead of all L and a gather.
     one_hop: int | None = None
@@ -47,7 +48,7 @@ class HopTerms:
     tail name vectors (FrozenHopScorer.entity_projections, P_h^T head and P_t^T tail):
 
         logit = by_relation[rel] + tail_proj . tail_query + head_proj . head_query
-                + by_category[tail_cat]
+                + by_category[tail_cat] + member * by_member[rel]
 
     Scoring a hop is then a gather and two small matrix-vector products, instead of
     projecting every triple through the (D, D) and (D, rank) matrices."""
@@ -56,6 +57,7 @@ class HopTerms:
     tail_query: np.ndarray | None = None  # (re,) entity-aware: P_q^T Q
     head_query: np.ndarray | None = None  # (re,) entity-aware: P_z^T (mean retained tail)
     by_category: np.ndarray | None = None  # (C,) entity-aware: question and typed-CSV terms
+    by_member: np.ndarray | None = None  # (R,) head_retained: the term of a retained head
 
     def logits(
         self,
@@ -63,10 +65,16 @@ class HopTerms:
         head_proj: np.ndarray | None = None,
         tail_proj: np.ndarray | None = None,
         tail_cat: np.ndarray | None = None,
+        member: np.ndarray | None = None,
     ) -> np.ndarray:
         """(N,) logits of triples given by relation index and, for the entity-aware variant,
-        their (N, re) projected head and tail name vectors and (N,) tail category indices."""
+        their (N, re) projected head and tail name vectors and (N,) tail category indices;
+        with head_retained, `member` (N,) marks the triples whose head was retained."""
         out = self.by_relation[rel]
+        if self.by_member is not None:
+            if member is None:
+                raise ValueError("the head_retained scorer needs member")
+            out = out + np.asarray(member, dtype=np.float32) * self.by_member[rel]
         if self.tail_query is not None:
             if head_proj is None or tail_proj is None or tail_cat is None:
                 raise ValueError("the entity-aware scorer needs head, tail and tail_cat")
@@ -113,6 +121,9 @@ class HopScorer(nn.Module):
             self.B = _param(L, rho, D, std=1.0)
         elif cfg.use_csv:
             self.C = nn.Parameter(torch.zeros(L, D, D))
+        if cfg.head_retained:
+            self.mem = nn.Parameter(torch.zeros(L, relations.shape[0]))
+            self.mem_w = nn.Parameter(torch.zeros(L, D, D))
         if cfg.entity_aware:
             re = cfg.entity_rank
             self.Pq = _param(L, D, re, std=D**-0.5)
@@ -131,9 +142,18 @@ class HopScorer(nn.Module):
             logits = logits + self._dbm(x, z)
         elif self.cfg.use_csv:
             logits = logits + (_project(z, self.C, x) * e).sum(-1)
+        if self.cfg.head_retained:
+            logits = logits + self._member(x)
         if self.cfg.entity_aware:
             logits = logits + self._entity(x)
         return logits
+
+    def _member(self, x: Batch) -> torch.Tensor:
+        """member * (Q^T M_l E[r] + m_l[r]): how a retained head moves its relation's score at
+        this hop, for this question (a second bilinear map, zero at init)."""
+        assert x.member is not None
+        by_q = (_project(x.q, self.mem_w, x) * self.relations[x.rel]).sum(-1)  # (N,)
+        return x.member * (self.mem[x.hop, x.rel] + by_q)
 
     def for_inference(self) -> FrozenHopScorer:
         """A numpy snapshot of the current parameters for scoring one question at a time
@@ -202,6 +222,9 @@ class FrozenHopScorer:
                 )
             elif model.cfg.use_csv:
                 self.ec = arr(torch.einsum("kd,led->lke", e, model.C))  # (L, R, D): E C_l^T
+            if model.cfg.head_retained:
+                self.mem = arr(model.mem)
+                self.em = arr(torch.einsum("kd,led->lke", e, model.mem_w))  # (L, R, D): E M_l^T
             if model.cfg.entity_aware:
                 self.Pq, self.Pt, self.Pz, self.Ph = (
                     arr(t) for t in (model.Pq, model.Pt, model.Pz, model.Ph)
@@ -240,6 +263,8 @@ class FrozenHopScorer:
         elif cfg.use_csv:
             by_rel = by_rel + self.ec[h] @ z
         terms = HopTerms(by_relation=by_rel.astype(np.float32))
+        if cfg.head_retained:
+            terms.by_member = (self.mem[h] + self.em[h] @ q).astype(np.float32)
         if cfg.entity_aware:
             ent = np.asarray(ent_ctx, dtype=np.float32) if ent_ctx is not None else zero
             if typed is None:

@@ -49,9 +49,7 @@ def predict(
     with torch.inference_mode():
         for start in range(0, len(qids), batch_questions):
             part = qids[start : start + batch_questions]
-            batch, _ = make_batch(
-                data, feats, part, model.cfg.hops, model.cfg.entity_aware, retained
-            )
+            batch, _ = make_batch(data, feats, part, model.cfg, retained)
             out.append(torch.sigmoid(model(batch)).numpy())
     return np.concatenate(out) if out else np.zeros(0, dtype=np.float32)
 
@@ -94,9 +92,7 @@ def train(cfg: CaffConfig, data: QAData, feats: Features) -> TrainResult:
         rng.shuffle(order)
         losses = []
         for start in range(0, len(order), cfg.batch_questions):
-            batch, y = make_batch(
-                data, feats, order[start : start + cfg.batch_questions], cfg.hops, cfg.entity_aware
-            )
+            batch, y = make_batch(data, feats, order[start : start + cfg.batch_questions], cfg)
             for group in opt.param_groups:
                 group["lr"] = _lr_at(step, total, warmup, cfg)
             loss = torch.nn.functional.binary_cross_entropy_with_logits(model(batch), y)

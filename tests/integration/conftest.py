@@ -74,7 +74,7 @@ def train_tiny_retrieval(store: GraphStore, folder: Path) -> Settings:
     encoder = load_encoder(resolve_model_dir(None), settings.models)
     index = build_or_load(store, encoder, relations, folder)
     feats = pipeline.features(data, encoder, index)
-    cfg = replace(load_config("caff"), epochs=2)
+    cfg = replace(load_config("caff_entity"), epochs=2)  # the variant `make run` serves
     pipeline.run_variant(
         cfg, data, feats, encoder.encoder_id, folder / "results", folder / "caff.pt"
     )

@@ -19,6 +19,9 @@ from extraction import writeback as wb
 from graph.repository import GraphStore
 from retrieval import bfs, linking
 from retrieval.adjacency import Adjacency
+from retrieval.caff import pipeline
+from retrieval.caff.data import load_qa
+from retrieval.caff.evaluate import autoregressive
 from retrieval.candidates import BlockReader, HeadBlock
 from retrieval.embeddings import build_or_load, graph_version_rows, load_encoder
 from retrieval.expansion_cache import VersionedCache
@@ -213,7 +216,7 @@ def test_evidence_links_by_name_and_returns_provenance(service: EvidenceService)
     assert {t["head"] for t in first} <= {s["id"] for s in out["seeds"]}
     prov = first[0]["provenance"]
     assert prov["primary_knowledge_source"] and prov["sources"][0]["run"]
-    assert out["model"]["scorer"] == "caff" and out["timings_ms"]["total"] > 0
+    assert out["model"]["scorer"] == "caff_entity" and out["timings_ms"]["total"] > 0
     assert out["paths"] and out["paths"][0][0]["hop"] == 1
 
 
@@ -226,3 +229,57 @@ def test_evidence_bad_input_is_a_typed_error(service: EvidenceService) -> None:
         service.evidence("zzzz qqqq xxxx")
     with pytest.raises(RetrievalError, match="mode must be one of"):
         service.evidence("Marfan syndrome", mode="sideways")
+
+
+def test_service_retains_and_scores_as_the_evaluation(
+    service: EvidenceService, tmp_path: Path
+) -> None:
+    """The served path (Cypher hops, one question's HopTerms, the retained-head flag of the
+    previous hop's kept triples) keeps the same triples with the same scores as the
+    autoregressive evaluation of the same checkpoint on the QA set's stored candidates."""
+    assert service.model.cfg.head_retained and service.model.cfg.entity_aware
+    data = load_qa(next((tmp_path / "qa").iterdir()))
+    feats = pipeline.features(data, service.encoder, service.index)
+    qids = [i for i, q in enumerate(data.questions) if q["hops"] >= 2]
+    compared = deeper = 0
+    for qid in qids:
+        lo = data.offsets[qid]
+        # Cuts between two of the question's scores, lowest first, so that deeper hops keep
+        # something; a cut within 1e-3 of a reached score is skipped (the ONNX question vector
+        # may move a score by that much).
+        pool = np.unique(
+            autoregressive(service.model, data, feats, [qid], dict.fromkeys((1, 2, 3), 0.0))[0]
+        )
+        gaps = np.diff(pool)
+        cuts = (pool[:-1] + gaps / 2)[gaps > 2e-3]
+        for cut in cuts[:8].tolist():
+            scores, kept, _ = autoregressive(
+                service.model, data, feats, [qid], dict.fromkeys((1, 2, 3), cut)
+            )
+            if not np.any(np.abs(scores[scores > 0] - cut) < 1e-3):
+                break
+        else:
+            continue
+        expected = {
+            (
+                int(data.hop[lo + i]),
+                data.entities[data.head[lo + i]],
+                data.relations[data.rel[lo + i]],
+                data.entities[data.tail[lo + i]],
+            ): float(scores[i])
+            for i in np.flatnonzero(kept)
+        }
+        q = data.questions[qid]
+        out = service.evidence(q["text"], seeds=[q["seed"]], threshold=cut)
+        served = {}
+        for h in out["hops"]:
+            for t in h["triples"]:
+                forward = t["head"] == t["subject"]["id"]
+                key = relation_key(t["relation"], t["negated"], forward)
+                served[(h["hop"], t["head"], key, t["tail"])] = t["score"]
+        assert served.keys() == expected.keys(), q["text"]
+        for k, v in expected.items():
+            assert served[k] == pytest.approx(v, abs=1e-3)
+        compared += 1
+        deeper += any(k[0] > 1 for k in expected)
+    assert compared >= 3 and deeper >= 1

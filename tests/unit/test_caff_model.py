@@ -11,7 +11,7 @@ from retrieval.caff.model import Batch, HopScorer
 D, R, C = 16, 5, 7
 
 
-def _batch(z_scale: float = 1.0, n: int = 9, entity: bool = False) -> Batch:
+def _batch(z_scale: float = 1.0, n: int = 9, entity: bool = False, member: bool = False) -> Batch:
     g = torch.Generator().manual_seed(0)
     b = Batch(
         q=torch.randn(2, D, generator=g),
@@ -24,6 +24,8 @@ def _batch(z_scale: float = 1.0, n: int = 9, entity: bool = False) -> Batch:
         b.head, b.tail = torch.randn(n, D, generator=g), torch.randn(n, D, generator=g)
         b.tail_cat = torch.randint(0, C, (n,), generator=g)
         b.typed, b.ent_ctx = torch.rand(2, 3, C, generator=g), torch.randn(2, 3, D, generator=g)
+    if member:
+        b.member = torch.tensor([1.0, 0, 1, 1, 1, 0, 1, 0, 1])[:n]
     return b
 
 
@@ -51,7 +53,7 @@ def _randomised(cfg: CaffConfig) -> HopScorer:
 )
 def test_every_config_scores_one_logit_per_triple(variant: str) -> None:
     cfg = load_config(variant)
-    out = _built(cfg)(_batch(entity=cfg.entity_aware))
+    out = _built(cfg)(_batch(entity=cfg.entity_aware, member=cfg.head_retained))
     assert out.shape == (9,) and torch.isfinite(out).all()
 
 
@@ -131,7 +133,7 @@ def test_one_hop_batches_score_as_the_general_path(variant: str) -> None:
     cfg = load_config(variant)
     model = _randomised(cfg)
     for hop in range(3):
-        b = _batch(entity=cfg.entity_aware)
+        b = _batch(entity=cfg.entity_aware, member=cfg.head_retained)
         b.hop = torch.full((9,), hop, dtype=torch.long)
         general = model(b)
         b.one_hop = hop
@@ -147,7 +149,7 @@ def test_hop_terms_score_as_forward(variant: str) -> None:
     cfg = load_config(variant)
     model = _randomised(cfg)
     frozen = model.for_inference()
-    b = _batch(entity=cfg.entity_aware)
+    b = _batch(entity=cfg.entity_aware, member=cfg.head_retained)
     b.qi = torch.zeros(9, dtype=torch.long)  # every triple belongs to question 0
     q = b.q[0].numpy()
     for hop in range(3):
@@ -158,16 +160,21 @@ def test_hop_terms_score_as_forward(variant: str) -> None:
             assert b.typed is not None and b.ent_ctx is not None
             kw |= {"typed": b.typed[0, hop].numpy(), "ent_ctx": b.ent_ctx[0, hop].numpy()}
         terms = frozen.hop_terms(q, hop, **kw)
-        args = [b.rel.numpy()]
+        args: list[np.ndarray | None] = [b.rel.numpy()]
         if cfg.entity_aware:
             assert b.head is not None and b.tail is not None and b.tail_cat is not None
             tails, _ = frozen.entity_projections(b.tail.numpy())
             _, heads = frozen.entity_projections(b.head.numpy())
             args += [heads[hop], tails[hop], b.tail_cat.numpy()]
-        np.testing.assert_allclose(terms.logits(*args), expected, rtol=1e-5, atol=1e-5)
+        if cfg.head_retained:
+            assert b.member is not None
+            args += [None] * (4 - len(args)) + [b.member.numpy()]
+        rel, *rest = args
+        assert rel is not None
+        np.testing.assert_allclose(terms.logits(rel, *rest), expected, rtol=1e-5, atol=1e-5)
         # and the terms are really those of this hop
         other = frozen.hop_terms(q, (hop + 1) % 3, **kw)
-        assert not np.allclose(other.logits(*args), expected, atol=1e-4)
+        assert not np.allclose(other.logits(rel, *rest), expected, atol=1e-4)
 
 
 def test_hop_terms_at_the_first_hop_match_a_zero_context() -> None:
@@ -180,6 +187,29 @@ def test_hop_terms_at_the_first_hop_match_a_zero_context() -> None:
     np.testing.assert_allclose(a.head_query, b.head_query)
     with pytest.raises(ValueError, match="head, tail and tail_cat"):
         a.logits(np.zeros(3, dtype=np.int64))
+
+
+def test_head_retained_starts_at_zero_and_then_separates_retained_heads() -> None:
+    """The retained-head term is zero at init (the scorer starts as CAFF) and, once trained,
+    scores a triple differently when its head was retained at the previous hop, which the
+    relation-only CSV cannot do; hop_terms needs `member` for such a scorer."""
+    plain, with_member = _model(), _model(head_retained=True)
+    b = _batch(member=True)
+    assert torch.allclose(with_member(b), plain(b))  # same draws, the new term starts at 0
+    model = _randomised(CaffConfig(head_retained=True))
+    b.qi, b.hop, b.rel = (
+        torch.zeros(9, dtype=torch.long),
+        torch.ones(9, dtype=torch.long),
+        torch.zeros(9, dtype=torch.long),
+    )
+    out = model(b).detach().numpy()
+    assert b.member is not None
+    kept, dropped = out[b.member.numpy() == 1], out[b.member.numpy() == 0]
+    assert np.allclose(kept, kept[0]) and np.allclose(dropped, dropped[0])
+    assert abs(kept[0] - dropped[0]) > 1e-3
+    terms = model.for_inference().hop_terms(b.q[0].numpy(), 1, z=b.z[0, 1].numpy())
+    with pytest.raises(ValueError, match="needs member"):
+        terms.logits(np.zeros(3, dtype=np.int64))
 
 
 def test_construction_is_deterministic_for_a_seed() -> None:
