@@ -18,7 +18,8 @@ install: $(VENV)/.installed
 install-dev: $(VENV)/.installed
 
 ## make run: install, fetch and start the local Neo4j, apply the schema, run the main job,
-## train the default CAFF evidence filter when there is none, embed the entity names,
+## train the default CAFF evidence filter when there is none (or it was trained with another
+## config), embed the entity names,
 ## then serve the API on 127.0.0.1:8000 (it prints an example curl; Ctrl-C stops it).
 run: install
 	$(EVIGRAPH) neo4j start

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from cli.common import print_json, settings, store
+from core.exceptions import ModelLoadError
 from core.models import resolve_model_dir
 from core.settings import PROJECT_ROOT
 from graph.repository import GraphStore
@@ -97,20 +98,32 @@ def caff_train(
     seed: int = typer.Option(42, help="Training seed."),
     out: Path | None = typer.Option(None, help="Checkpoint path (default: var/caff/default.pt)."),
     n: int = typer.Option(1500, min=10, help="QA questions (built when missing)."),
-    if_missing: bool = typer.Option(False, "--if-missing", help="Do nothing when out exists."),
+    if_missing: bool = typer.Option(
+        False,
+        "--if-missing",
+        help="Do nothing when out exists and was trained with this config (else retrain).",
+    ),
     epochs: int | None = _EPOCHS,
     patience: int | None = _PATIENCE,
     select_on: str | None = _SELECT_ON,
 ) -> None:
     """Train one scorer on the QA set, evaluate it on test, save the checkpoint."""
     from retrieval.caff import pipeline
+    from retrieval.caff.train import config_changes
     from retrieval.service import default_checkpoint
 
     path = out or default_checkpoint(settings())
-    if if_missing and path.is_file():
-        typer.echo(f"checkpoint {path} exists; not training")
-        return
     cfg = _schedule(load_config(config), epochs, patience, select_on).with_seed(seed)
+    if if_missing and path.is_file():
+        try:
+            changed = config_changes(path, cfg)
+        except ModelLoadError as e:
+            changed = [f"unreadable: {e}"]
+        if not changed:
+            typer.echo(f"checkpoint {path} exists; not training")
+            return
+        typer.echo(f"checkpoint {path} was trained with another config ({', '.join(changed)})")
+        typer.echo("retraining it")
     with store() as s:
         ctx = _context(s, n, 13, cfg.entity_aware)
         feats = pipeline.features(ctx.data, ctx.encoder, ctx.index)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import math
+import pickle
 import random
 import time
 from dataclasses import dataclass
@@ -144,5 +145,13 @@ def load_checkpoint(path: Path) -> tuple[CaffConfig, dict[str, Any]]:
     try:
         ckpt: dict[str, Any] = torch.load(path, map_location="cpu", weights_only=False)
         return CaffConfig.from_dict(ckpt["config"]), ckpt
-    except (OSError, RuntimeError, KeyError, EOFError) as e:
+    except (OSError, RuntimeError, KeyError, EOFError, ValueError, pickle.UnpicklingError) as e:
         raise ModelLoadError(f"{path}: not a readable CAFF checkpoint: {e}") from e
+
+
+def config_changes(path: Path, cfg: CaffConfig) -> list[str]:
+    """The config keys whose value in the checkpoint at `path` differs from `cfg` (empty when
+    it was trained with exactly this config). Raises ModelLoadError when it is unreadable."""
+    saved, _ = load_checkpoint(path)
+    old, new = saved.to_dict(), cfg.to_dict()
+    return sorted(k for k in new if old.get(k) != new[k])

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 import torch
 
-from core.exceptions import ConfigError
+from core.exceptions import ConfigError, ModelLoadError
 from retrieval.caff.config import CaffConfig, load_config
 from retrieval.caff.model import Batch, HopScorer
 
@@ -231,3 +233,18 @@ def test_unknown_config_key_and_variant_are_errors(tmp_path: object) -> None:
         CaffConfig.from_dict({"select_on": "test"})
     with pytest.raises(ConfigError, match="no CAFF config 'nope'"):
         load_config("nope")
+
+
+def test_config_changes_name_what_a_checkpoint_was_trained_without(tmp_path: Path) -> None:
+    from retrieval.caff.train import config_changes, save_checkpoint
+
+    cfg = load_config("caff_entity")
+    path = tmp_path / "caff.pt"
+    save_checkpoint(path, _built(cfg), {})
+    assert config_changes(path, cfg) == []
+    old = CaffConfig(variant="caff_entity", entity_aware=True)  # before head_retained
+    save_checkpoint(path, _built(old), {})
+    assert config_changes(path, cfg) == ["epochs", "head_retained", "patience"]
+    (tmp_path / "bad.pt").write_bytes(b"not a checkpoint")
+    with pytest.raises(ModelLoadError, match="not a readable CAFF checkpoint"):
+        config_changes(tmp_path / "bad.pt", cfg)
