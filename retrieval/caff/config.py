@@ -22,8 +22,8 @@ class CaffConfig:
     use_csv: bool = True  # feed the previous hop's retained set (z) to the scorer
     use_dbm: bool = True  # z enters through the low-rank gated bilinear perturbation
     entity_aware: bool = False  # head/tail name embeddings and the typed CSV
-    # A per-hop, per-relation term for triples whose head is a tail retained at the previous
-    # hop (the seeds at hop 1): the entity-level half of the retained set that the CSV, a mean
+    # A term Q^T M_l E[r] + m_l[r] for triples whose head is a tail retained at the previous
+    # hop (the seeds at hop 1): the entity-level part of the retained set that the CSV, a mean
     # of relation vectors, cannot carry.
     head_retained: bool = False
     hops: int = 3

@@ -9,7 +9,9 @@ and right factor Q_l diag(B_l z); at z = 0 (hop 1) it vanishes and CAFF is the b
 With dbm_init "lora" A_l starts at 0, so Delta_l = 0 for every z at init, and P_l, Q_l
 start at unit scale, so the DBM path gets gradients of the base scorer's size.
 The entity-aware variant adds per-triple terms (question x tail name, head name x the mean
-name of the retained tails) and the typed CSV (entity categories of the retained set)."""
+name of the retained tails) and the typed CSV (entity categories of the retained set); with
+head_retained, a triple whose head was retained at the previous hop also gets
+member * (Q^T M_l E[r] + m_l[r])."""
 
 from __future__ import annotations
 
