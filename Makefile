@@ -27,7 +27,7 @@ run: install
 	$(EVIGRAPH) ingest all --if-empty
 	$(EVIGRAPH) stats
 	$(EVIGRAPH) embeddings
-	$(EVIGRAPH) caff train --config caff_entity --if-missing
+	$(EVIGRAPH) caff train --config retained_head --if-missing
 	$(EVIGRAPH) extract maude-train --if-missing
 	$(EVIGRAPH) extract ade-train --if-missing --tagger-seconds 900
 	@test -f var/biored/biored.pt || $(EVIGRAPH) extract biored-train

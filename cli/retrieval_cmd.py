@@ -141,7 +141,8 @@ def caff_train(
 @caff_app.command("eval")
 def caff_eval(
     configs: str = typer.Option(
-        "depthbilinear,caff,no_csv,no_dbm,caff_entity", help="Comma-separated config names."
+        "depthbilinear,caff,no_csv,no_dbm,caff_entity,retained_head",
+        help="Comma-separated config names.",
     ),
     seeds: str = typer.Option("42,1337,2024", help="Comma-separated training seeds."),
     n: int = typer.Option(1500, min=10, help="QA questions (built when missing)."),

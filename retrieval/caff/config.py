@@ -11,7 +11,7 @@ import yaml
 from core.exceptions import ConfigError
 
 CONFIG_DIR = Path(__file__).parent / "configs"
-VARIANTS = ("caff", "depthbilinear", "no_csv", "no_dbm", "caff_entity")
+VARIANTS = ("caff", "depthbilinear", "no_csv", "no_dbm", "caff_entity", "retained_head")
 DBM_INITS = ("lora", "small")
 SELECT_ON = ("global", "per_hop")
 

@@ -51,7 +51,8 @@ def _randomised(cfg: CaffConfig) -> HopScorer:
 
 
 @pytest.mark.parametrize(
-    "variant", ["caff", "depthbilinear", "no_csv", "no_dbm", "caff_entity", "caff_lora"]
+    "variant",
+    ["caff", "depthbilinear", "no_csv", "no_dbm", "caff_entity", "caff_lora", "retained_head"],
 )
 def test_every_config_scores_one_logit_per_triple(variant: str) -> None:
     cfg = load_config(variant)
@@ -130,7 +131,9 @@ def test_entity_aware_breaks_the_tie() -> None:
     assert len(set(np.round(model(b).detach().numpy(), 6))) > 1
 
 
-@pytest.mark.parametrize("variant", ["caff", "depthbilinear", "no_dbm", "caff_entity"])
+@pytest.mark.parametrize(
+    "variant", ["caff", "depthbilinear", "no_dbm", "caff_entity", "retained_head"]
+)
 def test_one_hop_batches_score_as_the_general_path(variant: str) -> None:
     cfg = load_config(variant)
     model = _randomised(cfg)
@@ -145,7 +148,8 @@ def test_one_hop_batches_score_as_the_general_path(variant: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "variant", ["caff", "depthbilinear", "no_csv", "no_dbm", "caff_entity", "caff_lora"]
+    "variant",
+    ["caff", "depthbilinear", "no_csv", "no_dbm", "caff_entity", "caff_lora", "retained_head"],
 )
 def test_hop_terms_score_as_forward(variant: str) -> None:
     cfg = load_config(variant)
