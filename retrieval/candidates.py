@@ -91,8 +91,8 @@ class HopCandidates:
 
     def heads_in(self, entities: set[str]) -> np.ndarray:
         """(N,) 1.0 for the candidates whose head is one of `entities`, else 0.0."""
-        inside = [float(b.head in entities) for b in self.blocks]
-        return np.repeat(np.asarray(inside, dtype=np.float32), [len(b) for b in self.blocks])
+        inside = np.asarray([b.head in entities for b in self.blocks], dtype=np.float32)
+        return inside[self.block_of]
 
     def triple(self, i: int) -> Triple:
         """The i-th candidate as a Triple."""
