@@ -23,7 +23,7 @@ def end_to_end(
 ) -> dict[str, Any]:
     sents = [s for s in sentences if include_negative or not s.negative]
     tags = tagger.tag([s.text for s in sents])
-    gold_ner, pred_ner = _ner_sets(sents, tags)
+    gold_ner, pred_ner = ner_sets(sents, tags)
     gold_rel = set()
     items, keys = [], []
     for s, t in zip(sents, tags, strict=True):
@@ -54,7 +54,7 @@ def end_to_end(
 Mentions = set[tuple[object, ...]]
 
 
-def _ner_sets(
+def ner_sets(
     sents: Sequence[Sentence], tags: Sequence[dict[str, list[Span]]]
 ) -> tuple[Mentions, Mentions]:
     gold: Mentions = set()
@@ -69,5 +69,5 @@ def _ner_sets(
 def ner_f1(tagger: SpanTagger, sentences: Sequence[Sentence]) -> float:
     """Strict NER F1 (exact spans, both types) of `tagger` on the sentences with relations."""
     sents = [s for s in sentences if not s.negative]
-    gold, pred = _ner_sets(sents, tagger.tag([s.text for s in sents]))
+    gold, pred = ner_sets(sents, tagger.tag([s.text for s in sents]))
     return float(strict_f1(gold, pred)["f1"])

@@ -15,13 +15,23 @@ import torch
 from core.models import resolve_model_dir
 from core.settings import Settings
 from extraction.ade.checkpoint import load_bundle
-from extraction.ade.data import Splits, load_corpus, make_splits
+from extraction.ade.data import Sentence, Splits, load_corpus, make_splits
 from extraction.ade.dictionary import DictionaryTagger, UnionTagger
-from extraction.ade.e2e import end_to_end, ner_f1
+from extraction.ade.e2e import end_to_end, ner_f1, ner_sets
+from extraction.ade.evaluate import strict_f1
 from extraction.ade.fit import fit_pair_classifier
 from extraction.ade.linking import hpo_terms_from_obo
 from extraction.ade.service import DICTIONARY, UNION_KEY, ade_dir
-from extraction.ade.tagger import load_tagger, new_tagger, save_tagger, train_tagger
+from extraction.ade.tagger import (
+    PRIOR_WEIGHTS,
+    TaggerBundle,
+    load_tagger,
+    new_tagger,
+    save_tagger,
+    set_decoder,
+    train_tagger,
+    transition_prior,
+)
 from extraction.ade.train import TrainConfig
 
 logger = logging.getLogger(__name__)
@@ -76,6 +86,22 @@ def build_dictionary(
     return tagger
 
 
+def fit_decoder(bundle: TaggerBundle, train: list[Sentence], dev: list[Sentence]) -> dict[str, Any]:
+    """Set `bundle`'s transition prior (counted on `train`) and its weight: the one of
+    PRIOR_WEIGHTS with the best strict NER F1 on `dev` (the smallest on a tie)."""
+    prior = transition_prior(bundle, train)
+    sents = [s for s in dev if not s.negative]
+    tagged = bundle.log_probs([s.text for s in sents])
+    dev_f1 = {}
+    for weight in PRIOR_WEIGHTS:
+        set_decoder(bundle, prior, weight)
+        gold, pred = ner_sets(sents, [bundle.spans(t) for t in tagged])
+        dev_f1[weight] = strict_f1(gold, pred)["f1"]
+    best = max(PRIOR_WEIGHTS, key=lambda w: (dev_f1[w], -w))
+    set_decoder(bundle, prior, best)
+    return {"prior_weight": best, "dev_ner_f1_by_weight": {str(w): f for w, f in dev_f1.items()}}
+
+
 def train_neural_tagger(
     settings: Settings,
     folder: Path,
@@ -92,6 +118,7 @@ def train_neural_tagger(
     losses = train_tagger(bundle, train, epochs=epochs, max_seconds=seconds)
     bundle.model.eval()
     dev = splits.sentences["dev"]
+    decoder = fit_decoder(bundle, train, dev)
     dev_f1 = {"neural": ner_f1(bundle, dev), "union": ner_f1(UnionTagger(bundle, dictionary), dev)}
     meta = {
         "train_sentences": len(train),
@@ -100,6 +127,7 @@ def train_neural_tagger(
         "loss_first_last": [losses[0], losses[-1]] if losses else [],
         "train_seconds": round(time.monotonic() - t0, 1),
         "dev_ner_f1": dev_f1,
+        "decoder": decoder,
         UNION_KEY: dev_f1["union"] > dev_f1["neural"],
     }
     save_tagger(bundle, folder, meta)

@@ -1,18 +1,27 @@
 """A token tagger for DRUG and AE spans (BIO over word pieces, encoder + linear head).
 
+Decoding is at word level: each word's first sub-word piece carries its label, and the
+labels of a sentence are the Viterbi path over those pieces' log-probabilities under BIO
+constraints (no I- without a B- or I- of its type before it) plus `prior_weight` times a
+word-to-word label transition log-probability counted on the training sentences. The weight
+is chosen on dev (`fit_decoder`); a tagger saved without a prior decodes with the
+constraints alone.
+
 Where a drug lies inside an adverse-event span ("lithium toxicity"), BIO can hold only one:
 the longer span is kept for training; such nested drugs count as misses in the evaluation."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import random
 import time
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+import numpy as np
 import torch
 from torch import nn
 
@@ -30,6 +39,12 @@ class SpanTagger(Protocol):
 
 LABELS = ("O", "B-DRUG", "I-DRUG", "B-AE", "I-AE")
 Span = tuple[int, int]
+PRIOR_WEIGHTS = (0.0, 0.1, 0.25, 0.5, 1.0)  # tried on dev by `fit_decoder`
+_IMPOSSIBLE = -1e9
+# ALLOWED[a, b]: label b may follow label a (an I- continues a B- or I- of its own type)
+ALLOWED = np.array(
+    [[not b.startswith("I-") or (a != "O" and a[2:] == b[2:]) for b in LABELS] for a in LABELS]
+)
 
 
 @dataclass(frozen=True)
@@ -38,6 +53,7 @@ class TaggerConfig:
     hidden: int
     max_length: int = 128
     dropout: float = 0.1
+    prior_weight: float = 0.0  # weight of the transition prior in decoding (set on dev)
 
 
 class Tagger(nn.Module):
@@ -83,6 +99,42 @@ def whole_words(words: Sequence[int | None], labels: Sequence[int]) -> list[int]
     return out
 
 
+def first_pieces(words: Sequence[int | None]) -> list[int]:
+    """Token positions that start a word (special tokens excluded)."""
+    return [i for i, w in enumerate(words) if w is not None and (i == 0 or words[i - 1] != w)]
+
+
+def viterbi(logp: np.ndarray, transitions: np.ndarray) -> list[int]:
+    """The best label path for `logp` (T, L) under BIO constraints plus `transitions`
+    (L, L), the score added when label b follows label a."""
+    if len(logp) == 0:
+        return []
+    trans = np.where(ALLOWED, transitions, _IMPOSSIBLE)
+    start = np.array([not name.startswith("I-") for name in LABELS])
+    score = np.where(start, logp[0], _IMPOSSIBLE)
+    back = []
+    for t in range(1, len(logp)):
+        cand = score[:, None] + trans  # (previous, current)
+        back.append(cand.argmax(0))
+        score = cand.max(0) + logp[t]
+    path = [int(score.argmax())]
+    for pointers in reversed(back):
+        path.append(int(pointers[path[-1]]))
+    return path[::-1]
+
+
+def word_labels(
+    words: Sequence[int | None], logp: np.ndarray, transitions: np.ndarray
+) -> list[int]:
+    """Token labels: the Viterbi path over each word's first piece, the other pieces
+    continuing their word (`whole_words`)."""
+    starts = first_pieces(words)
+    labels = [0] * len(words)
+    for i, lab in zip(starts, viterbi(logp[starts], transitions), strict=True):
+        labels[i] = lab
+    return whole_words(words, labels)
+
+
 def decode(offsets: Sequence[Span], labels: Sequence[int]) -> dict[str, list[Span]]:
     spans: dict[str, list[Span]] = {"DRUG": [], "AE": []}
     cur: tuple[str, int, int] | None = None
@@ -102,9 +154,19 @@ def decode(offsets: Sequence[Span], labels: Sequence[int]) -> dict[str, list[Spa
 
 
 @dataclass
+class Tagged:
+    """One sentence's tokens as the tagger saw them: offsets, word ids, log-probabilities."""
+
+    offsets: list[Span]
+    words: list[int | None]
+    logp: np.ndarray  # (T, L)
+
+
+@dataclass
 class TaggerBundle:
     model: Tagger
     tokenizer: PreTrainedTokenizerBase
+    prior: np.ndarray = field(default_factory=lambda: np.zeros((len(LABELS), len(LABELS))))
 
     def _encode(self, texts: Sequence[str]) -> Any:
         """A BatchEncoding: tensors, offsets and each row's `word_ids`."""
@@ -118,20 +180,28 @@ class TaggerBundle:
         )
         return enc
 
-    def tag(self, texts: Sequence[str], batch_size: int = 32) -> list[dict[str, list[Span]]]:
-        out: list[dict[str, list[Span]]] = []
+    def log_probs(self, texts: Sequence[str], batch_size: int = 32) -> list[Tagged]:
+        out: list[Tagged] = []
         self.model.eval()
         with torch.inference_mode():
             for k in range(0, len(texts), batch_size):
                 enc = self._encode(texts[k : k + batch_size])
                 dev = next(self.model.parameters()).device
                 logits = self.model(enc["input_ids"].to(dev), enc["attention_mask"].to(dev))
-                pred = logits.argmax(-1).cpu()
-                for row in range(len(pred)):
-                    offs = [(x[0], x[1]) for x in enc["offset_mapping"][row].tolist()]
-                    labels = whole_words(enc.word_ids(row), pred[row].tolist())
-                    out.append(decode(offs, labels))
+                logp = logits.float().log_softmax(-1).cpu().numpy()
+                for row in range(len(logp)):
+                    n = int(enc["attention_mask"][row].sum())
+                    offs = [(x[0], x[1]) for x in enc["offset_mapping"][row][:n].tolist()]
+                    out.append(Tagged(offs, enc.word_ids(row)[:n], logp[row, :n]))
         return out
+
+    def spans(self, tagged: Tagged, prior_weight: float | None = None) -> dict[str, list[Span]]:
+        weight = self.model.cfg.prior_weight if prior_weight is None else prior_weight
+        labels = word_labels(tagged.words, tagged.logp, weight * self.prior)
+        return decode(tagged.offsets, labels)
+
+    def tag(self, texts: Sequence[str], batch_size: int = 32) -> list[dict[str, list[Span]]]:
+        return [self.spans(t) for t in self.log_probs(texts, batch_size)]
 
 
 def new_tagger(model_dir: ModelDir, max_length: int = 128) -> TaggerBundle:
@@ -182,10 +252,41 @@ def train_tagger(
     return losses
 
 
+def transition_prior(bundle: TaggerBundle, sentences: Sequence[Sentence]) -> np.ndarray:
+    """log P(label b | label a) between consecutive words of `sentences`' gold labels, with
+    add-one smoothing; forbidden BIO transitions are left to `viterbi`."""
+    counts = np.ones((len(LABELS), len(LABELS)))
+    for s in sentences:
+        enc = bundle.tokenizer(
+            s.text,
+            truncation=True,
+            max_length=bundle.model.cfg.max_length,
+            return_offsets_mapping=True,
+        )
+        labels = token_labels([(a, b) for a, b in enc["offset_mapping"]], s.drugs, s.aes)
+        seq = [labels[i] for i in first_pieces(enc.word_ids())]
+        for a, b in itertools.pairwise(seq):
+            counts[a, b] += 1
+    prior: np.ndarray = np.log(counts / counts.sum(1, keepdims=True))
+    return prior
+
+
+def set_decoder(bundle: TaggerBundle, prior: np.ndarray, weight: float) -> None:
+    bundle.prior = prior
+    bundle.model.cfg = replace(bundle.model.cfg, prior_weight=weight)
+
+
 def save_tagger(bundle: TaggerBundle, folder: Path, meta: dict[str, object]) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     state = {k: v.cpu() for k, v in bundle.model.state_dict().items()}
-    torch.save({"config": asdict(bundle.model.cfg), "state_dict": state}, folder / "tagger.pt")
+    torch.save(
+        {
+            "config": asdict(bundle.model.cfg),
+            "state_dict": state,
+            "prior": torch.from_numpy(bundle.prior),
+        },
+        folder / "tagger.pt",
+    )
     (folder / "tagger.json").write_text(json.dumps(meta, indent=2, sort_keys=True))
 
 
@@ -205,4 +306,7 @@ def load_tagger(folder: Path, encoder_dir: Path | None = None) -> TaggerBundle:
     enc = AutoModel.from_config(AutoConfig.from_pretrained(str(model_dir.path)))  # type: ignore[no-untyped-call]
     model = Tagger(cfg, enc)
     model.load_state_dict(state["state_dict"])
-    return TaggerBundle(model.eval(), load_tokenizer(model_dir))
+    bundle = TaggerBundle(model.eval(), load_tokenizer(model_dir))
+    if "prior" in state:  # taggers saved before the transition prior decode without one
+        bundle.prior = state["prior"].numpy()
+    return bundle

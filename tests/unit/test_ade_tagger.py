@@ -1,9 +1,33 @@
-"""BIO decoding of the neural tagger: token labels to character spans, at word level."""
+"""BIO decoding of the neural tagger: token labels to character spans, at word level, and the
+Viterbi path under BIO constraints and a transition prior."""
 
 from __future__ import annotations
 
+import itertools
+from pathlib import Path
+
+import numpy as np
+import pytest
+from torch import nn
+
 from core.models import load_tokenizer, resolve_model_dir
-from extraction.ade.tagger import LABELS, decode, token_labels, whole_words
+from extraction.ade.data import Sentence
+from extraction.ade.tagger import (
+    LABELS,
+    Tagger,
+    TaggerBundle,
+    TaggerConfig,
+    decode,
+    load_tagger,
+    new_tagger,
+    save_tagger,
+    set_decoder,
+    token_labels,
+    transition_prior,
+    viterbi,
+    whole_words,
+    word_labels,
+)
 
 # A sentence in the style of DRUG-AE.rel, with a word of several sub-word pieces in the event.
 TEXT = "Prolongation of the QT interval after intravenous haloperidol."
@@ -46,3 +70,101 @@ def test_a_word_is_labelled_as_its_first_piece() -> None:
     one = [0] * len(labels)
     one[drug_pieces[0]] = B_DRUG
     assert decode(offsets, whole_words(words, one)) == {"DRUG": [DRUG], "AE": []}
+
+
+# --- Viterbi decoding with a transition prior -------------------------------------------------
+
+OUT, B_AE, I_AE = LABELS.index("O"), LABELS.index("B-AE"), LABELS.index("I-AE")
+
+
+def _brute_force(logp: np.ndarray, trans: np.ndarray) -> list[int]:
+    """The best BIO-valid path by enumerating every path (an independent reference)."""
+    best, best_path = -np.inf, []
+    for path in itertools.product(range(len(LABELS)), repeat=len(logp)):
+        names = [LABELS[x] for x in path]
+        prev = ["O", *names[:-1]]
+        if any(
+            n.startswith("I-") and (p == "O" or p[2:] != n[2:])
+            for p, n in zip(prev, names, strict=True)
+        ):
+            continue
+        score = sum(logp[t, x] for t, x in enumerate(path))
+        score += sum(trans[a, b] for a, b in itertools.pairwise(path))
+        if score > best:
+            best, best_path = score, list(path)
+    return best_path
+
+
+def test_viterbi_equals_the_best_valid_path_by_enumeration() -> None:
+    rng = np.random.default_rng(0)
+    for length in (1, 2, 3, 4):
+        for _ in range(20):
+            logp = np.log(rng.dirichlet(np.ones(len(LABELS)), size=length))
+            trans = rng.normal(size=(len(LABELS), len(LABELS)))
+            assert viterbi(logp, trans) == _brute_force(logp, trans)
+    assert viterbi(np.zeros((0, len(LABELS))), np.zeros((5, 5))) == []
+
+
+def test_viterbi_never_starts_a_span_with_i() -> None:
+    # argmax reads O, I-AE, I-AE: the constraints turn it into one span, not a span of "I"s
+    logp = np.log(
+        np.array(
+            [
+                [0.6, 0.0, 0.0, 0.4, 0.0],  # O 0.6 or B-AE 0.4
+                [0.1, 0.0, 0.1, 0.3, 0.5],  # I-AE 0.5 (only after an AE), B-AE 0.3
+                [0.1, 0.0, 0.0, 0.1, 0.8],
+            ]
+        )
+        + 1e-12
+    )
+    # valid paths: B I I = 0.4 * 0.5 * 0.8 = 0.16 beats O B I = 0.6 * 0.3 * 0.8 = 0.144
+    assert viterbi(logp, np.zeros((5, 5))) == [B_AE, I_AE, I_AE]
+    # a prior halving I-AE -> I-AE: B I I = 0.16 * 0.5 = 0.08 < O B I = 0.144
+    prior = np.zeros((5, 5))
+    prior[I_AE, I_AE] = np.log(0.5)
+    assert viterbi(logp, prior) == [OUT, B_AE, I_AE]
+    # I-DRUG may not continue an AE
+    drug_after_ae = np.log(np.array([[0.0, 0.0, 0.0, 1.0, 0.0], [0.1, 0.0, 0.9, 0.0, 0.0]]) + 1e-12)
+    assert viterbi(drug_after_ae, np.zeros((5, 5))) == [B_AE, OUT]
+
+
+def test_word_labels_decode_a_broken_word_as_one_span() -> None:
+    offsets, words = _encode()
+    gold = token_labels(offsets, [DRUG], [AE])
+    logp = np.log(np.full((len(gold), len(LABELS)), 0.01))
+    for i, lab in enumerate(gold):
+        logp[i, lab] = np.log(0.96)
+    pieces = [i for i, w in enumerate(words) if w == 0]
+    logp[pieces[1]] = np.log([0.96, 0.01, 0.01, 0.01, 0.01])  # a later piece says O: ignored
+    assert decode(offsets, word_labels(words, logp, np.zeros((5, 5)))) == {
+        "DRUG": [DRUG],
+        "AE": [AE],
+    }
+
+
+def test_transition_prior_counts_the_gold_word_labels() -> None:
+    md = resolve_model_dir(None)
+    bundle = TaggerBundle(Tagger(TaggerConfig(md.encoder_id, 8), nn.Identity()), load_tokenizer(md))
+    sentence = Sentence("1", TEXT, (DRUG,), (AE,), frozenset({(0, 0)}))
+    prior = transition_prior(bundle, [sentence])
+    # words: Prolongation of the QT interval | after intravenous | haloperidol | .
+    # B-AE I-AE I-AE I-AE I-AE O O B-DRUG O; add-one smoothing over 5 labels
+    assert np.exp(prior).sum(1) == pytest.approx(np.ones(5))
+    assert np.exp(prior[B_AE, I_AE]) == pytest.approx(2 / 6)
+    assert np.exp(prior[I_AE, I_AE]) == pytest.approx(4 / 9)  # 3 of 4 I-AE -> I-AE, +1
+    assert np.exp(prior[I_AE, OUT]) == pytest.approx(2 / 9)
+    assert np.exp(prior[OUT, B_DRUG]) == pytest.approx(2 / 7)
+    assert np.exp(prior[B_AE, OUT]) == pytest.approx(1 / 6)
+
+
+def test_the_prior_and_its_weight_survive_save_and_load(tmp_path: Path) -> None:
+    bundle = new_tagger(resolve_model_dir(None), max_length=32)
+    prior = np.log(np.full((5, 5), 0.2))
+    prior[B_AE, I_AE] = np.log(0.6)
+    set_decoder(bundle, prior, 0.25)
+    save_tagger(bundle, tmp_path, {"epochs": 0})
+    loaded = load_tagger(tmp_path)
+    assert loaded.model.cfg.prior_weight == 0.25
+    assert np.allclose(loaded.prior, prior)
+    text = "Severe hypercalcemia after calcitriol."
+    assert loaded.tag([text]) == bundle.tag([text])
