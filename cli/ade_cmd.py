@@ -47,6 +47,12 @@ def ade_train(
     tagger_only: bool = typer.Option(
         False, "--tagger-only", help="Keep the saved pair classifier; retrain the tagger(s)."
     ),
+    tagger_pretrain_epochs: float = typer.Option(
+        0.0,
+        min=0.0,
+        help="First train the neural tagger this many epochs on BC5CDR chemical and disease "
+        "mentions (EVIGRAPH_ADE__PRETRAIN_CORPUS_DIR); 0: none.",
+    ),
 ) -> None:
     """Train the default ADE pair classifier and tagger into <var>/ade and print the report."""
     from dataclasses import replace
@@ -70,4 +76,8 @@ def ade_train(
         train_cfg = replace(train_cfg, max_minutes=max_minutes)
     if tagger_only and not (folder / "pair" / "model.pt").is_file():
         raise typer.BadParameter(f"--tagger-only needs a pair classifier in {folder / 'pair'}")
-    print_json(train_default(cfg, tagger_seconds, train_cfg, tagger_epochs, tagger_only))
+    print_json(
+        train_default(
+            cfg, tagger_seconds, train_cfg, tagger_epochs, tagger_only, tagger_pretrain_epochs
+        )
+    )

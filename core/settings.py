@@ -162,6 +162,10 @@ class AdeSettings(BaseModel):
         default=None, description="Trained ADE models; unset: <models.var_dir>/ade."
     )
     corpus_dir: Path = PROJECT_ROOT.parent / "shared" / "data" / "ade_corpus_v2"
+    pretrain_corpus_dir: Path = Field(
+        default=PROJECT_ROOT.parent / "shared" / "data" / "bc5cdr",
+        description="BC5CDR PubTator files for `ade-train --tagger-pretrain-epochs`.",
+    )
     max_document_chars: int = Field(default=200_000, ge=1)
     chunk_chars: int = Field(default=1_000, ge=50)
     link_threshold: float = Field(default=0.85, ge=0.0, le=1.0)
