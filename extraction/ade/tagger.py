@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import logging
 import random
 import time
 from collections.abc import Sequence
@@ -36,6 +37,8 @@ if TYPE_CHECKING:
 class SpanTagger(Protocol):
     def tag(self, texts: Sequence[str], batch_size: int = 32) -> list[dict[str, list[Span]]]: ...
 
+
+logger = logging.getLogger(__name__)
 
 LABELS = ("O", "B-DRUG", "I-DRUG", "B-AE", "I-AE")
 Span = tuple[int, int]
@@ -228,6 +231,7 @@ def train_tagger(
     bundle.model.train()
     while len(losses) < steps and time.monotonic() < deadline:
         rng.shuffle(order)
+        first = len(losses)
         for k in range(0, len(order) - batch_size + 1, batch_size):
             if len(losses) >= steps or time.monotonic() > deadline:
                 break
@@ -249,6 +253,13 @@ def train_tagger(
             opt.step()
             sched.step()
             losses.append(float(loss.detach()))
+        logger.info(
+            "tagger: step %d of %d, mean loss of this pass %.4f, %.0f s",
+            len(losses),
+            steps,
+            sum(losses[first:]) / max(1, len(losses) - first),
+            max_seconds - (deadline - time.monotonic()),
+        )
     return losses
 
 
