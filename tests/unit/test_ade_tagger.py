@@ -4,16 +4,20 @@ Viterbi path under BIO constraints and a transition prior."""
 from __future__ import annotations
 
 import itertools
+import logging
 from pathlib import Path
 
 import numpy as np
 import pytest
+import torch
 from torch import nn
 
 from core.models import load_tokenizer, resolve_model_dir
-from extraction.ade.data import Sentence
+from extraction.ade.data import Sentence, load_relations
+from extraction.ade.pipeline import fit_decoder
 from extraction.ade.tagger import (
     LABELS,
+    PRIOR_WEIGHTS,
     Tagger,
     TaggerBundle,
     TaggerConfig,
@@ -23,12 +27,15 @@ from extraction.ade.tagger import (
     save_tagger,
     set_decoder,
     token_labels,
+    train_tagger,
     transition_prior,
     viterbi,
     whole_words,
     word_labels,
 )
+from tests.ade_tiny import make_tiny_encoder
 
+ADE = Path(__file__).resolve().parents[1] / "data" / "ade"
 # A sentence in the style of DRUG-AE.rel, with a word of several sub-word pieces in the event.
 TEXT = "Prolongation of the QT interval after intravenous haloperidol."
 AE = (0, len("Prolongation of the QT interval"))
@@ -168,3 +175,24 @@ def test_the_prior_and_its_weight_survive_save_and_load(tmp_path: Path) -> None:
     assert np.allclose(loaded.prior, prior)
     text = "Severe hypercalcemia after calcitriol."
     assert loaded.tag([text]) == bundle.tag([text])
+
+
+def test_a_tiny_tagger_learns_and_its_decoder_is_chosen_on_dev(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    sentences = load_relations(ADE / "DRUG-AE.rel")
+    bundle = new_tagger(resolve_model_dir(make_tiny_encoder(tmp_path)), max_length=64)
+    torch.manual_seed(0)
+    with caplog.at_level(logging.INFO, logger="extraction.ade.tagger"):
+        losses = train_tagger(bundle, sentences, epochs=12, batch_size=4, lr=3e-3, max_seconds=120)
+    steps = int(len(sentences) / 4 * 12)  # 12 epochs of batches of 4
+    assert len(losses) == steps
+    assert np.mean(losses[-3:]) < 0.5 * np.mean(losses[:3])
+    passes = -(-steps // (len(sentences) // 4))  # whole batches only in each pass
+    assert sum("tagger: step" in r.getMessage() for r in caplog.records) == passes
+    fitted = fit_decoder(bundle, sentences, sentences)
+    weights = {float(w): f for w, f in fitted["dev_ner_f1_by_weight"].items()}
+    assert set(weights) == set(PRIOR_WEIGHTS)
+    assert fitted["prior_weight"] == bundle.model.cfg.prior_weight
+    assert weights[fitted["prior_weight"]] == max(weights.values())
+    assert np.allclose(bundle.prior, transition_prior(bundle, sentences))
