@@ -5,11 +5,13 @@ NER F1 (all, DRUG, AE) on the PMID-disjoint dev and test sentences with relation
 - `argmax_words`: each word labelled as its first piece's argmax (`whole_words`);
 - `viterbi`: the best BIO-valid path over the words' first pieces (no transition prior);
 - `viterbi_prior`: that plus the training split's label transitions, weighted as `fit_decoder`
-  chooses on dev (the decoder a tagger trained now is saved with).
+  chooses on dev;
+- `viterbi_prior_nested`: that plus drugs nested inside AE spans, with the margin that
+  `fit_decoder` chooses on dev (the decoder a tagger trained now is saved with).
 
     .venv/bin/python -m bench.ade_tagger_decode [--tagger var/ade/tagger] [--save]
 
-`--save` writes the fitted prior and weight into the tagger's checkpoint (tagger.pt, and
+`--save` writes the fitted prior, weight and margin into the tagger's checkpoint (tagger.pt, and
 `decoder` in tagger.json), as `evigraph extract ade-train` does for a tagger it trains.
 Prints JSON."""
 
@@ -58,8 +60,9 @@ def _decoders(bundle: TaggerBundle) -> dict[str, Decoder]:
     return {
         "argmax_subword": lambda t: decode(t.offsets, argmax(t)),
         "argmax_words": lambda t: decode(t.offsets, whole_words(t.words, argmax(t))),
-        "viterbi": lambda t: bundle.spans(t, prior_weight=0.0),
-        "viterbi_prior": lambda t: bundle.spans(t),
+        "viterbi": lambda t: bundle.spans(t, prior_weight=0.0, nested_margin=0.0),
+        "viterbi_prior": lambda t: bundle.spans(t, nested_margin=0.0),
+        "viterbi_prior_nested": lambda t: bundle.spans(t),
     }
 
 

@@ -61,7 +61,8 @@ class DictionaryTagger:
 
 
 class UnionTagger:
-    """Spans of the neural tagger, plus dictionary spans that overlap none of them."""
+    """Every span of the first tagger (a drug nested in its AE span too), plus the later
+    taggers' spans that overlap none already taken."""
 
     def __init__(self, *taggers: SpanTagger) -> None:
         self.taggers = taggers
@@ -72,10 +73,10 @@ class UnionTagger:
         for i in range(len(texts)):
             merged: dict[str, list[Span]] = {"DRUG": [], "AE": []}
             taken: list[Span] = []
-            for run in runs:
+            for n, run in enumerate(runs):
                 for kind in ("DRUG", "AE"):
                     for s in run[i][kind]:
-                        if all(s[1] <= t[0] or s[0] >= t[1] for t in taken):
+                        if n == 0 or all(s[1] <= t[0] or s[0] >= t[1] for t in taken):
                             merged[kind].append(s)
                             taken.append(s)
             out.append({k: sorted(v) for k, v in merged.items()})

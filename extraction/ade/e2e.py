@@ -1,4 +1,5 @@
-"""Raw text end to end on gold sentences: tagger -> all drug x AE pairs -> pair classifier.
+"""Raw text end to end on gold sentences: tagger -> drug x AE pairs (`candidate_pairs`: apart,
+or the drug inside the AE span) -> pair classifier.
 
 NER F1 is strict per type (exact character span); relation F1 is strict (both spans exact
 and the pair predicted related). The literature setting scores the 4,272 sentences with
@@ -12,7 +13,7 @@ from typing import Any
 from extraction.ade.checkpoint import PairBundle, score_items
 from extraction.ade.data import Sentence
 from extraction.ade.evaluate import strict_f1
-from extraction.ade.tagger import Span, SpanTagger
+from extraction.ade.tagger import Span, SpanTagger, candidate_pairs
 
 
 def end_to_end(
@@ -29,11 +30,9 @@ def end_to_end(
     for s, t in zip(sents, tags, strict=True):
         if not s.negative:
             gold_rel |= {(s.key, *s.drugs[i], *s.aes[j]) for i, j in s.relations}
-        for d in t["DRUG"]:
-            for a in t["AE"]:
-                if d[1] <= a[0] or a[1] <= d[0]:
-                    items.append((s.text, d, a))
-                    keys.append((s.key, *d, *a))
+        for d, a in candidate_pairs(t):
+            items.append((s.text, d, a))
+            keys.append((s.key, *d, *a))
     scores = score_items(pair, items)
     pred_rel = {k for k, p in zip(keys, scores, strict=True) if p >= pair.threshold}
     by_type = {

@@ -24,6 +24,7 @@ from extraction.ade.linking import hpo_terms_from_obo
 from extraction.ade.pretrain import pretraining_sentences
 from extraction.ade.service import DICTIONARY, UNION_KEY, ade_dir
 from extraction.ade.tagger import (
+    NESTED_MARGINS,
     PRIOR_WEIGHTS,
     TaggerBundle,
     load_tagger,
@@ -88,19 +89,29 @@ def build_dictionary(
 
 
 def fit_decoder(bundle: TaggerBundle, train: list[Sentence], dev: list[Sentence]) -> dict[str, Any]:
-    """Set `bundle`'s transition prior (counted on `train`) and its weight: the one of
-    PRIOR_WEIGHTS with the best strict NER F1 on `dev` (the smallest on a tie)."""
+    """Set `bundle`'s transition prior (counted on `train`), its weight (the one of
+    PRIOR_WEIGHTS with the best strict NER F1 on `dev`), then the nested-drug margin (the
+    one of NESTED_MARGINS best on `dev` with that weight); the smallest value on a tie."""
     prior = transition_prior(bundle, train)
     sents = [s for s in dev if not s.negative]
     tagged = bundle.log_probs([s.text for s in sents])
-    dev_f1 = {}
-    for weight in PRIOR_WEIGHTS:
-        set_decoder(bundle, prior, weight)
+
+    def dev_f1(weight: float, margin: float) -> float:
+        set_decoder(bundle, prior, weight, margin)
         gold, pred = ner_sets(sents, [bundle.spans(t) for t in tagged])
-        dev_f1[weight] = strict_f1(gold, pred)["f1"]
-    best = max(PRIOR_WEIGHTS, key=lambda w: (dev_f1[w], -w))
-    set_decoder(bundle, prior, best)
-    return {"prior_weight": best, "dev_ner_f1_by_weight": {str(w): f for w, f in dev_f1.items()}}
+        return float(strict_f1(gold, pred)["f1"])
+
+    by_weight = {w: dev_f1(w, 0.0) for w in PRIOR_WEIGHTS}
+    weight = max(PRIOR_WEIGHTS, key=lambda w: (by_weight[w], -w))
+    by_margin = {m: dev_f1(weight, m) for m in NESTED_MARGINS}
+    margin = max(NESTED_MARGINS, key=lambda m: (by_margin[m], -m))
+    set_decoder(bundle, prior, weight, margin)
+    return {
+        "prior_weight": weight,
+        "dev_ner_f1_by_weight": {str(w): f for w, f in by_weight.items()},
+        "nested_margin": margin,
+        "dev_ner_f1_by_nested_margin": {str(m): f for m, f in by_margin.items()},
+    }
 
 
 def train_neural_tagger(

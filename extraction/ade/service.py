@@ -20,7 +20,7 @@ from extraction.ade.checkpoint import META_FILE, MODEL_FILE, PairBundle, load_bu
 from extraction.ade.dictionary import DictionaryTagger, UnionTagger
 from extraction.ade.linking import HpoLinker, Link, drug_node, hpo_terms_from_obo
 from extraction.ade.markers import check_span
-from extraction.ade.tagger import SpanTagger, load_tagger
+from extraction.ade.tagger import SpanTagger, candidate_pairs, load_tagger
 from extraction.ade.text import Chunk, Document, check_document, chunks
 from extraction.ade.text_encoder import TextEncoder
 from graph.repository import GraphStore
@@ -159,11 +159,7 @@ class AdeService:
         with self.precision():
             tags = self.tagger.tag([c.text for c in pieces])
         cands = [
-            (c, d, a)
-            for c, t in zip(pieces, tags, strict=True)
-            for d in t["DRUG"]
-            for a in t["AE"]
-            if d[1] <= a[0] or a[1] <= d[0]
+            (c, d, a) for c, t in zip(pieces, tags, strict=True) for d, a in candidate_pairs(t)
         ]
         return self._classify(docs, cands)
 

@@ -7,8 +7,11 @@ word-to-word label transition log-probability counted on the training sentences.
 is chosen on dev (`fit_decoder`); a tagger saved without a prior decodes with the
 constraints alone.
 
-Where a drug lies inside an adverse-event span ("lithium toxicity"), BIO can hold only one:
-the longer span is kept for training; such nested drugs count as misses in the evaluation."""
+Where a drug lies inside an adverse-event span ("methotrexate toxicity"), BIO can hold only
+one: the longer span is kept for training. At decoding, `nested_drugs` looks for drugs inside
+each AE span: a Viterbi path over the span's words restricted to O and DRUG labels, keeping
+the words whose best DRUG log-probability is within `nested_margin` of their best AE one
+(0: none; chosen on dev). `candidate_pairs` pairs such a drug with the span around it."""
 
 from __future__ import annotations
 
@@ -43,6 +46,7 @@ logger = logging.getLogger(__name__)
 LABELS = ("O", "B-DRUG", "I-DRUG", "B-AE", "I-AE")
 Span = tuple[int, int]
 PRIOR_WEIGHTS = (0.0, 0.1, 0.25, 0.5, 1.0)  # tried on dev by `fit_decoder`
+NESTED_MARGINS = (0.0, 2.0, 4.0, 6.0, 8.0)  # likewise, after the weight
 _IMPOSSIBLE = -1e9
 # ALLOWED[a, b]: label b may follow label a (an I- continues a B- or I- of its own type)
 ALLOWED = np.array(
@@ -57,6 +61,7 @@ class TaggerConfig:
     max_length: int = 128
     dropout: float = 0.1
     prior_weight: float = 0.0  # weight of the transition prior in decoding (set on dev)
+    nested_margin: float = 0.0  # nats: drugs inside AE spans (0: none; set on dev)
 
 
 class Tagger(nn.Module):
@@ -138,6 +143,42 @@ def word_labels(
     return whole_words(words, labels)
 
 
+_DRUG_ONLY = np.array([0.0 if not n.endswith("AE") else _IMPOSSIBLE for n in LABELS])
+_AE = [i for i, n in enumerate(LABELS) if n.endswith("AE")]
+
+
+def nested_drugs(
+    tagged: Tagged, aes: Sequence[Span], transitions: np.ndarray, margin: float
+) -> list[Span]:
+    """Drug spans inside `aes`: per AE span, the best path over its words with AE labels
+    removed, keeping the DRUG words whose log-probability is within `margin` of the word's
+    best AE label; a drug that would be the whole AE span is not kept."""
+    starts = first_pieces(tagged.words)
+    out: list[Span] = []
+    for a, b in aes:
+        inside = [i for i in starts if tagged.offsets[i][0] >= a and tagged.offsets[i][1] <= b]
+        if len(inside) < 2:
+            continue
+        logp = tagged.logp[inside]
+        labels = [0] * len(tagged.words)
+        for i, row, lab in zip(inside, logp, viterbi(logp + _DRUG_ONLY, transitions), strict=True):
+            if lab and row[_AE].max() - row[lab] < margin:
+                labels[i] = lab
+        drugs = decode(tagged.offsets, whole_words(tagged.words, labels))["DRUG"]
+        out += [d for d in drugs if d != (a, b)]
+    return out
+
+
+def candidate_pairs(tags: dict[str, list[Span]]) -> list[tuple[Span, Span]]:
+    """(drug, AE) span pairs to classify: apart, or the drug inside the AE span."""
+    return [
+        (d, a)
+        for d in tags["DRUG"]
+        for a in tags["AE"]
+        if d[1] <= a[0] or a[1] <= d[0] or (a[0] <= d[0] and d[1] <= a[1] and d != a)
+    ]
+
+
 def decode(offsets: Sequence[Span], labels: Sequence[int]) -> dict[str, list[Span]]:
     spans: dict[str, list[Span]] = {"DRUG": [], "AE": []}
     cur: tuple[str, int, int] | None = None
@@ -198,10 +239,20 @@ class TaggerBundle:
                     out.append(Tagged(offs, enc.word_ids(row)[:n], logp[row, :n]))
         return out
 
-    def spans(self, tagged: Tagged, prior_weight: float | None = None) -> dict[str, list[Span]]:
-        weight = self.model.cfg.prior_weight if prior_weight is None else prior_weight
+    def spans(
+        self,
+        tagged: Tagged,
+        prior_weight: float | None = None,
+        nested_margin: float | None = None,
+    ) -> dict[str, list[Span]]:
+        cfg = self.model.cfg
+        weight = cfg.prior_weight if prior_weight is None else prior_weight
+        margin = cfg.nested_margin if nested_margin is None else nested_margin
         labels = word_labels(tagged.words, tagged.logp, weight * self.prior)
-        return decode(tagged.offsets, labels)
+        out = decode(tagged.offsets, labels)
+        if margin > 0:
+            out["DRUG"] += nested_drugs(tagged, out["AE"], weight * self.prior, margin)
+        return out
 
     def tag(self, texts: Sequence[str], batch_size: int = 32) -> list[dict[str, list[Span]]]:
         return [self.spans(t) for t in self.log_probs(texts, batch_size)]
@@ -282,9 +333,11 @@ def transition_prior(bundle: TaggerBundle, sentences: Sequence[Sentence]) -> np.
     return prior
 
 
-def set_decoder(bundle: TaggerBundle, prior: np.ndarray, weight: float) -> None:
+def set_decoder(
+    bundle: TaggerBundle, prior: np.ndarray, weight: float, nested_margin: float = 0.0
+) -> None:
     bundle.prior = prior
-    bundle.model.cfg = replace(bundle.model.cfg, prior_weight=weight)
+    bundle.model.cfg = replace(bundle.model.cfg, prior_weight=weight, nested_margin=nested_margin)
 
 
 def save_tagger(bundle: TaggerBundle, folder: Path, meta: dict[str, object]) -> None:

@@ -114,3 +114,13 @@ def test_statements_name_the_served_architecture(service: AdeService) -> None:
     )
     assert single.model_info.name == "marker-single-encoder-ade"
     assert single.model_info.version == service.model_info.version
+
+
+def test_union_tagger_keeps_a_drug_nested_in_the_first_taggers_event() -> None:
+    class Nested:
+        def tag(self, texts: list[str], batch_size: int = 32) -> list[dict[str, list[Span]]]:
+            return [{"DRUG": [(0, 7)], "AE": [(0, 16)]} for _ in texts]
+
+    b = DictionaryTagger(["toxicity"], ["blindness"])
+    (tags,) = UnionTagger(Nested(), b).tag(["Lithium toxicity caused blindness."])
+    assert tags == {"DRUG": [(0, 7)], "AE": [(0, 16), (24, 33)]}

@@ -18,11 +18,15 @@ from extraction.ade.pipeline import fit_decoder
 from extraction.ade.tagger import (
     LABELS,
     PRIOR_WEIGHTS,
+    Tagged,
     Tagger,
     TaggerBundle,
     TaggerConfig,
+    candidate_pairs,
     decode,
+    first_pieces,
     load_tagger,
+    nested_drugs,
     new_tagger,
     save_tagger,
     set_decoder,
@@ -196,3 +200,37 @@ def test_a_tiny_tagger_learns_and_its_decoder_is_chosen_on_dev(
     assert fitted["prior_weight"] == bundle.model.cfg.prior_weight
     assert weights[fitted["prior_weight"]] == max(weights.values())
     assert np.allclose(bundle.prior, transition_prior(bundle, sentences))
+
+
+def test_candidate_pairs_are_apart_or_the_drug_inside_the_event() -> None:
+    tags = {"DRUG": [(0, 12), (30, 40), (15, 25)], "AE": [(0, 21), (30, 40)]}
+    # (0, 12) lies inside (0, 21) and apart from (30, 40); (30, 40) is apart from (0, 21) and
+    # equal to the other event (no pair); (15, 25) overlaps (0, 21) without lying inside it
+    assert candidate_pairs(tags) == [
+        ((0, 12), (0, 21)),
+        ((0, 12), (30, 40)),
+        ((30, 40), (0, 21)),
+        ((15, 25), (30, 40)),
+    ]
+
+
+def test_a_drug_inside_an_event_span_is_found_within_the_margin() -> None:
+    text = "Methotrexate toxicity in psoriasis."
+    tok = load_tokenizer(resolve_model_dir(None))
+    enc = tok(text, return_offsets_mapping=True)
+    offsets, words = [tuple(x) for x in enc["offset_mapping"]], enc.word_ids()
+    logp = np.log(np.full((len(words), len(LABELS)), 0.025))
+    logp[:, OUT] = np.log(0.9)
+    first = first_pieces(words)
+    drug_word, event_word = first[0], first[1]  # "Methotrexate", "toxicity"
+    logp[drug_word] = np.log([0.05, 0.3, 0.025, 0.6, 0.025])  # B-AE, then B-DRUG at half of it
+    logp[event_word] = np.log([0.05, 0.025, 0.025, 0.001, 0.9])
+    tagged = Tagged(offsets, words, logp)
+    no_prior = np.zeros((5, 5))
+    methotrexate, event = (0, len("Methotrexate")), (0, len("Methotrexate toxicity"))
+    assert decode(offsets, word_labels(words, logp, no_prior))["AE"] == [event]
+    # log(0.6 / 0.3) = 0.69 nats between the word's best AE and best DRUG label
+    assert nested_drugs(tagged, [event], no_prior, margin=0.5) == []
+    assert nested_drugs(tagged, [event], no_prior, margin=1.0) == [methotrexate]
+    # a one-word event holds no nested drug, and the drug may not be the whole event
+    assert nested_drugs(tagged, [(0, len("Methotrexate"))], no_prior, margin=9.0) == []
