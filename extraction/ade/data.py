@@ -9,10 +9,11 @@ in ADE-NEG.txt sentences, which by construction hold no drug-related adverse eff
 from __future__ import annotations
 
 import hashlib
+import random
 import re
 from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from core.exceptions import IngestError
@@ -177,6 +178,37 @@ def sentence_pairs(s: Sentence) -> list[Pair]:
             kind = "positive" if label else ("neg_sentence" if s.negative else "same_sentence")
             pairs.append(Pair(s, d, a, label, kind))
     return pairs
+
+
+def join(first: Sentence, second: Sentence) -> Sentence:
+    """`first` and `second` as one text (joined by a space), mentions and relations kept: a
+    drug of one with an event of the other is an unrelated pair of the joined text."""
+    off = len(first.text) + 1
+    drugs = first.drugs + tuple((a + off, b + off) for a, b in second.drugs)
+    aes = first.aes + tuple((a + off, b + off) for a, b in second.aes)
+    n_drugs, n_aes = len(first.drugs), len(first.aes)
+    rels = first.relations | {(i + n_drugs, j + n_aes) for i, j in second.relations}
+    pmid = f"{first.pmid}+{second.pmid}"
+    return Sentence(pmid, f"{first.text} {second.text}", drugs, aes, frozenset(rels))
+
+
+def joined_pairs(sentences: Sequence[Sentence], n: int, seed: int) -> list[Pair]:
+    """The pairs of `n` texts, each two random sentences with relations joined (`join`):
+    each sentence's own pairs keep their labels, and the pairs across the two sentences are
+    negatives (kind `joined`). The corpus itself holds few negatives inside a sentence with
+    relations, so a classifier trained on it alone learns "a drug and an event" rather than
+    "this drug caused this event"; the joined texts show it events it must not attach."""
+    rng = random.Random(seed)
+    pool = [s for s in sentences if s.relations and not s.negative]
+    out = []
+    for _ in range(n if len(pool) > 1 else 0):
+        first, second = rng.sample(pool, 2)
+        joined = join(first, second)
+        split = len(first.text)
+        for p in sentence_pairs(joined):
+            across = (p.drug[0] < split) != (p.ae[0] < split)
+            out.append(replace(p, kind="joined") if across else p)
+    return out
 
 
 def _root(parent: dict[str, str], x: str) -> str:

@@ -15,7 +15,7 @@ import torch
 from core.models import resolve_model_dir
 from extraction.ade.cached import StateCache, train_cached
 from extraction.ade.checkpoint import new_bundle, save_bundle, score_items
-from extraction.ade.data import Splits, load_corpus, make_splits
+from extraction.ade.data import Splits, joined_pairs, load_corpus, make_splits
 from extraction.ade.evaluate import binary_metrics, tune_threshold
 from extraction.ade.features import pair_items
 from extraction.ade.train import TrainConfig, cap, phase1, phase2, subsample
@@ -51,6 +51,9 @@ def fit_pair_classifier(
     train = cap(
         subsample(splits.pairs("train"), cfg.neg_per_pos, cfg.seed), cfg.max_train_pairs, cfg.seed
     )
+    if cfg.joined_per_pos > 0:
+        n_joined = int(cfg.joined_per_pos * sum(p.label for p in train))
+        train += joined_pairs(splits.sentences["train"], n_joined, cfg.seed)
     bundle = new_bundle(
         resolve_model_dir(encoder_dir),
         cfg.arch,

@@ -49,6 +49,8 @@ class TrainConfig:
     focal_gamma: float = 2.0
     focal_alpha: float = 0.6
     neg_per_pos: float = 1.5
+    # training texts made of two joined training sentences, per positive pair (`joined_pairs`)
+    joined_per_pos: float = 0.0
     seed: int = 13
     max_minutes: float = 9.0
     # CPU mode: embeddings and all but the top `train_layers` encoder layers frozen, their

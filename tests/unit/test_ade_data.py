@@ -11,6 +11,8 @@ from core.exceptions import IngestError
 from extraction.ade.data import (
     Corpus,
     folds,
+    join,
+    joined_pairs,
     load_corpus,
     load_relations,
     make_splits,
@@ -73,3 +75,33 @@ def test_malformed_row_names_file_and_line(tmp_path: Path) -> None:
     rel.write_text("1|A sentence.|x|1|2|y|3|4\n2|too|few\n")
     with pytest.raises(IngestError, match=r"DRUG-AE.rel:2: expected 8 fields"):
         load_relations(rel)
+
+
+def test_joined_sentences_keep_their_pairs_and_make_pairs_across_negative() -> None:
+    sents = {(s.pmid, s.text[:20]): s for s in load_relations(DATA / "DRUG-AE.rel")}
+    first = sents[("10082597", "METHODS: We report t")]  # naproxen, oxaprozin -> pseudoporphyria
+    second = next(s for s in sents.values() if s.pmid == "10030778")  # azithromycin -> ototoxicity
+    joined = join(first, second)
+    assert joined.text == f"{first.text} {second.text}"
+    pairs = {(p.drug_text, p.ae_text): p.label for p in sentence_pairs(joined)}
+    assert pairs == {
+        ("naproxen", "pseudoporphyria"): 1,
+        ("oxaprozin", "pseudoporphyria"): 1,
+        ("azithromycin", "ototoxicity"): 1,
+        ("naproxen", "ototoxicity"): 0,
+        ("oxaprozin", "ototoxicity"): 0,
+        ("azithromycin", "pseudoporphyria"): 0,
+    }
+    made = joined_pairs(list(sents.values()), 20, seed=1)
+    across = [p for p in made if p.kind == "joined"]
+    assert across and all(p.label == 0 for p in across)
+    positives = {(p.sentence.text, p.drug_text, p.ae_text) for p in made if p.label}
+    assert all(p.sentence.pmid.count("+") == 1 for p in made)
+    # every positive is a related pair of one of the two sentences joined
+    related = {
+        (s.text[d[0] : d[1]], s.text[a[0] : a[1]])
+        for s in sents.values()
+        for d, a in ((s.drugs[i], s.aes[j]) for i, j in s.relations)
+    }
+    assert {(d, a) for _, d, a in positives} <= related
+    assert joined_pairs(list(sents.values()), 20, seed=1) == made  # fixed by the seed
