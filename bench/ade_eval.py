@@ -2,8 +2,11 @@
 the PMID-disjoint dev and test splits with the threshold stored in the checkpoint (tuned on
 dev), and the default one end to end with the dictionary tagger; for checkpoints that a
 budget-bounded `ade-train` left after an epoch. Writes <var>/ade/report.json unless --no-write.
+Each model is also scored on `--joined` texts of two joined sentences of each split
+(`<split>_joined`; `across_accepted`: the share of drug x other sentence's event pairs that
+it calls related, which should be near 0).
 
-    .venv/bin/python bench/ade_eval.py [--models pair,single] [--no-e2e] [--no-write]
+    .venv/bin/python bench/ade_eval.py [--models pair,single] [--no-e2e] [--no-write] [--joined N]
     .venv/bin/python -m bench.ade_eval --served      # only: what the service runs, end to end
 
 `--served` scores what `evigraph extract ade` runs (AdeService.from_settings: the tagger it
@@ -16,11 +19,12 @@ import json
 import time
 from typing import Any
 
+import numpy as np
 import torch
 
 from core.settings import get_settings
 from extraction.ade.checkpoint import load_bundle, score_items
-from extraction.ade.data import load_corpus, make_splits
+from extraction.ade.data import joined_pairs, load_corpus, make_splits
 from extraction.ade.dictionary import DictionaryTagger
 from extraction.ade.e2e import end_to_end
 from extraction.ade.evaluate import binary_metrics
@@ -35,6 +39,13 @@ def main() -> None:
     ap.add_argument("--no-e2e", action="store_true")
     ap.add_argument("--no-write", action="store_true")
     ap.add_argument("--served", action="store_true", help="the served tagger and pair model")
+    ap.add_argument(
+        "--joined",
+        type=int,
+        default=300,
+        help="also score the pairs of this many texts of two joined sentences of the split "
+        "(`joined_pairs`): how often a drug is related to the other sentence's event",
+    )
     args = ap.parse_args()
     settings = get_settings()
     torch.set_num_threads(settings.models.torch_threads)
@@ -73,6 +84,15 @@ def main() -> None:
             scores = score_items(bundle, pair_items(pairs))
             entry[split] = binary_metrics([p.label for p in pairs], scores, bundle.threshold)
             entry[f"{split}_score_seconds"] = round(time.monotonic() - t0, 1)
+            joined = joined_pairs(splits.sentences[split], args.joined, seed=0)
+            if joined:
+                scores = score_items(bundle, pair_items(joined))
+                across = np.array([p.kind == "joined" for p in joined])
+                entry[f"{split}_joined"] = {
+                    **binary_metrics([p.label for p in joined], scores, bundle.threshold),
+                    "across_pairs": int(across.sum()),
+                    "across_accepted": round(float((scores[across] >= bundle.threshold).mean()), 4),
+                }
         if name == "pair" and not args.no_e2e:
             path = folder / "dictionary.json"
             tagger = DictionaryTagger.load(path) if path.is_file() else None
