@@ -14,6 +14,7 @@ from torch import nn
 
 from core.models import load_tokenizer, resolve_model_dir
 from extraction.ade.data import Sentence, load_relations
+from extraction.ade.e2e import ner_f1
 from extraction.ade.pipeline import fit_decoder
 from extraction.ade.tagger import (
     LABELS,
@@ -199,6 +200,7 @@ def test_a_tiny_tagger_learns_and_its_decoder_is_chosen_on_dev(
     assert set(weights) == set(PRIOR_WEIGHTS)
     assert fitted["prior_weight"] == bundle.model.cfg.prior_weight
     assert weights[fitted["prior_weight"]] == max(weights.values())
+    assert fitted["dev_ner_f1"] == ner_f1(bundle, sentences)  # what the tagger itself scores
     assert np.allclose(bundle.prior, transition_prior(bundle, sentences))
 
 
