@@ -52,6 +52,7 @@ _IMPOSSIBLE = -1e9
 ALLOWED = np.array(
     [[not b.startswith("I-") or (a != "O" and a[2:] == b[2:]) for b in LABELS] for a in LABELS]
 )
+STARTS = np.array([not name.startswith("I-") for name in LABELS])  # labels a path may begin with
 
 
 @dataclass(frozen=True)
@@ -118,8 +119,7 @@ def viterbi(logp: np.ndarray, transitions: np.ndarray) -> list[int]:
     if len(logp) == 0:
         return []
     trans = np.where(ALLOWED, transitions, _IMPOSSIBLE)
-    start = np.array([not name.startswith("I-") for name in LABELS])
-    score = np.where(start, logp[0], _IMPOSSIBLE)
+    score = np.where(STARTS, logp[0], _IMPOSSIBLE)
     back = []
     for t in range(1, len(logp)):
         cand = score[:, None] + trans  # (previous, current)
