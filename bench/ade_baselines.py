@@ -6,7 +6,8 @@ mentions (`--context-chars`, 0 for the whole sentence). Prints JSON.
 
     .venv/bin/python bench/ade_baselines.py
     .venv/bin/python bench/ade_baselines.py --single [--config finetune|frozen]
-        [--train-layers N] [--epochs E] [--context-chars N] [--out DIR]"""
+        [--train-layers N] [--epochs E] [--context-chars N]
+        [--joined-per-pos F] [--clause-share F] [--out DIR]"""
 
 from __future__ import annotations
 
@@ -44,6 +45,12 @@ def main() -> None:
         default=0.0,
         help="single: texts of two joined training sentences per positive pair (0: none)",
     )
+    ap.add_argument(
+        "--clause-share",
+        type=float,
+        default=0.0,
+        help="single: the share of the joined texts joined as two clauses of one sentence",
+    )
     ap.add_argument("--out", default="single", help="folder under <var>/ade")
     args = ap.parse_args()
     cfg, settings = CONFIGS[args.config], get_settings()
@@ -55,6 +62,7 @@ def main() -> None:
             phase2_epochs=cfg.phase2_epochs if args.epochs is None else args.epochs,
             context_chars=args.context_chars,
             joined_per_pos=args.joined_per_pos,
+            clause_share=args.clause_share,
         )
         meta = fit_pair_classifier(
             settings.ade.corpus_dir,

@@ -4,7 +4,10 @@ dev), and the default one end to end with the dictionary tagger; for checkpoints
 budget-bounded `ade-train` left after an epoch. Writes <var>/ade/report.json unless --no-write.
 Each model is also scored on `--joined` texts of two joined sentences of each split
 (`<split>_joined`; `across_accepted`: the share of drug x other sentence's event pairs that
-it calls related, which should be near 0).
+it calls related, which should be near 0), and on as many texts of two sentences joined as
+clauses of one (`<split>_clauses`: "; ", ", and ", ...). `<split>_same_sentence_accepted` is
+the share of the split's own unrelated pairs inside a sentence with relations (dev 15, test
+21) that it calls related.
 
     .venv/bin/python bench/ade_eval.py [--models pair,single] [--no-e2e] [--no-write] [--joined N]
     .venv/bin/python -m bench.ade_eval --served      # only: what the service runs, end to end
@@ -84,15 +87,22 @@ def main() -> None:
             scores = score_items(bundle, pair_items(pairs))
             entry[split] = binary_metrics([p.label for p in pairs], scores, bundle.threshold)
             entry[f"{split}_score_seconds"] = round(time.monotonic() - t0, 1)
-            joined = joined_pairs(splits.sentences[split], args.joined, seed=0)
-            if joined:
-                scores = score_items(bundle, pair_items(joined))
-                across = np.array([p.kind == "joined" for p in joined])
-                entry[f"{split}_joined"] = {
-                    **binary_metrics([p.label for p in joined], scores, bundle.threshold),
-                    "across_pairs": int(across.sum()),
-                    "across_accepted": round(float((scores[across] >= bundle.threshold).mean()), 4),
-                }
+            same = np.array([p.kind == "same_sentence" for p in pairs])
+            entry[f"{split}_same_sentence_accepted"] = round(
+                float((scores[same] >= bundle.threshold).mean()) if same.any() else 0.0, 4
+            )
+            for key, share in (("joined", 0.0), ("clauses", 1.0)):
+                joined = joined_pairs(splits.sentences[split], args.joined, 0, share)
+                if joined:
+                    scores = score_items(bundle, pair_items(joined))
+                    across = np.array([p.kind == "joined" for p in joined])
+                    entry[f"{split}_{key}"] = {
+                        **binary_metrics([p.label for p in joined], scores, bundle.threshold),
+                        "across_pairs": int(across.sum()),
+                        "across_accepted": round(
+                            float((scores[across] >= bundle.threshold).mean()), 4
+                        ),
+                    }
         if name == "pair" and not args.no_e2e:
             path = folder / "dictionary.json"
             tagger = DictionaryTagger.load(path) if path.is_file() else None

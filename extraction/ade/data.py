@@ -180,31 +180,56 @@ def sentence_pairs(s: Sentence) -> list[Pair]:
     return pairs
 
 
-def join(first: Sentence, second: Sentence) -> Sentence:
-    """`first` and `second` as one text (joined by a space), mentions and relations kept: a
-    drug of one with an event of the other is an unrelated pair of the joined text."""
-    off = len(first.text) + 1
+# How `join` puts two sentences together: as two sentences, or as two clauses of one sentence
+# (the first's final full stop dropped, the second's first word lower-cased when it is a
+# plain capitalised word), so that a clause boundary is not a sentence boundary the
+# classifier can learn to read as "unrelated".
+SENTENCE_JOINER = " "
+CLAUSE_JOINERS = ("; ", ", and ", ", while ", " and ")
+
+
+def _lower_first_word(text: str) -> str:
+    word = text.split(" ", 1)[0]
+    plain = len(word) > 1 and word[0].isupper() and word[1:].isalpha() and word[1:].islower()
+    return text[0].lower() + text[1:] if plain else text
+
+
+def join(first: Sentence, second: Sentence, joiner: str = SENTENCE_JOINER) -> Sentence:
+    """`first` and `second` as one text, mentions and relations kept: a drug of one with an
+    event of the other is an unrelated pair of the joined text. `joiner` is put between them;
+    any other than SENTENCE_JOINER joins them as clauses of one sentence."""
+    head, tail = first.text, second.text
+    if joiner != SENTENCE_JOINER:
+        cut = len(head.rstrip().rstrip("."))
+        if all(b <= cut for _, b in first.drugs + first.aes):
+            head = head[:cut]
+        tail = _lower_first_word(tail)
+    off = len(head) + len(joiner)
     drugs = first.drugs + tuple((a + off, b + off) for a, b in second.drugs)
     aes = first.aes + tuple((a + off, b + off) for a, b in second.aes)
     n_drugs, n_aes = len(first.drugs), len(first.aes)
     rels = first.relations | {(i + n_drugs, j + n_aes) for i, j in second.relations}
     pmid = f"{first.pmid}+{second.pmid}"
-    return Sentence(pmid, f"{first.text} {second.text}", drugs, aes, frozenset(rels))
+    return Sentence(pmid, f"{head}{joiner}{tail}", drugs, aes, frozenset(rels))
 
 
-def joined_pairs(sentences: Sequence[Sentence], n: int, seed: int) -> list[Pair]:
+def joined_pairs(
+    sentences: Sequence[Sentence], n: int, seed: int, clause_share: float = 0.0
+) -> list[Pair]:
     """The pairs of `n` texts, each two random sentences with relations joined (`join`):
     each sentence's own pairs keep their labels, and the pairs across the two sentences are
     negatives (kind `joined`). The corpus itself holds few negatives inside a sentence with
     relations, so a classifier trained on it alone learns "a drug and an event" rather than
-    "this drug caused this event"; the joined texts show it events it must not attach."""
+    "this drug caused this event"; the joined texts show it events it must not attach. A
+    `clause_share` of the texts join the two as clauses of one sentence (CLAUSE_JOINERS)."""
     rng = random.Random(seed)
     pool = [s for s in sentences if s.relations and not s.negative]
     out = []
     for _ in range(n if len(pool) > 1 else 0):
         first, second = rng.sample(pool, 2)
-        joined = join(first, second)
-        split = len(first.text)
+        clause = rng.random() < clause_share
+        joined = join(first, second, rng.choice(CLAUSE_JOINERS) if clause else SENTENCE_JOINER)
+        split = len(joined.text) - len(second.text)  # where the second sentence starts
         for p in sentence_pairs(joined):
             across = (p.drug[0] < split) != (p.ae[0] < split)
             out.append(replace(p, kind="joined") if across else p)

@@ -53,7 +53,7 @@ def fit_pair_classifier(
     )
     if cfg.joined_per_pos > 0:
         n_joined = int(cfg.joined_per_pos * sum(p.label for p in train))
-        train += joined_pairs(splits.sentences["train"], n_joined, cfg.seed)
+        train += joined_pairs(splits.sentences["train"], n_joined, cfg.seed, cfg.clause_share)
     bundle = new_bundle(
         resolve_model_dir(encoder_dir),
         cfg.arch,

@@ -51,6 +51,8 @@ class TrainConfig:
     neg_per_pos: float = 1.5
     # training texts made of two joined training sentences, per positive pair (`joined_pairs`)
     joined_per_pos: float = 0.0
+    # the share of those texts joined as two clauses of one sentence (`data.CLAUSE_JOINERS`)
+    clause_share: float = 0.0
     seed: int = 13
     max_minutes: float = 9.0
     # CPU mode: embeddings and all but the top `train_layers` encoder layers frozen, their

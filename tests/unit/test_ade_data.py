@@ -9,7 +9,9 @@ import pytest
 
 from core.exceptions import IngestError
 from extraction.ade.data import (
+    CLAUSE_JOINERS,
     Corpus,
+    Sentence,
     folds,
     join,
     joined_pairs,
@@ -105,3 +107,27 @@ def test_joined_sentences_keep_their_pairs_and_make_pairs_across_negative() -> N
     }
     assert {(d, a) for _, d, a in positives} <= related
     assert joined_pairs(list(sents.values()), 20, seed=1) == made  # fixed by the seed
+
+
+def test_clause_join_makes_one_sentence_and_keeps_mentions_on_their_words() -> None:
+    sents = {(s.pmid, s.text[:20]): s for s in load_relations(DATA / "DRUG-AE.rel")}
+    first = sents[("10082597", "METHODS: We report t")]
+    second = next(s for s in sents.values() if s.pmid == "10030778")
+    joined = join(first, second, "; ")
+    assert first.text.endswith(".") and not joined.text.startswith(first.text)
+    assert joined.text == f"{first.text[:-1]}; {second.text[0].lower()}{second.text[1:]}"
+    # every mention still covers the same words, in either sentence
+    before = [s.text[a:b].lower() for s in (first, second) for a, b in s.drugs]
+    assert [joined.text[a:b].lower() for a, b in joined.drugs] == before
+    before = [s.text[a:b].lower() for s in (first, second) for a, b in s.aes]
+    assert [joined.text[a:b].lower() for a, b in joined.aes] == before
+    assert joined.relations == join(first, second).relations
+    # an acronym or a mixed-case word opening the second sentence keeps its case
+    kept = Sentence("1", "NSAIDs caused it.", (), (), frozenset())
+    assert join(first, kept, ", and ").text.endswith(", and NSAIDs caused it.")
+    # only clause joins: every text is one sentence, and the pairs across are negatives
+    made = joined_pairs(list(sents.values()), 20, seed=1, clause_share=1.0)
+    assert made and all(p.sentence.text.count(". ") < 2 for p in made)
+    assert any(j in p.sentence.text for p in made for j in CLAUSE_JOINERS)
+    across = [p for p in made if p.kind == "joined"]
+    assert across and all(p.label == 0 for p in across)
