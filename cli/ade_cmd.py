@@ -39,16 +39,25 @@ def ade_train(
     if_missing: bool = typer.Option(False, "--if-missing", help="Do nothing if a model exists."),
     config: str = typer.Option(
         "finetune",
-        help="finetune: the whole encoder is trained (about 40 min on 2 idle cores); "
-        "frozen: the encoder stays frozen and only the heads train on cached states.",
+        help="The CRAG model's recipe (--pair crag|both): finetune: the whole encoder is "
+        "trained (about 40 min on 2 idle cores); frozen: the encoder stays frozen and only "
+        "the heads train on cached states.",
     ),
-    max_minutes: float = typer.Option(0.0, min=0.0, help="Training budget (0: the config's)."),
-    tagger_epochs: float = typer.Option(3.0, min=0.1, help="Epochs of the neural tagger."),
+    max_minutes: float = typer.Option(
+        0.0, min=0.0, help="Training budget of each pair classifier (0: its config's)."
+    ),
+    pair: str = typer.Option(
+        "marker",
+        help="The pair classifier(s) to train: marker (the single-encoder marker model, into "
+        "single/; about 21 min on 2 idle cores), crag (the CRAG dual-view model of --config, "
+        "into pair/) or both. The service serves the one with the higher dev F1.",
+    ),
+    tagger_epochs: float = typer.Option(6.0, min=0.1, help="Epochs of the neural tagger."),
     tagger_only: bool = typer.Option(
         False, "--tagger-only", help="Keep the saved pair classifier; retrain the tagger(s)."
     ),
     tagger_pretrain_epochs: float = typer.Option(
-        0.0,
+        1.0,
         min=0.0,
         help="First train the neural tagger this many epochs on BC5CDR chemical and disease "
         "mentions (EVIGRAPH_ADE__PRETRAIN_CORPUS_DIR); 0: none.",
@@ -57,27 +66,37 @@ def ade_train(
     """Train the default ADE pair classifier and tagger into <var>/ade and print the report."""
     from dataclasses import replace
 
-    from extraction.ade.pipeline import CONFIGS, train_default
+    from extraction.ade.pipeline import CONFIGS, CPU_MARKER, PAIR_CHOICES, train_default
     from extraction.ade.service import ade_dir
 
     cfg = settings()
     folder = ade_dir(cfg)
-    if (
-        if_missing
-        and (folder / "pair" / "model.pt").is_file()
-        and (folder / "dictionary.json").is_file()
-    ):
-        typer.echo(f"ADE models present in {folder}; not retraining")
+    trained = [n for n in ("pair", "single") if (folder / n / "model.pt").is_file()]
+    if if_missing and trained and (folder / "dictionary.json").is_file():
+        typer.echo(f"ADE models present in {folder} ({', '.join(trained)}); not retraining")
         return
     if config not in CONFIGS:
         raise typer.BadParameter(f"unknown config {config!r}; choose from {sorted(CONFIGS)}")
-    train_cfg = CONFIGS[config]
+    if pair not in PAIR_CHOICES:
+        raise typer.BadParameter(f"unknown --pair {pair!r}; choose from {sorted(PAIR_CHOICES)}")
+    train_cfg, marker_cfg = CONFIGS[config], CPU_MARKER
     if max_minutes:
         train_cfg = replace(train_cfg, max_minutes=max_minutes)
-    if tagger_only and not (folder / "pair" / "model.pt").is_file():
-        raise typer.BadParameter(f"--tagger-only needs a pair classifier in {folder / 'pair'}")
+        marker_cfg = replace(marker_cfg, max_minutes=max_minutes)
+    if tagger_only and not trained:
+        raise typer.BadParameter(
+            f"--tagger-only needs a trained pair classifier in {folder / 'single'} or "
+            f"{folder / 'pair'}; run `evigraph extract ade-train` first"
+        )
     print_json(
         train_default(
-            cfg, tagger_seconds, train_cfg, tagger_epochs, tagger_only, tagger_pretrain_epochs
+            cfg,
+            tagger_seconds,
+            train_cfg,
+            tagger_epochs,
+            tagger_only,
+            tagger_pretrain_epochs,
+            pair,
+            marker_cfg,
         )
     )

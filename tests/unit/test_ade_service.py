@@ -124,3 +124,33 @@ def test_union_tagger_keeps_a_drug_nested_in_the_first_taggers_event() -> None:
     b = DictionaryTagger(["toxicity"], ["blindness"])
     (tags,) = UnionTagger(Nested(), b).tag(["Lithium toxicity caused blindness."])
     assert tags == {"DRUG": [(0, 7)], "AE": [(0, 16), (24, 33)]}
+
+
+def test_ade_train_checks_its_options_before_any_training(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from cli.main import app
+    from core.settings import get_settings
+
+    monkeypatch.setenv("EVIGRAPH_ADE__CHECKPOINT_DIR", str(tmp_path))
+    get_settings.cache_clear()
+    try:
+        runner = CliRunner()
+
+        def words(out: str) -> str:  # the error box of the terminal, unwrapped
+            return " ".join(out.replace("│", " ").split())
+
+        res = runner.invoke(app, ["extract", "ade-train", "--pair", "nope"])
+        assert res.exit_code != 0 and "unknown --pair 'nope'" in words(res.output)
+        res = runner.invoke(app, ["extract", "ade-train", "--tagger-only"])
+        assert res.exit_code != 0
+        assert "--tagger-only needs a trained pair classifier" in words(res.output)
+        # --if-missing: a trained marker model (no CRAG model) and a dictionary are enough
+        _trained(tmp_path / "single", 0.92)
+        (tmp_path / "dictionary.json").write_text("{}")
+        res = runner.invoke(app, ["extract", "ade-train", "--if-missing"])
+        assert res.exit_code == 0 and "(single); not retraining" in words(res.output)
+    finally:
+        get_settings.cache_clear()
