@@ -13,7 +13,9 @@ the share of the split's own unrelated pairs inside a sentence with relations (d
     .venv/bin/python -m bench.ade_eval --served      # only: what the service runs, end to end
 
 `--served` scores what `evigraph extract ade` runs (AdeService.from_settings: the tagger it
-loads and the pair classifier EVIGRAPH_ADE__PAIR_MODEL selects) end to end on test."""
+loads and the pair classifier EVIGRAPH_ADE__PAIR_MODEL selects) end to end on test: on the
+sentences with relations (the literature's setting), and with the split's ADE-NEG sentences
+added, where every relation found is a false one."""
 
 from __future__ import annotations
 
@@ -59,6 +61,7 @@ def main() -> None:
         t0 = time.monotonic()
         with service.precision():
             e2e = end_to_end(service.tagger, service.pair, splits.sentences["test"])
+            with_neg = end_to_end(service.tagger, service.pair, splits.sentences["test"], True)
         served = {
             "splits_fingerprint": splits.fingerprint,
             "pair_model": service.model_info.name,
@@ -66,6 +69,7 @@ def main() -> None:
             "tagger": type(service.tagger).__name__,
             "precision": "bf16" if service.bf16 else "fp32",
             "end_to_end_test": e2e,
+            "end_to_end_test_with_ade_neg": with_neg,
             "seconds": round(time.monotonic() - t0, 1),
         }
         print(json.dumps({"served": served}, indent=2))

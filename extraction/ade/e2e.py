@@ -3,7 +3,8 @@ or the drug inside the AE span) -> pair classifier.
 
 NER F1 is strict per type (exact character span); relation F1 is strict (both spans exact
 and the pair predicted related). The literature setting scores the 4,272 sentences with
-relations; `include_negative` adds ADE-NEG sentences (no gold relations there)."""
+relations; `include_negative` adds ADE-NEG sentences (no gold relations there, so each
+relation found in one is a false positive; their mentions are not scored) and counts them."""
 
 from __future__ import annotations
 
@@ -41,8 +42,14 @@ def end_to_end(
         )
         for kind in ("DRUG", "AE")
     }
-    return {
-        "sentences": len(sents),
+    negative = {s.key for s in sents if s.negative}
+    out: dict[str, Any] = {"sentences": len(sents)}
+    if negative:  # how often a sentence that states no ADE gets one
+        hit = {k[0] for k in pred_rel} & negative
+        out["negative_sentences"] = len(negative)
+        out["negative_sentences_with_relation"] = len(hit)
+        out["relations_in_negative_sentences"] = sum(k[0] in negative for k in pred_rel)
+    return out | {
         "ner": strict_f1(gold_ner, pred_ner),
         "ner_by_type": by_type,
         "relation_strict": strict_f1(gold_rel, pred_rel),

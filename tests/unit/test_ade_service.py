@@ -15,7 +15,7 @@ from core.models import resolve_model_dir
 from extraction.ade.checkpoint import new_bundle
 from extraction.ade.data import load_corpus
 from extraction.ade.dictionary import DictionaryTagger, UnionTagger
-from extraction.ade.e2e import ner_f1
+from extraction.ade.e2e import end_to_end, ner_f1
 from extraction.ade.linking import HpoLinker, HpoTerm
 from extraction.ade.service import MODEL_NAMES, AdeService, pair_folder
 from extraction.ade.tagger import Span
@@ -83,6 +83,39 @@ def test_ner_f1_is_strict_on_the_sentences_with_relations() -> None:
 
     assert ner_f1(Fixed(0), sents) == 1.0
     assert ner_f1(Fixed(1), sents) == 0.0  # one character off is a miss
+
+
+def test_end_to_end_counts_relations_found_in_sentences_that_state_none(
+    service: AdeService,
+) -> None:
+    sents = load_corpus(Path(__file__).parents[1] / "data" / "ade").sentences
+    positive = [s for s in sents if not s.negative][:3]
+    negative = [s for s in sents if s.negative][:2]
+    assert len(positive) == 3 and len(negative) == 2
+    mentions = {s.text: s for s in positive}
+
+    class Gold:  # gold mentions; in an ADE-NEG sentence, its first and last word
+        def tag(self, texts: list[str], batch_size: int = 32) -> list[dict[str, list[Span]]]:
+            out = []
+            for t in texts:
+                if t in mentions:
+                    out.append({"DRUG": [*mentions[t].drugs], "AE": [*mentions[t].aes]})
+                else:
+                    out.append({"DRUG": [(0, t.index(" "))], "AE": [(t.rindex(" ") + 1, len(t))]})
+            return out
+
+    pair = replace(service.pair, threshold=-1.0)  # every candidate pair is called related
+    plain = end_to_end(Gold(), pair, positive + negative)
+    assert plain["sentences"] == 3 and "negative_sentences" not in plain
+    assert plain["ner"]["f1"] == 1.0 and plain["relation_strict"]["recall"] == 1.0
+    both = end_to_end(Gold(), pair, positive + negative, include_negative=True)
+    assert both["negative_sentences"] == 2 and both["negative_sentences_with_relation"] == 2
+    assert both["relations_in_negative_sentences"] == 2
+    # the same gold relations, all found; the two false ones only lower precision
+    gold = sum(len(s.relations) for s in positive)
+    found = round(gold / plain["relation_strict"]["precision"])
+    assert both["relation_strict"]["recall"] == 1.0
+    assert both["relation_strict"]["precision"] == round(gold / (found + 2), 4)
 
 
 def _trained(folder: Path, dev_f1: float | str) -> None:
