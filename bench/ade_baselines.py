@@ -7,7 +7,7 @@ mentions (`--context-chars`, 0 for the whole sentence). Prints JSON.
     .venv/bin/python bench/ade_baselines.py
     .venv/bin/python bench/ade_baselines.py --single [--config finetune|frozen]
         [--train-layers N] [--epochs E] [--context-chars N]
-        [--joined-per-pos F] [--clause-share F] [--out DIR]"""
+        [--joined-per-pos F] [--clause-share F] [--tagged-per-pos F] [--out DIR]"""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ from extraction.ade.data import load_corpus, make_splits
 from extraction.ade.fit import fit_pair_classifier
 from extraction.ade.pipeline import CONFIGS
 from extraction.ade.service import ade_dir
+from extraction.ade.tagger import load_tagger
 from extraction.ade.train import cap, subsample
 
 
@@ -51,6 +52,13 @@ def main() -> None:
         default=0.0,
         help="single: the share of the joined texts joined as two clauses of one sentence",
     )
+    ap.add_argument(
+        "--tagged-per-pos",
+        type=float,
+        default=0.0,
+        help="single: negatives per positive pair from the pairs the saved tagger "
+        "(<var>/ade/tagger) finds in the training split's ADE-NEG sentences (0: none)",
+    )
     ap.add_argument("--out", default="single", help="folder under <var>/ade")
     args = ap.parse_args()
     cfg, settings = CONFIGS[args.config], get_settings()
@@ -63,13 +71,18 @@ def main() -> None:
             context_chars=args.context_chars,
             joined_per_pos=args.joined_per_pos,
             clause_share=args.clause_share,
+            tagged_per_pos=args.tagged_per_pos,
         )
+        tagger = None
+        if args.tagged_per_pos > 0:
+            tagger = load_tagger(ade_dir(settings) / "tagger", settings.models.encoder_dir)
         meta = fit_pair_classifier(
             settings.ade.corpus_dir,
             ade_dir(settings) / args.out,
             single,
             settings.models.encoder_dir,
             settings.models.torch_threads,
+            tagger=tagger,
         )
         print(json.dumps(meta, indent=2))
         return

@@ -18,6 +18,7 @@ from extraction.ade.checkpoint import new_bundle, save_bundle, score_items
 from extraction.ade.data import Splits, joined_pairs, load_corpus, make_splits
 from extraction.ade.evaluate import binary_metrics, tune_threshold
 from extraction.ade.features import pair_items
+from extraction.ade.tagger import SpanTagger, tagged_negatives
 from extraction.ade.train import TrainConfig, cap, phase1, phase2, subsample
 
 logger = logging.getLogger(__name__)
@@ -43,7 +44,11 @@ def fit_pair_classifier(
     threads: int = 2,
     eval_limit: int | None = None,
     device: str = "cpu",
+    tagger: SpanTagger | None = None,
 ) -> dict[str, Any]:
+    """Train `cfg`'s pair classifier on the training split into `out_dir`, its threshold
+    tuned on dev; with `cfg.tagged_per_pos` the pairs `tagger` finds in the training split's
+    ADE-NEG sentences are negatives too."""
     torch.set_num_threads(threads)
     torch.manual_seed(cfg.seed)
     random.seed(cfg.seed)
@@ -54,6 +59,11 @@ def fit_pair_classifier(
     if cfg.joined_per_pos > 0:
         n_joined = int(cfg.joined_per_pos * sum(p.label for p in train))
         train += joined_pairs(splits.sentences["train"], n_joined, cfg.seed, cfg.clause_share)
+    if cfg.tagged_per_pos > 0:
+        if tagger is None:
+            raise ValueError("tagged_per_pos needs the span tagger to find the pairs with")
+        n_tagged = int(cfg.tagged_per_pos * sum(p.label for p in train))
+        train += tagged_negatives(tagger, splits.sentences["train"], n_tagged, cfg.seed)
     bundle = new_bundle(
         resolve_model_dir(encoder_dir),
         cfg.arch,

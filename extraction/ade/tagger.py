@@ -31,7 +31,7 @@ from torch import nn
 
 from core.exceptions import ModelLoadError
 from core.models import ModelDir, load_tokenizer, load_transformer, resolve_model_dir
-from extraction.ade.data import Sentence
+from extraction.ade.data import Pair, Sentence, sentence_pairs
 
 if TYPE_CHECKING:
     from transformers import PreTrainedTokenizerBase
@@ -177,6 +177,23 @@ def candidate_pairs(tags: dict[str, list[Span]]) -> list[tuple[Span, Span]]:
         for a in tags["AE"]
         if d[1] <= a[0] or a[1] <= d[0] or (a[0] <= d[0] and d[1] <= a[1] and d != a)
     ]
+
+
+def tagged_negatives(
+    tagger: SpanTagger, sentences: Sequence[Sentence], n: int, seed: int
+) -> list[Pair]:
+    """Up to `n` random unrelated pairs (kind `neg_tagged`) that `tagger` finds in the ADE-NEG
+    sentences of `sentences`: the pairs the classifier will see there at inference, beyond
+    the corpus' dictionary matches (`data.sentence_pairs`), which are left out here."""
+    negative = [s for s in sentences if s.negative]
+    known = {(s.key, p.drug, p.ae) for s in negative for p in sentence_pairs(s)}
+    out = [
+        Pair(s, d, a, 0, "neg_tagged")
+        for s, tags in zip(negative, tagger.tag([s.text for s in negative]), strict=True)
+        for d, a in candidate_pairs(tags)
+        if (s.key, d, a) not in known
+    ]
+    return random.Random(seed).sample(out, min(n, len(out)))
 
 
 def decode(offsets: Sequence[Span], labels: Sequence[int]) -> dict[str, list[Span]]:

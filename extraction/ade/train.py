@@ -53,6 +53,9 @@ class TrainConfig:
     joined_per_pos: float = 0.0
     # the share of those texts joined as two clauses of one sentence (`data.CLAUSE_JOINERS`)
     clause_share: float = 0.0
+    # pairs the span tagger finds in the training split's ADE-NEG sentences, per positive pair,
+    # as negatives (`tagger.tagged_negatives`; needs a trained tagger)
+    tagged_per_pos: float = 0.0
     seed: int = 13
     max_minutes: float = 9.0
     # CPU mode: embeddings and all but the top `train_layers` encoder layers frozen, their

@@ -13,12 +13,13 @@ import torch
 from torch import nn
 
 from core.models import load_tokenizer, resolve_model_dir
-from extraction.ade.data import Sentence, load_relations
+from extraction.ade.data import Sentence, load_corpus, load_relations, sentence_pairs
 from extraction.ade.e2e import ner_f1
 from extraction.ade.pipeline import fit_decoder
 from extraction.ade.tagger import (
     LABELS,
     PRIOR_WEIGHTS,
+    Span,
     Tagged,
     Tagger,
     TaggerBundle,
@@ -31,6 +32,7 @@ from extraction.ade.tagger import (
     new_tagger,
     save_tagger,
     set_decoder,
+    tagged_negatives,
     token_labels,
     train_tagger,
     transition_prior,
@@ -236,3 +238,31 @@ def test_a_drug_inside_an_event_span_is_found_within_the_margin() -> None:
     assert nested_drugs(tagged, [event], no_prior, margin=1.0) == [methotrexate]
     # a one-word event holds no nested drug, and the drug may not be the whole event
     assert nested_drugs(tagged, [(0, len("Methotrexate"))], no_prior, margin=9.0) == []
+
+
+def test_tagged_negatives_are_the_new_pairs_the_tagger_finds_in_ade_neg_sentences() -> None:
+    sents = load_corpus(ADE).sentences
+    negative = [s for s in sents if s.negative]
+    with_dict = next(s for s in negative if sentence_pairs(s))
+    d, a = with_dict.drugs[0], with_dict.aes[0]
+
+    class FirstWords:  # the dictionary's first pair, plus the first two words as drug and AE
+        def tag(self, texts: list[str], batch_size: int = 32) -> list[dict[str, list[Span]]]:
+            out = []
+            for t in texts:
+                one, two = t.index(" "), t.index(" ", t.index(" ") + 1)
+                tags = {"DRUG": [(0, one)], "AE": [(one + 1, two)]}
+                if t == with_dict.text:
+                    tags = {"DRUG": [d, *tags["DRUG"]], "AE": [a, *tags["AE"]]}
+                out.append(tags)
+            return out
+
+    every = tagged_negatives(FirstWords(), sents, 10**6, seed=0)
+    # one new pair per ADE-NEG sentence (two more where the dictionary pair's spans are
+    # mixed with the new ones); the dictionary's own pair is not repeated
+    assert len(every) == len(negative) + 2
+    assert all(p.label == 0 and p.kind == "neg_tagged" and p.sentence.negative for p in every)
+    assert (d, a) not in {(p.drug, p.ae) for p in every if p.sentence == with_dict}
+    some = tagged_negatives(FirstWords(), sents, 5, seed=0)
+    assert len(some) == 5 and set(some) <= set(every)
+    assert tagged_negatives(FirstWords(), sents, 5, seed=0) == some
