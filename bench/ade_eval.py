@@ -1,7 +1,8 @@
-"""Score saved ADE pair classifiers (the default `pair/` and baselines such as `single/`) on
-the PMID-disjoint dev and test splits with the threshold stored in the checkpoint (tuned on
-dev), and the default one end to end with the dictionary tagger; for checkpoints that a
-budget-bounded `ade-train` left after an epoch. Writes <var>/ade/report.json unless --no-write.
+"""Score saved ADE pair classifiers (`pair/`, `single/` and variants under <var>/ade) on the
+PMID-disjoint dev and test splits with the threshold stored in the checkpoint (tuned on
+dev), and each end to end on dev and test with the saved neural tagger (the dictionary
+tagger when there is none), with and without the split's ADE-NEG sentences (`--no-e2e`
+skips it). Writes <var>/ade/report.json unless --no-write.
 Each model is also scored on `--joined` texts of two joined sentences of each split
 (`<split>_joined`; `across_accepted`: the share of drug x other sentence's event pairs that
 it calls related, which should be near 0), and on as many texts of two sentences joined as
@@ -22,12 +23,14 @@ from __future__ import annotations
 import argparse
 import json
 import time
+from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import torch
 
-from core.settings import get_settings
+from core.settings import Settings, get_settings
 from extraction.ade.checkpoint import load_bundle, score_items
 from extraction.ade.data import joined_pairs, load_corpus, make_splits
 from extraction.ade.dictionary import DictionaryTagger
@@ -36,6 +39,29 @@ from extraction.ade.evaluate import binary_metrics
 from extraction.ade.features import pair_items
 from extraction.ade.pipeline import build_dictionary
 from extraction.ade.service import AdeService, ade_dir
+from extraction.ade.tagger import Span, SpanTagger, load_tagger
+
+
+class _Memo:
+    """A tagger whose spans are computed once per text: every model is scored end to end on
+    the same mentions."""
+
+    def __init__(self, inner: SpanTagger) -> None:
+        self.inner = inner
+        self.seen: dict[str, dict[str, list[Span]]] = {}
+
+    def tag(self, texts: Sequence[str], batch_size: int = 32) -> list[dict[str, list[Span]]]:
+        todo = list(dict.fromkeys(t for t in texts if t not in self.seen))
+        self.seen |= dict(zip(todo, self.inner.tag(todo, batch_size), strict=True))
+        return [self.seen[t] for t in texts]
+
+
+def _tagger(settings: Settings, folder: Path) -> SpanTagger:
+    """The saved neural tagger, else the dictionary tagger (built when missing)."""
+    if (folder / "tagger" / "tagger.pt").is_file():
+        return load_tagger(folder / "tagger", settings.models.encoder_dir)
+    path = folder / "dictionary.json"
+    return DictionaryTagger.load(path) if path.is_file() else build_dictionary(settings, folder)
 
 
 def main() -> None:
@@ -75,6 +101,7 @@ def main() -> None:
         print(json.dumps({"served": served}, indent=2))
         return
     report: dict[str, Any] = {"splits_fingerprint": splits.fingerprint}
+    tagger: _Memo | None = None
     for name in args.models.split(","):
         if not (folder / name / "model.pt").is_file():
             continue
@@ -107,13 +134,13 @@ def main() -> None:
                             float((scores[across] >= bundle.threshold).mean()), 4
                         ),
                     }
-        if name == "pair" and not args.no_e2e:
-            path = folder / "dictionary.json"
-            tagger = DictionaryTagger.load(path) if path.is_file() else None
-            tagger = tagger or build_dictionary(settings, folder)
-            entry["end_to_end_test_dictionary_tagger"] = end_to_end(
-                tagger, bundle, splits.sentences["test"]
-            )
+        if not args.no_e2e:
+            tagger = tagger or _Memo(_tagger(settings, folder))
+            for split in ("dev", "test"):
+                sents = splits.sentences[split]
+                entry[f"end_to_end_{split}"] = end_to_end(tagger, bundle, sents)
+                entry[f"end_to_end_{split}_with_ade_neg"] = end_to_end(tagger, bundle, sents, True)
+            entry["end_to_end_tagger"] = type(tagger.inner).__name__
         report[name] = entry
         print(json.dumps({name: entry}, indent=2), flush=True)
     if not args.no_write:

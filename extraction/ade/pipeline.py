@@ -189,32 +189,21 @@ def train_default(
     pair: str = "crag",
     marker_cfg: TrainConfig = CPU_MARKER,
 ) -> dict[str, Any]:
-    """The pair classifier(s) of `pair` (PAIR_CHOICES; "crag" trains `cfg` into pair/,
-    "marker" `marker_cfg` into single/) unless `tagger_only` (the saved ones are kept), the
-    dictionary, and with `tagger_seconds` the neural tagger; the test figures go to
-    report.json (merged into the previous report when only the tagger is retrained). The end
-    to end figures use the pair classifier the service would choose (`pair_folder`)."""
+    """The dictionary, with `tagger_seconds` the neural tagger, then the pair classifier(s)
+    of `pair` (PAIR_CHOICES; "crag" trains `cfg` into pair/, "marker" `marker_cfg` into
+    single/) unless `tagger_only` (the saved ones are kept). A pair classifier trained with
+    tagged negatives takes them from the neural tagger (the dictionary one when there is
+    none). The test figures go to report.json (merged into the previous report when only the
+    tagger is retrained); the end-to-end ones use the pair classifier the service would
+    choose (`pair_folder`)."""
     torch.set_num_threads(settings.models.torch_threads)
     folder = ade_dir(settings)
     t0 = time.monotonic()
     report: dict[str, Any] = {}
     if (folder / REPORT).is_file() and tagger_only:
         report = json.loads((folder / REPORT).read_text())
-    for name in () if tagger_only else PAIR_CHOICES[pair]:
-        report[name] = fit_pair_classifier(
-            settings.ade.corpus_dir,
-            folder / name,
-            cfg if name == "pair" else marker_cfg,
-            settings.models.encoder_dir,
-            settings.models.torch_threads,
-        )
     splits = make_splits(load_corpus(settings.ade.corpus_dir))
     dictionary = build_dictionary(settings, folder, splits)
-    served = pair_folder(folder, settings.ade.pair_model)
-    report["served_pair_model"] = served.name
-    bundle = load_bundle(served, settings.models.encoder_dir)
-    test = splits.sentences["test"]
-    report["end_to_end_test_dictionary_tagger"] = end_to_end(dictionary, bundle, test)
     if tagger_seconds > 0:
         report["neural_tagger"] = train_neural_tagger(
             settings,
@@ -225,8 +214,28 @@ def train_default(
             dictionary,
             tagger_pretrain_epochs,
         )
+    neural = None
+    if (folder / "tagger" / "tagger.pt").is_file():
         neural = load_tagger(folder / "tagger", settings.models.encoder_dir)
+    for name in () if tagger_only else PAIR_CHOICES[pair]:
+        report[name] = fit_pair_classifier(
+            settings.ade.corpus_dir,
+            folder / name,
+            cfg if name == "pair" else marker_cfg,
+            settings.models.encoder_dir,
+            settings.models.torch_threads,
+            tagger=neural or dictionary,
+        )
+    served = pair_folder(folder, settings.ade.pair_model)
+    report["served_pair_model"] = served.name
+    bundle = load_bundle(served, settings.models.encoder_dir)
+    test = splits.sentences["test"]
+    report["end_to_end_test_dictionary_tagger"] = end_to_end(dictionary, bundle, test)
+    if neural is not None:
         report["end_to_end_test_neural_tagger"] = end_to_end(neural, bundle, test)
+        report["end_to_end_test_neural_tagger_with_ade_neg"] = end_to_end(
+            neural, bundle, test, include_negative=True
+        )
         report["end_to_end_test_union_tagger"] = end_to_end(
             UnionTagger(neural, dictionary), bundle, test
         )
