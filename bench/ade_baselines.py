@@ -7,7 +7,7 @@ mentions (`--context-chars`, 0 for the whole sentence). Prints JSON.
     .venv/bin/python bench/ade_baselines.py
     .venv/bin/python bench/ade_baselines.py --single [--config finetune|frozen]
         [--train-layers N] [--epochs E] [--context-chars N]
-        [--joined-per-pos F] [--clause-share F] [--tagged-per-pos F] [--out DIR]"""
+        [--joined-per-pos F] [--clause-share F] [--tagged-per-pos F] [--seed S] [--out DIR]"""
 
 from __future__ import annotations
 
@@ -59,6 +59,7 @@ def main() -> None:
         help="single: negatives per positive pair from the pairs the saved tagger "
         "(<var>/ade/tagger) finds in the training split's ADE-NEG sentences (0: none)",
     )
+    ap.add_argument("--seed", type=int, default=None, help="default: the config's")
     ap.add_argument("--out", default="single", help="folder under <var>/ade")
     args = ap.parse_args()
     cfg, settings = CONFIGS[args.config], get_settings()
@@ -72,6 +73,7 @@ def main() -> None:
             joined_per_pos=args.joined_per_pos,
             clause_share=args.clause_share,
             tagged_per_pos=args.tagged_per_pos,
+            seed=cfg.seed if args.seed is None else args.seed,
         )
         tagger = None
         if args.tagged_per_pos > 0:
