@@ -49,7 +49,7 @@ def ade_train(
     pair: str = typer.Option(
         "marker",
         help="The pair classifier(s) to train: marker (the single-encoder marker model, into "
-        "single/; about 21 min on 2 idle cores), crag (the CRAG dual-view model of --config, "
+        "single/; 8-21 min on 2 idle cores), crag (the CRAG dual-view model of --config, "
         "into pair/) or both. The service serves the one with the higher dev F1.",
     ),
     tagger_epochs: float = typer.Option(6.0, min=0.1, help="Epochs of the neural tagger."),

@@ -79,7 +79,7 @@ CPU_FINETUNE = TrainConfig(
 # The single-encoder marker classifier, trained like CPU_FINETUNE: one pass over 25
 # characters of context around both marked mentions, plus texts of two joined training
 # sentences whose cross pairs are negatives. It beat the CRAG model on dev (F1 0.92 vs 0.89)
-# in half the time (about 21 min on 2 idle cores), so `ade-train` trains it by default.
+# in half the time (8-21 min on 2 idle cores), so `ade-train` trains it by default.
 CPU_MARKER = replace(
     CPU_FINETUNE, arch="single", context_chars=25, joined_per_pos=0.05, clause_share=0.0
 )
