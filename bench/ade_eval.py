@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import json
 import time
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -34,26 +33,12 @@ from core.settings import Settings, get_settings
 from extraction.ade.checkpoint import load_bundle, score_items
 from extraction.ade.data import joined_pairs, load_corpus, make_splits
 from extraction.ade.dictionary import DictionaryTagger
-from extraction.ade.e2e import end_to_end
+from extraction.ade.e2e import MemoTagger, end_to_end
 from extraction.ade.evaluate import binary_metrics
 from extraction.ade.features import pair_items
 from extraction.ade.pipeline import build_dictionary
 from extraction.ade.service import AdeService, ade_dir
-from extraction.ade.tagger import Span, SpanTagger, load_tagger
-
-
-class _Memo:
-    """A tagger whose spans are computed once per text: every model is scored end to end on
-    the same mentions."""
-
-    def __init__(self, inner: SpanTagger) -> None:
-        self.inner = inner
-        self.seen: dict[str, dict[str, list[Span]]] = {}
-
-    def tag(self, texts: Sequence[str], batch_size: int = 32) -> list[dict[str, list[Span]]]:
-        todo = list(dict.fromkeys(t for t in texts if t not in self.seen))
-        self.seen |= dict(zip(todo, self.inner.tag(todo, batch_size), strict=True))
-        return [self.seen[t] for t in texts]
+from extraction.ade.tagger import SpanTagger, load_tagger
 
 
 def _tagger(settings: Settings, folder: Path) -> SpanTagger:
@@ -101,7 +86,7 @@ def main() -> None:
         print(json.dumps({"served": served}, indent=2))
         return
     report: dict[str, Any] = {"splits_fingerprint": splits.fingerprint}
-    tagger: _Memo | None = None
+    tagger: MemoTagger | None = None
     for name in args.models.split(","):
         if not (folder / name / "model.pt").is_file():
             continue
@@ -135,7 +120,7 @@ def main() -> None:
                         ),
                     }
         if not args.no_e2e:
-            tagger = tagger or _Memo(_tagger(settings, folder))
+            tagger = tagger or MemoTagger(_tagger(settings, folder))
             for split in ("dev", "test"):
                 sents = splits.sentences[split]
                 entry[f"end_to_end_{split}"] = end_to_end(tagger, bundle, sents)

@@ -8,7 +8,7 @@ relation found in one is a false positive; their mentions are not scored) and co
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from extraction.ade.checkpoint import PairBundle, score_items
@@ -22,7 +22,10 @@ def end_to_end(
     pair: PairBundle,
     sentences: Sequence[Sentence],
     include_negative: bool = False,
+    skip: Collection[str] = (),
 ) -> dict[str, Any]:
+    """Strict NER and relation F1 of `tagger` + `pair` on `sentences`; the sentences whose
+    key is in `skip` (a sentence gate's rejects) keep their mentions but give no relations."""
     sents = [s for s in sentences if include_negative or not s.negative]
     tags = tagger.tag([s.text for s in sents])
     gold_ner, pred_ner = ner_sets(sents, tags)
@@ -31,7 +34,7 @@ def end_to_end(
     for s, t in zip(sents, tags, strict=True):
         if not s.negative:
             gold_rel |= {(s.key, *s.drugs[i], *s.aes[j]) for i, j in s.relations}
-        for d, a in candidate_pairs(t):
+        for d, a in [] if s.key in skip else candidate_pairs(t):
             items.append((s.text, d, a))
             keys.append((s.key, *d, *a))
     scores = score_items(pair, items)
@@ -77,3 +80,17 @@ def ner_f1(tagger: SpanTagger, sentences: Sequence[Sentence]) -> float:
     sents = [s for s in sentences if not s.negative]
     gold, pred = ner_sets(sents, tagger.tag([s.text for s in sents]))
     return float(strict_f1(gold, pred)["f1"])
+
+
+class MemoTagger:
+    """A tagger whose spans are computed once per text: every model is scored end to end on
+    the same mentions."""
+
+    def __init__(self, inner: SpanTagger) -> None:
+        self.inner = inner
+        self.seen: dict[str, dict[str, list[Span]]] = {}
+
+    def tag(self, texts: Sequence[str], batch_size: int = 32) -> list[dict[str, list[Span]]]:
+        todo = list(dict.fromkeys(t for t in texts if t not in self.seen))
+        self.seen |= dict(zip(todo, self.inner.tag(todo, batch_size), strict=True))
+        return [self.seen[t] for t in texts]

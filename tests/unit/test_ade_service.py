@@ -116,6 +116,13 @@ def test_end_to_end_counts_relations_found_in_sentences_that_state_none(
     found = round(gold / plain["relation_strict"]["precision"])
     assert both["relation_strict"]["recall"] == 1.0
     assert both["relation_strict"]["precision"] == round(gold / (found + 2), 4)
+    # a gate that rejects the ADE-NEG sentences: their mentions stay, their relations go
+    gated = end_to_end(Gold(), pair, positive + negative, True, {s.key for s in negative})
+    assert gated["negative_sentences_with_relation"] == 0
+    assert gated["relation_strict"] == plain["relation_strict"]
+    assert gated["ner"] == both["ner"]
+    none = end_to_end(Gold(), pair, positive, skip={s.key for s in positive})
+    assert none["relation_strict"]["recall"] == 0.0 and none["ner"]["f1"] == 1.0
 
 
 def _trained(folder: Path, dev_f1: float | str) -> None:

@@ -1,0 +1,162 @@
+"""A sentence gate: does this sentence report a drug-related adverse event at all?
+
+The pair classifier sees a drug, an event and a few words around them; in sentences that
+report no ADE (ADE-NEG: indications, history, disease courses) it still relates one pair in
+five sentences. The gate reads the whole sentence (encoder, mean pooling, one logit) and is
+trained on the corpus' own sentence labels: a sentence with relations is positive, an ADE-NEG
+sentence negative. Relations found in a sentence whose gate score is under its threshold are
+dropped. An experiment for now (`bench/ade_gate.py`); the service does not load it."""
+
+from __future__ import annotations
+
+import json
+import logging
+import random
+import time
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
+
+import numpy as np
+import torch
+from torch import nn
+
+from core.exceptions import ModelLoadError
+from core.models import ModelDir, load_tokenizer, load_transformer, resolve_model_dir
+from extraction.ade.data import Sentence
+
+logger = logging.getLogger(__name__)
+GATE_FILE = "gate.pt"
+
+
+@dataclass(frozen=True)
+class GateConfig:
+    encoder_id: str
+    hidden: int
+    max_length: int = 128
+    dropout: float = 0.1
+    threshold: float = 0.5  # set on dev
+
+
+class SentenceGate(nn.Module):
+    def __init__(self, cfg: GateConfig, encoder: nn.Module) -> None:
+        super().__init__()
+        self.cfg = cfg
+        self.encoder = encoder
+        self.dropout = nn.Dropout(cfg.dropout)
+        self.head = nn.Linear(cfg.hidden, 1)
+
+    def forward(self, ids: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+        states = self.encoder(input_ids=ids, attention_mask=mask).last_hidden_state  # (B, T, H)
+        m = mask.unsqueeze(-1).to(states.dtype)
+        pooled = (states * m).sum(1) / m.sum(1).clamp(min=1.0)
+        logit: torch.Tensor = self.head(self.dropout(pooled)).squeeze(-1)  # (B,)
+        return logit
+
+
+@dataclass
+class GateBundle:
+    model: SentenceGate
+    tokenizer: object
+
+    def _encode(self, texts: Sequence[str]) -> dict[str, torch.Tensor]:
+        enc: dict[str, torch.Tensor] = self.tokenizer(  # type: ignore[operator]
+            list(texts),
+            padding=True,
+            truncation=True,
+            return_tensors="pt",
+            max_length=self.model.cfg.max_length,
+        )
+        return enc
+
+    def scores(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
+        """P(the sentence reports an ADE) for each text."""
+        out = []
+        self.model.eval()
+        with torch.inference_mode():
+            for k in range(0, len(texts), batch_size):
+                enc = self._encode(texts[k : k + batch_size])
+                logit = self.model(enc["input_ids"], enc["attention_mask"])
+                out.append(torch.sigmoid(logit.float()).numpy())
+        return np.concatenate(out) if out else np.zeros(0)
+
+
+def new_gate(model_dir: ModelDir, max_length: int = 128) -> GateBundle:
+    cfg = GateConfig(model_dir.encoder_id, model_dir.hidden_size, max_length)
+    return GateBundle(SentenceGate(cfg, load_transformer(model_dir)), load_tokenizer(model_dir))
+
+
+def train_gate(
+    bundle: GateBundle,
+    sentences: Sequence[Sentence],
+    epochs: float = 1.0,
+    batch_size: int = 32,
+    lr: float = 5e-5,
+    seed: int = 13,
+    max_seconds: float = 900.0,
+) -> list[float]:
+    """Binary cross-entropy of `sentences`' labels (relations: 1, ADE-NEG: 0), linear decay;
+    stops after `epochs` or `max_seconds`. Returns the loss of each step."""
+    rng = random.Random(seed)
+    torch.manual_seed(seed)
+    order = list(sentences)
+    steps = int(len(order) / batch_size * epochs)
+    opt = torch.optim.AdamW(bundle.model.parameters(), lr=lr, weight_decay=0.01)
+    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: max(0.0, 1 - s / max(1, steps)))
+    losses: list[float] = []
+    start = time.monotonic()
+    bundle.model.train()
+    while len(losses) < steps and time.monotonic() - start < max_seconds:
+        rng.shuffle(order)
+        for k in range(0, len(order) - batch_size + 1, batch_size):
+            if len(losses) >= steps or time.monotonic() - start > max_seconds:
+                break
+            batch = order[k : k + batch_size]
+            enc = bundle._encode([s.text for s in batch])
+            labels = torch.tensor([float(not s.negative) for s in batch])
+            logit = bundle.model(enc["input_ids"], enc["attention_mask"])
+            loss = nn.functional.binary_cross_entropy_with_logits(logit, labels)
+            opt.zero_grad()
+            torch.autograd.backward(loss)
+            opt.step()
+            sched.step()
+            losses.append(float(loss.detach()))
+            if len(losses) % 100 == 0:
+                logger.info(
+                    "gate: step %d of %d, loss of the last 100 %.4f, %.0f s",
+                    len(losses),
+                    steps,
+                    sum(losses[-100:]) / 100,
+                    time.monotonic() - start,
+                )
+    return losses
+
+
+def set_threshold(bundle: GateBundle, threshold: float) -> None:
+    bundle.model.cfg = replace(bundle.model.cfg, threshold=threshold)
+
+
+def save_gate(bundle: GateBundle, folder: Path, meta: dict[str, object]) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    state = {k: v.cpu() for k, v in bundle.model.state_dict().items()}
+    torch.save({"config": asdict(bundle.model.cfg), "state_dict": state}, folder / GATE_FILE)
+    (folder / "gate.json").write_text(json.dumps(meta, indent=2, sort_keys=True))
+
+
+def load_gate(folder: Path, encoder_dir: Path | None = None) -> GateBundle:
+    path = folder / GATE_FILE
+    if not path.is_file():
+        raise ModelLoadError(f"{folder}: no {GATE_FILE}; train it with bench/ade_gate.py")
+    state = torch.load(path, map_location="cpu", weights_only=True)
+    cfg = GateConfig(**state["config"])
+    model_dir = resolve_model_dir(encoder_dir)
+    if model_dir.encoder_id != cfg.encoder_id:
+        raise ModelLoadError(
+            f"{folder}: gate trained on {cfg.encoder_id}, not {model_dir.encoder_id}"
+        )
+    from transformers import AutoConfig, AutoModel
+
+    enc = AutoModel.from_config(AutoConfig.from_pretrained(str(model_dir.path)))  # type: ignore[no-untyped-call]
+    model = SentenceGate(cfg, enc)
+    model.load_state_dict(state["state_dict"])
+    return GateBundle(model.eval(), load_tokenizer(model_dir))
