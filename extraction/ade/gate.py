@@ -9,21 +9,18 @@ dropped. An experiment for now (`bench/ade_gate.py`); the service does not load 
 
 from __future__ import annotations
 
-import json
 import logging
-import random
-import time
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 import torch
 from torch import nn
 
-from core.exceptions import ModelLoadError
-from core.models import ModelDir, load_tokenizer, load_transformer, resolve_model_dir
+from core.models import ModelDir, load_tokenizer, load_transformer
 from extraction.ade.data import Sentence
+from extraction.ade.encoder_head import load_head, save_head, train_steps
 
 logger = logging.getLogger(__name__)
 GATE_FILE = "gate.pt"
@@ -97,39 +94,27 @@ def train_gate(
 ) -> list[float]:
     """Binary cross-entropy of `sentences`' labels (relations: 1, ADE-NEG: 0), linear decay;
     stops after `epochs` or `max_seconds`. Returns the loss of each step."""
-    rng = random.Random(seed)
     torch.manual_seed(seed)
-    order = list(sentences)
-    steps = int(len(order) / batch_size * epochs)
-    opt = torch.optim.AdamW(bundle.model.parameters(), lr=lr, weight_decay=0.01)
-    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: max(0.0, 1 - s / max(1, steps)))
-    losses: list[float] = []
-    start = time.monotonic()
-    bundle.model.train()
-    while len(losses) < steps and time.monotonic() - start < max_seconds:
-        rng.shuffle(order)
-        for k in range(0, len(order) - batch_size + 1, batch_size):
-            if len(losses) >= steps or time.monotonic() - start > max_seconds:
-                break
-            batch = order[k : k + batch_size]
-            enc = bundle._encode([s.text for s in batch])
-            labels = torch.tensor([float(not s.negative) for s in batch])
-            logit = bundle.model(enc["input_ids"], enc["attention_mask"])
-            loss = nn.functional.binary_cross_entropy_with_logits(logit, labels)
-            opt.zero_grad()
-            torch.autograd.backward(loss)
-            opt.step()
-            sched.step()
-            losses.append(float(loss.detach()))
-            if len(losses) % 100 == 0:
-                logger.info(
-                    "gate: step %d of %d, loss of the last 100 %.4f, %.0f s",
-                    len(losses),
-                    steps,
-                    sum(losses[-100:]) / 100,
-                    time.monotonic() - start,
-                )
-    return losses
+
+    def batch_loss(batch: Sequence[Sentence]) -> torch.Tensor:
+        enc = bundle._encode([s.text for s in batch])
+        labels = torch.tensor([float(not s.negative) for s in batch])
+        logit = bundle.model(enc["input_ids"], enc["attention_mask"])
+        return nn.functional.binary_cross_entropy_with_logits(logit, labels)
+
+    return train_steps(
+        bundle.model,
+        sentences,
+        batch_loss,
+        epochs=epochs,
+        batch_size=batch_size,
+        lr=lr,
+        seed=seed,
+        max_seconds=max_seconds,
+        name="gate",
+        log=logger,
+        log_every=100,
+    )
 
 
 def set_threshold(bundle: GateBundle, threshold: float) -> None:
@@ -137,26 +122,12 @@ def set_threshold(bundle: GateBundle, threshold: float) -> None:
 
 
 def save_gate(bundle: GateBundle, folder: Path, meta: dict[str, object]) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
-    state = {k: v.cpu() for k, v in bundle.model.state_dict().items()}
-    torch.save({"config": asdict(bundle.model.cfg), "state_dict": state}, folder / GATE_FILE)
-    (folder / "gate.json").write_text(json.dumps(meta, indent=2, sort_keys=True))
+    save_head(bundle.model, bundle.model.cfg, folder / GATE_FILE, meta, "gate.json")
 
 
 def load_gate(folder: Path, encoder_dir: Path | None = None) -> GateBundle:
-    path = folder / GATE_FILE
-    if not path.is_file():
-        raise ModelLoadError(f"{folder}: no {GATE_FILE}; train it with bench/ade_gate.py")
-    state = torch.load(path, map_location="cpu", weights_only=True)
-    cfg = GateConfig(**state["config"])
-    model_dir = resolve_model_dir(encoder_dir)
-    if model_dir.encoder_id != cfg.encoder_id:
-        raise ModelLoadError(
-            f"{folder}: gate trained on {cfg.encoder_id}, not {model_dir.encoder_id}"
-        )
-    from transformers import AutoConfig, AutoModel
-
-    enc = AutoModel.from_config(AutoConfig.from_pretrained(str(model_dir.path)))  # type: ignore[no-untyped-call]
-    model = SentenceGate(cfg, enc)
+    how = "bench/ade_gate.py"
+    state, enc, model_dir = load_head(folder / GATE_FILE, "gate", how, encoder_dir)
+    model = SentenceGate(GateConfig(**state["config"]), enc)
     model.load_state_dict(state["state_dict"])
     return GateBundle(model.eval(), load_tokenizer(model_dir))

@@ -16,12 +16,10 @@ the words whose best DRUG log-probability is within `nested_margin` of their bes
 from __future__ import annotations
 
 import itertools
-import json
 import logging
 import random
-import time
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -29,9 +27,9 @@ import numpy as np
 import torch
 from torch import nn
 
-from core.exceptions import ModelLoadError
-from core.models import ModelDir, load_tokenizer, load_transformer, resolve_model_dir
+from core.models import ModelDir, load_tokenizer, load_transformer
 from extraction.ade.data import Pair, Sentence, sentence_pairs
+from extraction.ade.encoder_head import load_head, save_head, train_steps
 
 if TYPE_CHECKING:
     from transformers import PreTrainedTokenizerBase
@@ -44,6 +42,7 @@ class SpanTagger(Protocol):
 logger = logging.getLogger(__name__)
 
 LABELS = ("O", "B-DRUG", "I-DRUG", "B-AE", "I-AE")
+TAGGER_FILE = "tagger.pt"
 Span = tuple[int, int]
 PRIOR_WEIGHTS = (0.0, 0.1, 0.25, 0.5, 1.0)  # tried on dev by `fit_decoder`
 NESTED_MARGINS = (0.0, 2.0, 4.0, 6.0, 8.0)  # likewise, after the weight
@@ -289,46 +288,31 @@ def train_tagger(
     seed: int = 13,
     max_seconds: float = 300.0,
 ) -> list[float]:
-    rng = random.Random(seed)
-    order = list(sentences)
-    steps = int(len(order) / batch_size * epochs)
-    opt = torch.optim.AdamW(bundle.model.parameters(), lr=lr, weight_decay=0.01)
-    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: max(0.0, 1 - s / max(1, steps)))
-    losses: list[float] = []
-    deadline = time.monotonic() + max_seconds
-    bundle.model.train()
-    while len(losses) < steps and time.monotonic() < deadline:
-        rng.shuffle(order)
-        first = len(losses)
-        for k in range(0, len(order) - batch_size + 1, batch_size):
-            if len(losses) >= steps or time.monotonic() > deadline:
-                break
-            batch = order[k : k + batch_size]
-            enc = bundle._encode([s.text for s in batch])
-            labels = torch.tensor(
-                [
-                    token_labels([(x[0], x[1]) for x in offs], s.drugs, s.aes)
-                    for offs, s in zip(enc["offset_mapping"].tolist(), batch, strict=True)
-                ]
-            )
-            labels[enc["attention_mask"] == 0] = -100
-            dev = next(bundle.model.parameters()).device
-            logits = bundle.model(enc["input_ids"].to(dev), enc["attention_mask"].to(dev))
-            labels = labels.to(dev)
-            loss = nn.functional.cross_entropy(logits.flatten(0, 1), labels.flatten())
-            opt.zero_grad()
-            torch.autograd.backward(loss)
-            opt.step()
-            sched.step()
-            losses.append(float(loss.detach()))
-        logger.info(
-            "tagger: step %d of %d, mean loss of this pass %.4f, %.0f s",
-            len(losses),
-            steps,
-            sum(losses[first:]) / max(1, len(losses) - first),
-            max_seconds - (deadline - time.monotonic()),
+    def batch_loss(batch: Sequence[Sentence]) -> torch.Tensor:
+        enc = bundle._encode([s.text for s in batch])
+        labels = torch.tensor(
+            [
+                token_labels([(x[0], x[1]) for x in offs], s.drugs, s.aes)
+                for offs, s in zip(enc["offset_mapping"].tolist(), batch, strict=True)
+            ]
         )
-    return losses
+        labels[enc["attention_mask"] == 0] = -100
+        dev = next(bundle.model.parameters()).device
+        logits = bundle.model(enc["input_ids"].to(dev), enc["attention_mask"].to(dev))
+        return nn.functional.cross_entropy(logits.flatten(0, 1), labels.to(dev).flatten())
+
+    return train_steps(
+        bundle.model,
+        sentences,
+        batch_loss,
+        epochs=epochs,
+        batch_size=batch_size,
+        lr=lr,
+        seed=seed,
+        max_seconds=max_seconds,
+        name="tagger",
+        log=logger,
+    )
 
 
 def transition_prior(bundle: TaggerBundle, sentences: Sequence[Sentence]) -> np.ndarray:
@@ -358,34 +342,20 @@ def set_decoder(
 
 
 def save_tagger(bundle: TaggerBundle, folder: Path, meta: dict[str, object]) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
-    state = {k: v.cpu() for k, v in bundle.model.state_dict().items()}
-    torch.save(
-        {
-            "config": asdict(bundle.model.cfg),
-            "state_dict": state,
-            "prior": torch.from_numpy(bundle.prior),
-        },
-        folder / "tagger.pt",
+    save_head(
+        bundle.model,
+        bundle.model.cfg,
+        folder / TAGGER_FILE,
+        meta,
+        "tagger.json",
+        prior=torch.from_numpy(bundle.prior),
     )
-    (folder / "tagger.json").write_text(json.dumps(meta, indent=2, sort_keys=True))
 
 
 def load_tagger(folder: Path, encoder_dir: Path | None = None) -> TaggerBundle:
-    path = folder / "tagger.pt"
-    if not path.is_file():
-        raise ModelLoadError(f"{folder}: no tagger.pt; train it with `evigraph extract ade-train`")
-    state = torch.load(path, map_location="cpu", weights_only=True)
-    cfg = TaggerConfig(**state["config"])
-    model_dir = resolve_model_dir(encoder_dir)
-    if model_dir.encoder_id != cfg.encoder_id:
-        raise ModelLoadError(
-            f"{folder}: tagger trained on {cfg.encoder_id}, not {model_dir.encoder_id}"
-        )
-    from transformers import AutoConfig, AutoModel
-
-    enc = AutoModel.from_config(AutoConfig.from_pretrained(str(model_dir.path)))  # type: ignore[no-untyped-call]
-    model = Tagger(cfg, enc)
+    how = "`evigraph extract ade-train`"
+    state, enc, model_dir = load_head(folder / TAGGER_FILE, "tagger", how, encoder_dir)
+    model = Tagger(TaggerConfig(**state["config"]), enc)
     model.load_state_dict(state["state_dict"])
     bundle = TaggerBundle(model.eval(), load_tokenizer(model_dir))
     if "prior" in state:  # taggers saved before the transition prior decode without one

@@ -1,0 +1,121 @@
+"""What the span tagger and the sentence gate share: a fine-tuned encoder with a small head,
+trained by one loop and saved as one `.pt` (its config, state dict and any extra tensors)
+beside a JSON of its figures."""
+
+from __future__ import annotations
+
+import json
+import logging
+import random
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any, TypeVar
+
+import torch
+from torch import nn
+
+from core.exceptions import ModelLoadError
+from core.models import ModelDir, resolve_model_dir
+
+T = TypeVar("T")
+
+
+def train_steps(
+    model: nn.Module,
+    items: Sequence[T],
+    batch_loss: Callable[[Sequence[T]], torch.Tensor],
+    *,
+    epochs: float,
+    batch_size: int,
+    lr: float,
+    seed: int,
+    max_seconds: float,
+    name: str,
+    log: logging.Logger,
+    log_every: int = 0,
+) -> list[float]:
+    """AdamW (weight decay 0.01) with a linear decay to 0 over `epochs` passes of whole
+    batches of the shuffled `items`, stopping early after `max_seconds`. Logs
+    "<name>: step i of n" to `log` (the caller's logger) after each pass, and every
+    `log_every` steps when it is set.
+    Returns the loss of each step."""
+    rng = random.Random(seed)
+    order = list(items)
+    steps = int(len(order) / batch_size * epochs)
+    opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0.01)
+    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: max(0.0, 1 - s / max(1, steps)))
+    losses: list[float] = []
+    start = time.monotonic()
+    deadline = start + max_seconds
+    model.train()
+    while len(losses) < steps and time.monotonic() < deadline:
+        rng.shuffle(order)
+        first = len(losses)
+        for k in range(0, len(order) - batch_size + 1, batch_size):
+            if len(losses) >= steps or time.monotonic() > deadline:
+                break
+            loss = batch_loss(order[k : k + batch_size])
+            opt.zero_grad()
+            torch.autograd.backward(loss)
+            opt.step()
+            sched.step()
+            losses.append(float(loss.detach()))
+            if log_every and len(losses) % log_every == 0:
+                log.info(
+                    "%s: step %d of %d, loss of the last %d %.4f, %.0f s",
+                    name,
+                    len(losses),
+                    steps,
+                    log_every,
+                    sum(losses[-log_every:]) / log_every,
+                    time.monotonic() - start,
+                )
+        log.info(
+            "%s: step %d of %d, mean loss of this pass %.4f, %.0f s",
+            name,
+            len(losses),
+            steps,
+            sum(losses[first:]) / max(1, len(losses) - first),
+            time.monotonic() - start,
+        )
+    return losses
+
+
+def save_head(
+    model: nn.Module,
+    cfg: Any,
+    path: Path,
+    meta: dict[str, object],
+    meta_name: str,
+    **extra: torch.Tensor,
+) -> None:
+    """`cfg` (a dataclass), `model`'s state dict and `extra` tensors into `path`; `meta` as
+    JSON into `meta_name` beside it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    state = {k: v.cpu() for k, v in model.state_dict().items()}
+    torch.save({"config": asdict(cfg), "state_dict": state, **extra}, path)
+    (path.parent / meta_name).write_text(json.dumps(meta, indent=2, sort_keys=True))
+
+
+def load_head(
+    path: Path, what: str, how: str, encoder_dir: Path | None = None
+) -> tuple[dict[str, Any], nn.Module, ModelDir]:
+    """The saved state of `path` (a `what`, trained by `how`), an encoder of the architecture
+    of `encoder_dir` to load it into, and that model directory. Refuses a missing file and a
+    checkpoint trained on another encoder."""
+    folder = path.parent
+    if not path.is_file():
+        raise ModelLoadError(f"{folder}: no {path.name}; train it with {how}")
+    state: dict[str, Any] = torch.load(path, map_location="cpu", weights_only=True)
+    trained_on = state["config"]["encoder_id"]
+    model_dir = resolve_model_dir(encoder_dir)
+    if model_dir.encoder_id != trained_on:
+        raise ModelLoadError(
+            f"{folder}: {what} trained on {trained_on}, not {model_dir.encoder_id}"
+        )
+    from transformers import AutoConfig, AutoModel
+
+    enc = AutoModel.from_config(AutoConfig.from_pretrained(str(model_dir.path)))  # type: ignore[no-untyped-call]
+    return state, enc, model_dir
