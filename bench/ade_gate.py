@@ -27,7 +27,7 @@ from extraction.ade.gate import load_gate, new_gate, save_gate, set_threshold, t
 from extraction.ade.service import ade_dir, pair_folder
 from extraction.ade.tagger import load_tagger
 
-THRESHOLDS = tuple(round(x, 2) for x in np.arange(0.0, 0.96, 0.05))
+THRESHOLDS = tuple(round(0.05 * i, 2) for i in range(20))  # 0, 0.05, ..., 0.95
 
 
 def main() -> None:

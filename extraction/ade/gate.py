@@ -118,7 +118,8 @@ def train_gate(
 
 
 def set_threshold(bundle: GateBundle, threshold: float) -> None:
-    bundle.model.cfg = replace(bundle.model.cfg, threshold=threshold)
+    # a plain float: a numpy scalar in the config would not load with weights_only
+    bundle.model.cfg = replace(bundle.model.cfg, threshold=float(threshold))
 
 
 def save_gate(bundle: GateBundle, folder: Path, meta: dict[str, object]) -> None:

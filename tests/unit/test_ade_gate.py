@@ -34,7 +34,7 @@ def test_a_tiny_gate_learns_the_sentence_labels_and_survives_save_and_load(
     scores = gate.scores([s.text for s in sents])
     assert scores.shape == (len(sents),) and ((scores >= 0) & (scores <= 1)).all()
     assert scores[labels == 1].mean() > scores[labels == 0].mean()  # it learnt which is which
-    set_threshold(gate, 0.35)
+    set_threshold(gate, np.float64(0.35))  # as a threshold grid in numpy gives it
     save_gate(gate, tmp_path / "gate", {"note": "test"})
     back = load_gate(tmp_path / "gate", model_dir)
     assert back.model.cfg.threshold == 0.35
