@@ -30,7 +30,7 @@ import numpy as np
 import torch
 
 from core.settings import Settings, get_settings
-from extraction.ade.checkpoint import load_bundle, score_items
+from extraction.ade.checkpoint import MODEL_FILE, load_bundle, score_items
 from extraction.ade.data import joined_pairs, load_corpus, make_splits
 from extraction.ade.dictionary import DictionaryTagger
 from extraction.ade.e2e import MemoTagger, end_to_end
@@ -38,13 +38,13 @@ from extraction.ade.evaluate import binary_metrics
 from extraction.ade.features import pair_items
 from extraction.ade.pipeline import build_dictionary
 from extraction.ade.service import AdeService, ade_dir
-from extraction.ade.tagger import SpanTagger, load_tagger
+from extraction.ade.tagger import SpanTagger, saved_tagger
 
 
 def _tagger(settings: Settings, folder: Path) -> SpanTagger:
     """The saved neural tagger, else the dictionary tagger (built when missing)."""
-    if (folder / "tagger" / "tagger.pt").is_file():
-        return load_tagger(folder / "tagger", settings.models.encoder_dir)
+    if (neural := saved_tagger(folder / "tagger", settings.models.encoder_dir)) is not None:
+        return neural
     path = folder / "dictionary.json"
     return DictionaryTagger.load(path) if path.is_file() else build_dictionary(settings, folder)
 
@@ -88,7 +88,7 @@ def main() -> None:
     report: dict[str, Any] = {"splits_fingerprint": splits.fingerprint}
     tagger: MemoTagger | None = None
     for name in args.models.split(","):
-        if not (folder / name / "model.pt").is_file():
+        if not (folder / name / MODEL_FILE).is_file():
             continue
         bundle = load_bundle(folder / name, settings.models.encoder_dir)
         entry: dict[str, Any] = {

@@ -66,12 +66,13 @@ def ade_train(
     """Train the default ADE pair classifier and tagger into <var>/ade and print the report."""
     from dataclasses import replace
 
+    from extraction.ade.checkpoint import MODEL_FILE
     from extraction.ade.pipeline import CONFIGS, CPU_MARKER, PAIR_CHOICES, train_default
-    from extraction.ade.service import ade_dir
+    from extraction.ade.service import PAIR_FOLDERS, ade_dir
 
     cfg = settings()
     folder = ade_dir(cfg)
-    trained = [n for n in ("pair", "single") if (folder / n / "model.pt").is_file()]
+    trained = [n for n in PAIR_FOLDERS if (folder / n / MODEL_FILE).is_file()]
     if if_missing and trained and (folder / "dictionary.json").is_file():
         typer.echo(f"ADE models present in {folder} ({', '.join(trained)}); not retraining")
         return

@@ -28,9 +28,9 @@ from extraction.ade.tagger import (
     NESTED_MARGINS,
     PRIOR_WEIGHTS,
     TaggerBundle,
-    load_tagger,
     new_tagger,
     save_tagger,
+    saved_tagger,
     set_decoder,
     train_tagger,
     transition_prior,
@@ -214,9 +214,7 @@ def train_default(
             dictionary,
             tagger_pretrain_epochs,
         )
-    neural = None
-    if (folder / "tagger" / "tagger.pt").is_file():
-        neural = load_tagger(folder / "tagger", settings.models.encoder_dir)
+    neural = saved_tagger(folder / "tagger", settings.models.encoder_dir)
     for name in () if tagger_only else PAIR_CHOICES[pair]:
         report[name] = fit_pair_classifier(
             settings.ade.corpus_dir,

@@ -20,7 +20,7 @@ from extraction.ade.checkpoint import META_FILE, MODEL_FILE, PairBundle, load_bu
 from extraction.ade.dictionary import DictionaryTagger, UnionTagger
 from extraction.ade.linking import HpoLinker, Link, drug_node, hpo_terms_from_obo
 from extraction.ade.markers import check_span
-from extraction.ade.tagger import SpanTagger, candidate_pairs, load_tagger
+from extraction.ade.tagger import SpanTagger, candidate_pairs, saved_tagger
 from extraction.ade.text import Chunk, Document, check_document, chunks
 from extraction.ade.text_encoder import TextEncoder
 from graph.repository import GraphStore
@@ -129,8 +129,7 @@ class AdeService:
             cache=folder / "linking",
         )
         tagger: SpanTagger = DictionaryTagger.load(folder / DICTIONARY)
-        if (folder / "tagger" / "tagger.pt").is_file():
-            neural = load_tagger(folder / "tagger", enc)
+        if (neural := saved_tagger(folder / "tagger", enc)) is not None:
             meta = json.loads((folder / "tagger" / "tagger.json").read_text())
             # union with the dictionary when that scored better on dev (older taggers: yes)
             tagger = UnionTagger(neural, tagger) if meta.get(UNION_KEY, True) else neural

@@ -352,6 +352,11 @@ def save_tagger(bundle: TaggerBundle, folder: Path, meta: dict[str, object]) -> 
     )
 
 
+def saved_tagger(folder: Path, encoder_dir: Path | None = None) -> TaggerBundle | None:
+    """The tagger saved in `folder`, or None where none was trained."""
+    return load_tagger(folder, encoder_dir) if (folder / TAGGER_FILE).is_file() else None
+
+
 def load_tagger(folder: Path, encoder_dir: Path | None = None) -> TaggerBundle:
     how = "`evigraph extract ade-train`"
     state, enc, model_dir = load_head(folder / TAGGER_FILE, "tagger", how, encoder_dir)
