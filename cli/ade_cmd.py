@@ -13,6 +13,12 @@ from cli.common import print_json, settings, store
 def ade(
     input: Path = typer.Option(..., "--input", help="A .txt document or a .jsonl of {id, text}."),
     write: bool = typer.Option(False, "--write", help="Write the relations to the graph."),
+    gate: bool | None = typer.Option(
+        None,
+        "--gate/--no-gate",
+        help="Drop the relations of sentences the sentence gate judges to report no adverse "
+        "event (default: the setting ade.sentence_gate).",
+    ),
 ) -> None:
     """Extract Drug -> adverse event relations from FILE; print them as JSON, --write to store."""
     from extraction.ade.service import AdeService
@@ -20,7 +26,7 @@ def ade(
 
     docs = read_documents(input)
     service = AdeService.from_settings(settings())
-    results = service.extract(docs)
+    results = service.extract(docs, gate)
     out: dict[str, object] = {
         "documents": [asdict(r) for r in results],
         "model": asdict(service.model_info),
@@ -62,11 +68,18 @@ def ade_train(
         help="First train the neural tagger this many epochs on BC5CDR chemical and disease "
         "mentions (EVIGRAPH_ADE__PRETRAIN_CORPUS_DIR); 0: none.",
     ),
+    gate_seconds: float = typer.Option(
+        0.0,
+        min=0.0,
+        help="Also train the sentence gate (one epoch at most, for this long; about 8 min on "
+        "2 idle cores) into gate/, its threshold set on dev with the served models; 0: none.",
+    ),
 ) -> None:
     """Train the default ADE pair classifier and tagger into <var>/ade and print the report."""
     from dataclasses import replace
 
     from extraction.ade.checkpoint import MODEL_FILE
+    from extraction.ade.gate import GATE_FILE
     from extraction.ade.pipeline import CONFIGS, CPU_MARKER, PAIR_CHOICES, train_default
     from extraction.ade.service import PAIR_FOLDERS, ade_dir
 
@@ -74,8 +87,11 @@ def ade_train(
     folder = ade_dir(cfg)
     trained = [n for n in PAIR_FOLDERS if (folder / n / MODEL_FILE).is_file()]
     if if_missing and trained and (folder / "dictionary.json").is_file():
-        typer.echo(f"ADE models present in {folder} ({', '.join(trained)}); not retraining")
-        return
+        if not gate_seconds or (folder / "gate" / GATE_FILE).is_file():
+            typer.echo(f"ADE models present in {folder} ({', '.join(trained)}); not retraining")
+            return
+        typer.echo(f"ADE models present in {folder}; training the missing sentence gate")
+        tagger_seconds, tagger_only = 0.0, True
     if config not in CONFIGS:
         raise typer.BadParameter(f"unknown config {config!r}; choose from {sorted(CONFIGS)}")
     if pair not in PAIR_CHOICES:
@@ -99,5 +115,6 @@ def ade_train(
             tagger_pretrain_epochs,
             pair,
             marker_cfg,
+            gate_seconds,
         )
     )

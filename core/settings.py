@@ -176,6 +176,13 @@ class AdeSettings(BaseModel):
         "<ade dir>/pair), `single` (the single-encoder marker model, <ade dir>/single), or "
         "`auto`: the one with the higher dev F1 among those trained.",
     )
+    sentence_gate: bool = Field(
+        default=False,
+        description="Filter every request's sentences with the sentence gate (<ade dir>/gate, "
+        "trained by `ade-train --gate-seconds`): relations in a sentence it scores under its "
+        "threshold are dropped. Fewer false relations in text that reports no adverse event, "
+        "some true ones lost; a request's own `gate` overrides it.",
+    )
     precision: Literal["auto", "fp32", "bf16"] = Field(
         default="auto",
         description="PyTorch inference precision of the tagger and pair classifier: `bf16` "

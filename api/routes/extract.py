@@ -167,12 +167,19 @@ class AdeRequest(BaseModel):
     text: str | None = Field(None, max_length=1_000_000, description="One text.")
     documents: list[AdeDocument] | None = Field(None, max_length=256)
     write: bool = False
+    gate: bool | None = Field(
+        None,
+        description="Drop the relations of sentences the sentence gate judges to report no "
+        "adverse event (fewer false relations in whole abstracts, some true ones lost); "
+        "unset: the server's setting ade.sentence_gate. 503 when no gate is trained.",
+    )
 
 
 @router.post("/ade", dependencies=[Depends(read_access)], responses=problems(401, 422, 503))
 def extract_ade(body: AdeRequest, state: State, request: Request) -> dict[str, Any]:
-    """Directed drug -> adverse event relations in raw text (tagging, pairing, the dual-encoder
-    classifier, HPO linking); with `write`, provenance-tagged CAUSES_ADVERSE_EVENT edges."""
+    """Directed drug -> adverse event relations in raw text (tagging, pairing, the served pair
+    classifier, optionally the sentence gate, HPO linking); with `write`, provenance-tagged
+    CAUSES_ADVERSE_EVENT edges."""
     from dataclasses import asdict
 
     from core.exceptions import ExtractionError
@@ -188,7 +195,7 @@ def extract_ade(body: AdeRequest, state: State, request: Request) -> dict[str, A
         if body.text is not None
         else [Document(d.id, d.text) for d in body.documents or []]
     )
-    results = service.extract(inputs)
+    results = service.extract(inputs, body.gate)
     out: dict[str, Any] = {"documents": [asdict(r) for r in results]}
     if body.write:
         run = service.write(state.store, results, inputs={"source": "api"})

@@ -4,11 +4,14 @@ The pair classifier sees a drug, an event and a few words around them; in senten
 report no ADE (ADE-NEG: indications, history, disease courses) it still relates one pair in
 five sentences. The gate reads the whole sentence (encoder, mean pooling, one logit) and is
 trained on the corpus' own sentence labels: a sentence with relations is positive, an ADE-NEG
-sentence negative. Relations found in a sentence whose gate score is under its threshold are
-dropped. An experiment for now (`bench/ade_gate.py`); the service does not load it."""
+sentence negative. Its threshold is set on dev (`pipeline.evaluate_gate`). Relations found in
+a sentence whose gate score is under the threshold are dropped: the service does so when a
+request asks for it (`gate`), or for every request with the setting `ade.sentence_gate`.
+`ade-train --gate-seconds N` trains it; so does `bench/ade_gate.py`."""
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -55,6 +58,11 @@ class SentenceGate(nn.Module):
 class GateBundle:
     model: SentenceGate
     tokenizer: object
+    version: str = "untrained"  # loaded: the first 12 hex digits of gate.pt's sha256
+
+    @property
+    def threshold(self) -> float:
+        return self.model.cfg.threshold
 
     def _encode(self, texts: Sequence[str]) -> dict[str, torch.Tensor]:
         enc: dict[str, torch.Tensor] = self.tokenizer(  # type: ignore[operator]
@@ -126,9 +134,15 @@ def save_gate(bundle: GateBundle, folder: Path, meta: dict[str, object]) -> None
     save_head(bundle.model, bundle.model.cfg, folder / GATE_FILE, meta, "gate.json")
 
 
+def saved_gate(folder: Path, encoder_dir: Path | None = None) -> GateBundle | None:
+    """The gate saved in `folder`, or None where none was trained."""
+    return load_gate(folder, encoder_dir) if (folder / GATE_FILE).is_file() else None
+
+
 def load_gate(folder: Path, encoder_dir: Path | None = None) -> GateBundle:
-    how = "bench/ade_gate.py"
+    how = "`evigraph extract ade-train --gate-seconds 900`"
     state, enc, model_dir = load_head(folder / GATE_FILE, "gate", how, encoder_dir)
     model = SentenceGate(GateConfig(**state["config"]), enc)
     model.load_state_dict(state["state_dict"])
-    return GateBundle(model.eval(), load_tokenizer(model_dir))
+    version = hashlib.sha256((folder / GATE_FILE).read_bytes()).hexdigest()[:12]
+    return GateBundle(model.eval(), load_tokenizer(model_dir), version)

@@ -1,6 +1,7 @@
 """`evigraph extract ade-train`: the default checkpoint and its evaluation report, rebuilt from
 the corpus into <var>/ade: pair classifier (pair/), dictionary tagger (dictionary.json),
-optionally the neural tagger (tagger/), and report.json with the test-split figures."""
+optionally the neural tagger (tagger/) and the sentence gate (gate/), and report.json with the
+test-split figures."""
 
 from __future__ import annotations
 
@@ -15,18 +16,20 @@ import torch
 
 from core.models import resolve_model_dir
 from core.settings import Settings
-from extraction.ade.checkpoint import load_bundle
+from extraction.ade.checkpoint import PairBundle, load_bundle
 from extraction.ade.data import Sentence, Splits, load_corpus, make_splits
 from extraction.ade.dictionary import DictionaryTagger, UnionTagger
-from extraction.ade.e2e import end_to_end, ner_f1, ner_sets
-from extraction.ade.evaluate import strict_f1
+from extraction.ade.e2e import MemoTagger, end_to_end, ner_f1, ner_sets
+from extraction.ade.evaluate import binary_metrics, strict_f1
 from extraction.ade.fit import fit_pair_classifier
+from extraction.ade.gate import GateBundle, new_gate, save_gate, set_threshold, train_gate
 from extraction.ade.linking import hpo_terms_from_obo
 from extraction.ade.pretrain import pretraining_sentences
 from extraction.ade.service import DICTIONARY, UNION_KEY, ade_dir, pair_folder
 from extraction.ade.tagger import (
     NESTED_MARGINS,
     PRIOR_WEIGHTS,
+    SpanTagger,
     TaggerBundle,
     new_tagger,
     save_tagger,
@@ -39,6 +42,7 @@ from extraction.ade.train import TrainConfig
 
 logger = logging.getLogger(__name__)
 REPORT = "report.json"
+GATE_THRESHOLDS = tuple(round(0.05 * i, 2) for i in range(20))  # 0, 0.05, ..., 0.95: on dev
 
 # Sized for 2 CPU cores shared with other jobs (measured: about a third of one core each):
 # one encoder for both views, embeddings and all layers frozen, each distinct view encoded
@@ -135,20 +139,23 @@ def train_neural_tagger(
     splits: Splits,
     dictionary: DictionaryTagger,
     pretrain_epochs: float = 0.0,
+    seed: int = 13,
 ) -> dict[str, Any]:
     """The BIO tagger, trained for `epochs` (or until `seconds`), into `folder`; with
     `pretrain_epochs` it first trains on BC5CDR's chemical and disease mentions (at most half
-    of `seconds`). Whether the service unions its spans with `dictionary`'s is decided by
-    strict NER F1 on dev."""
+    of `seconds`). `seed` sets the head's initial weights and the order of the batches.
+    Whether the service unions its spans with `dictionary`'s is decided by strict NER F1 on
+    dev."""
     train = [s for s in splits.sentences["train"] if not s.negative]
+    torch.manual_seed(seed)
     bundle = new_tagger(resolve_model_dir(settings.models.encoder_dir))
     t0 = time.monotonic()
-    meta: dict[str, Any] = {"train_sentences": len(train), "epochs": epochs}
+    meta: dict[str, Any] = {"train_sentences": len(train), "epochs": epochs, "seed": seed}
     if pretrain_epochs > 0:
         held_out = {s.pmid for k in ("dev", "test") for s in splits.sentences[k]}
         cdr = pretraining_sentences(settings.ade.pretrain_corpus_dir, held_out)
         logger.info("tagger: pre-training on %d BC5CDR sentences", len(cdr))
-        pre = train_tagger(bundle, cdr, epochs=pretrain_epochs, max_seconds=seconds / 2)
+        pre = train_tagger(bundle, cdr, pretrain_epochs, seed=seed, max_seconds=seconds / 2)
         meta["pretrain"] = {
             "corpus": str(settings.ade.pretrain_corpus_dir),
             "sentences": len(cdr),
@@ -158,7 +165,7 @@ def train_neural_tagger(
             "seconds": round(time.monotonic() - t0, 1),
         }
     remaining = seconds - (time.monotonic() - t0)
-    losses = train_tagger(bundle, train, epochs=epochs, max_seconds=remaining)
+    losses = train_tagger(bundle, train, epochs, seed=seed, max_seconds=remaining)
     bundle.model.eval()
     dev = splits.sentences["dev"]
     decoder = fit_decoder(bundle, train, dev)
@@ -188,14 +195,16 @@ def train_default(
     tagger_pretrain_epochs: float = 0.0,
     pair: str = "crag",
     marker_cfg: TrainConfig = CPU_MARKER,
+    gate_seconds: float = 0.0,
 ) -> dict[str, Any]:
     """The dictionary, with `tagger_seconds` the neural tagger, then the pair classifier(s)
     of `pair` (PAIR_CHOICES; "crag" trains `cfg` into pair/, "marker" `marker_cfg` into
-    single/) unless `tagger_only` (the saved ones are kept). A pair classifier trained with
-    tagged negatives takes them from the neural tagger (the dictionary one when there is
-    none). The test figures go to report.json (merged into the previous report when only the
-    tagger is retrained); the end-to-end ones use the pair classifier the service would
-    choose (`pair_folder`)."""
+    single/) unless `tagger_only` (the saved ones are kept), then with `gate_seconds` the
+    sentence gate (one epoch at most, into gate/; its threshold set with the served models).
+    A pair classifier trained with tagged negatives takes them from the neural tagger (the
+    dictionary one when there is none). The test figures go to report.json (merged into the
+    previous report when only the tagger is retrained); the end-to-end ones use the pair
+    classifier the service would choose (`pair_folder`)."""
     torch.set_num_threads(settings.models.torch_threads)
     folder = ade_dir(settings)
     t0 = time.monotonic()
@@ -227,6 +236,12 @@ def train_default(
     served = pair_folder(folder, settings.ade.pair_model)
     report["served_pair_model"] = served.name
     bundle = load_bundle(served, settings.models.encoder_dir)
+    if gate_seconds > 0:
+        gate = train_sentence_gate(
+            settings, folder / "gate", splits, neural or dictionary, bundle, 1.0, gate_seconds
+        )
+        keep = ("train", "threshold", "test_sentences", "test_gate", "test_no_gate")
+        report["sentence_gate"] = {k: gate[k] for k in keep}
     test = splits.sentences["test"]
     report["end_to_end_test_dictionary_tagger"] = end_to_end(dictionary, bundle, test)
     if neural is not None:
@@ -240,3 +255,66 @@ def train_default(
     report["total_seconds"] = round(time.monotonic() - t0, 1)
     (folder / REPORT).write_text(json.dumps(report, indent=2, sort_keys=True))
     return report
+
+
+def evaluate_gate(
+    gate: GateBundle, tagger: SpanTagger, pair: PairBundle, splits: Splits
+) -> dict[str, Any]:
+    """Set `gate`'s threshold: the one of GATE_THRESHOLDS with the best strict end-to-end
+    relation F1 on dev with the dev ADE-NEG sentences included (`tagger` + `pair`; the lowest
+    on a tie), then report dev and test with and without the gate: with ADE-NEG, and on the
+    sentences with relations alone (where the gate can only lose relations)."""
+    tagger = MemoTagger(tagger)  # every threshold sees the same mentions
+    out: dict[str, Any] = {"pair_model": pair.version, "splits_fingerprint": splits.fingerprint}
+    scores = {}
+    for split in ("dev", "test"):
+        sents = splits.sentences[split]
+        scores[split] = gate.scores([s.text for s in sents])
+        labels = [int(not s.negative) for s in sents]
+        out[f"{split}_sentences"] = binary_metrics(labels, scores[split], 0.5)
+
+    def e2e(split: str, threshold: float, negative: bool) -> dict[str, Any]:
+        sents = splits.sentences[split]
+        skip = {s.key for s, p in zip(sents, scores[split], strict=True) if p < threshold}
+        return end_to_end(tagger, pair, sents, negative, skip)
+
+    by_t = {t: e2e("dev", t, True)["relation_strict"]["f1"] for t in GATE_THRESHOLDS}
+    best = max(GATE_THRESHOLDS, key=lambda t: (by_t[t], -t))
+    out["dev_f1_with_ade_neg_by_threshold"] = {str(t): f for t, f in by_t.items()}
+    out["threshold"] = best
+    for split in ("dev", "test"):
+        for t, name in ((0.0, "no_gate"), (best, "gate")):
+            out[f"{split}_{name}"] = {
+                "with_ade_neg": e2e(split, t, True),
+                "sentences_with_relations": e2e(split, t, False)["relation_strict"],
+            }
+    set_threshold(gate, best)
+    return out
+
+
+def train_sentence_gate(
+    settings: Settings,
+    folder: Path,
+    splits: Splits,
+    tagger: SpanTagger,
+    pair: PairBundle,
+    epochs: float = 1.0,
+    seconds: float = 900.0,
+) -> dict[str, Any]:
+    """The sentence gate (`extraction/ade/gate.py`), trained on the training split's sentences
+    for `epochs` (or until `seconds`), its threshold set by `evaluate_gate`, into `folder`."""
+    gate = new_gate(resolve_model_dir(settings.models.encoder_dir))
+    t0 = time.monotonic()
+    losses = train_gate(gate, splits.sentences["train"], epochs, max_seconds=seconds)
+    meta: dict[str, Any] = {
+        "train": {
+            "sentences": len(splits.sentences["train"]),
+            "epochs": epochs,
+            "steps": len(losses),
+            "loss_first_last_100": [sum(x) / max(1, len(x)) for x in (losses[:100], losses[-100:])],
+            "seconds": round(time.monotonic() - t0, 1),
+        }
+    }
+    meta |= evaluate_gate(gate, tagger, pair, splits)
+    save_gate(gate, folder, meta)
+    return meta

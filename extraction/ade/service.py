@@ -18,6 +18,7 @@ from core.settings import Settings
 from extraction import writeback as wb
 from extraction.ade.checkpoint import META_FILE, MODEL_FILE, PairBundle, load_bundle, score_items
 from extraction.ade.dictionary import DictionaryTagger, UnionTagger
+from extraction.ade.gate import GateBundle, saved_gate
 from extraction.ade.linking import HpoLinker, Link, drug_node, hpo_terms_from_obo
 from extraction.ade.markers import check_span
 from extraction.ade.tagger import SpanTagger, candidate_pairs, saved_tagger
@@ -58,6 +59,10 @@ class DocumentResult:
     document_id: str
     relations: list[Relation] = field(default_factory=list)
     candidates: int = 0
+    # with the sentence gate: its threshold, and the sentences with candidate pairs it
+    # rejected (their pairs are not classified)
+    gate_threshold: float | None = None
+    gated_sentences: int = 0
 
 
 def ade_dir(settings: Settings) -> Path:
@@ -107,10 +112,13 @@ class AdeService:
         chunk_chars: int = 1_000,
         batch_size: int = 64,
         bf16: bool = False,
+        gate: GateBundle | None = None,
+        gate_default: bool = False,
     ) -> None:
         self.pair, self.tagger, self.linker = pair, tagger, linker
         self.max_chars, self.chunk_chars, self.batch_size = max_chars, chunk_chars, batch_size
         self.bf16 = bf16
+        self.gate, self.gate_default = gate, gate_default
 
     def precision(self) -> Any:
         """The context the tagger and pair classifier run in (bf16 autocast or fp32)."""
@@ -141,6 +149,8 @@ class AdeService:
             settings.ade.chunk_chars,
             settings.ade.batch_size,
             cpu_bf16(settings.ade.precision),
+            saved_gate(folder / "gate", enc),
+            settings.ade.sentence_gate,
         )
 
     @property
@@ -148,7 +158,19 @@ class AdeService:
         name = MODEL_NAMES[self.pair.cfg.arch]
         return wb.ModelInfo("ade", name, self.pair.version, self.pair.cfg.encoder_id)
 
-    def extract(self, inputs: str | Sequence[Document]) -> list[DocumentResult]:
+    def extract(
+        self, inputs: str | Sequence[Document], gate: bool | None = None
+    ) -> list[DocumentResult]:
+        """Relations in `inputs` (one text or documents). With `gate` (None: the setting
+        `ade.sentence_gate`), a sentence the sentence gate scores under its threshold gives
+        no relations: fewer false ones in sentences that report no adverse event, at the
+        cost of some true ones (`bench/RESULTS.md`)."""
+        use_gate = self.gate_default if gate is None else gate
+        if use_gate and self.gate is None:
+            raise ModelLoadError(
+                "no sentence gate trained: run `evigraph extract ade-train --gate-seconds 900` "
+                "(or extract without the gate)"
+            )
         docs = [Document("text", inputs)] if isinstance(inputs, str) else list(inputs)
         if not docs:
             raise ExtractionError("no documents to extract from")
@@ -157,10 +179,22 @@ class AdeService:
         pieces = [c for doc in docs for c in chunks(doc, self.chunk_chars)]
         with self.precision():
             tags = self.tagger.tag([c.text for c in pieces])
-        cands = [
-            (c, d, a) for c, t in zip(pieces, tags, strict=True) for d, a in candidate_pairs(t)
-        ]
-        return self._classify(docs, cands)
+        found = [(c, candidate_pairs(t)) for c, t in zip(pieces, tags, strict=True)]
+        found = [(c, pairs) for c, pairs in found if pairs]
+        gated: list[Chunk] = []
+        if use_gate and self.gate is not None and found:
+            with self.precision():
+                scores = self.gate.scores([c.text for c, _ in found], self.batch_size)
+            gated = [c for (c, _), p in zip(found, scores, strict=True) if p < self.gate.threshold]
+            found = [x for x, p in zip(found, scores, strict=True) if p >= self.gate.threshold]
+        results = self._classify(docs, [(c, d, a) for c, pairs in found for d, a in pairs])
+        if use_gate and self.gate is not None:
+            by_id = {r.document_id: r for r in results}
+            for r in results:
+                r.gate_threshold = self.gate.threshold
+            for c in gated:
+                by_id[c.document_id].gated_sentences += 1
+        return results
 
     def classify_pairs(self, doc: Document, pairs: Sequence[tuple[Span, Span]]) -> DocumentResult:
         """Score given (drug span, event span) pairs, document offsets, both in one sentence."""
@@ -264,5 +298,11 @@ class AdeService:
             self.model_info,
             self.statements(results),
             inputs=inputs,
-            params={"threshold": self.pair.threshold},
+            params={"threshold": self.pair.threshold} | self._gate_params(results),
         )
+
+    def _gate_params(self, results: Sequence[DocumentResult]) -> dict[str, object]:
+        """The sentence gate's version and threshold, for a run whose results it filtered."""
+        if self.gate is None or all(r.gate_threshold is None for r in results):
+            return {}
+        return {"sentence_gate": self.gate.version, "gate_threshold": self.gate.threshold}

@@ -288,3 +288,35 @@ def test_extract_biored_with_a_cpu_checkpoint(client: TestClient) -> None:
     (rel,) = r.json()["relations"]  # threshold 0: the one candidate pair is returned
     assert {rel["id1"], rel["id2"]} == {"672", "D001943"}
     assert rel["direction"] in ("undirected", "first_is_subject", "second_is_subject")
+
+
+def test_extract_ade_passes_the_gate_switch_on(
+    client: TestClient, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`gate` reaches the service: true without a trained gate is a 503 naming the command;
+    false extracts; a non-boolean is a 422."""
+    from api.routes import extract
+    from core.models import resolve_model_dir
+    from extraction.ade.checkpoint import new_bundle
+    from extraction.ade.dictionary import DictionaryTagger
+    from extraction.ade.linking import HpoLinker, HpoTerm
+    from extraction.ade.service import AdeService
+    from tests.ade_tiny import make_tiny_encoder
+
+    pair = new_bundle(
+        resolve_model_dir(make_tiny_encoder(tmp_path)), "shared", "attention", 64, fusion_dim=16
+    )
+    pair.threshold = 0.0
+    tagger = DictionaryTagger(["cisplatin"], ["renal failure"])
+    linker = HpoLinker([HpoTerm("HP:0000083", "Renal insufficiency", ("Renal failure",))], None)
+    monkeypatch.setitem(extract._loaded, "ade", AdeService(pair, tagger, linker))
+    text = "Acute renal failure developed after treatment with cisplatin."
+    _problem(
+        client.post("/v1/extract/ade", json={"text": text, "gate": True}), 503, "--gate-seconds"
+    )
+    r = client.post("/v1/extract/ade", json={"text": text, "gate": False})
+    assert r.status_code == 200, r.text
+    (doc,) = r.json()["documents"]
+    assert [x["drug"] for x in doc["relations"]] == ["cisplatin"]
+    assert doc["gate_threshold"] is None and doc["gated_sentences"] == 0
+    assert client.post("/v1/extract/ade", json={"text": text, "gate": "maybe"}).status_code == 422

@@ -1,5 +1,6 @@
 """AdeService.extract on raw text with the dictionary tagger and a tiny pair model: document
-offsets, sentence provenance, statements for the write-back, and bad input."""
+offsets, sentence provenance, statements for the write-back, the sentence gate, and bad
+input."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from extraction.ade.checkpoint import new_bundle
 from extraction.ade.data import load_corpus
 from extraction.ade.dictionary import DictionaryTagger, UnionTagger
 from extraction.ade.e2e import end_to_end, ner_f1
+from extraction.ade.gate import GateBundle, new_gate
 from extraction.ade.linking import HpoLinker, HpoTerm
 from extraction.ade.service import MODEL_NAMES, AdeService, pair_folder
 from extraction.ade.tagger import Span
@@ -194,3 +196,40 @@ def test_ade_train_checks_its_options_before_any_training(
         assert res.exit_code == 0 and "(single); not retraining" in words(res.output)
     finally:
         get_settings.cache_clear()
+
+
+def _fixed_gate(model_dir: Path, logit: float) -> GateBundle:
+    """A tiny gate that gives every sentence sigmoid(logit), threshold 0.5."""
+    gate = new_gate(resolve_model_dir(model_dir), max_length=32)
+    with torch.no_grad():
+        gate.model.head.weight.zero_()
+        gate.model.head.bias.fill_(logit)
+    gate.version = f"fixed{logit:+.0f}"
+    return gate
+
+
+def test_the_sentence_gate_drops_the_relations_of_the_sentences_it_rejects(
+    service: AdeService, tmp_path: Path
+) -> None:
+    md = make_tiny_encoder(tmp_path)
+    with pytest.raises(ModelLoadError, match=r"no sentence gate trained.*--gate-seconds"):
+        service.extract(TEXT, gate=True)
+    text = TEXT + " Azithromycin was stopped."  # a drug, no event: no pairs to gate
+    reject = replace_gate(service, _fixed_gate(md, -5.0))
+    (res,) = reject.extract(text, gate=True)
+    assert (res.relations, res.candidates, res.gated_sentences) == ([], 0, 1)
+    assert res.gate_threshold == 0.5
+    (res,) = reject.extract(text, gate=False)  # the request turns it off
+    assert len(res.relations) == 1 and res.gate_threshold is None and res.gated_sentences == 0
+    assert reject._gate_params([res]) == {}
+    accept = replace_gate(service, _fixed_gate(md, 5.0), default=True)
+    (res,) = accept.extract(text)  # the setting's default: gate on
+    assert len(res.relations) == 1 and res.gated_sentences == 0 and res.gate_threshold == 0.5
+    assert accept._gate_params([res]) == {"sentence_gate": "fixed+5", "gate_threshold": 0.5}
+
+
+def replace_gate(service: AdeService, gate: GateBundle, default: bool = False) -> AdeService:
+    s = service
+    return AdeService(
+        s.pair, s.tagger, s.linker, s.max_chars, s.chunk_chars, s.batch_size, s.bf16, gate, default
+    )
