@@ -278,15 +278,18 @@ def make_splits(corpus: Corpus, seed: int = 13) -> Splits:
     """Fixed PMID-disjoint 80/10/10 splits; the fingerprint hashes the files and assignment."""
     groups = pmid_groups(corpus.sentences)
     out: dict[str, list[Sentence]] = {k: [] for k in SPLITS}
-    assignment: dict[str, str] = {}
     for s in corpus.sentences:
-        split = split_of(_bucket(seed, groups[s.pmid]))
-        assignment[s.pmid] = split
-        out[split].append(s)
+        out[split_of(_bucket(seed, groups[s.pmid]))].append(s)
+    return Splits(out, _fingerprint(corpus, out))
+
+
+def _fingerprint(corpus: Corpus, splits: dict[str, list[Sentence]]) -> str:
+    """A hash of the corpus files and of which split each PMID is in."""
+    assignment = {s.pmid: name for name, sents in splits.items() for s in sents}
     digest = hashlib.sha256(repr(sorted(corpus.files_sha256.items())).encode())
     for pmid in sorted(assignment):
         digest.update(f"{pmid}\t{assignment[pmid]}\n".encode())
-    return Splits(out, digest.hexdigest()[:16])
+    return digest.hexdigest()[:16]
 
 
 def folds(corpus: Corpus, k: int = 10, seed: int = 13) -> list[list[Sentence]]:
@@ -296,3 +299,17 @@ def folds(corpus: Corpus, k: int = 10, seed: int = 13) -> list[list[Sentence]]:
     for s in corpus.sentences:
         out[int(_bucket(seed, groups[s.pmid]) * k)].append(s)
     return out
+
+
+def fold_splits(corpus: Corpus, i: int, k: int = 10, seed: int = 13) -> Splits:
+    """Cross-validation round `i` of `folds`: test = fold i, dev = fold i + 1 (mod k), train =
+    the other k - 2 folds."""
+    if not 0 <= i < k:
+        raise ValueError(f"fold {i} is not in 0..{k - 1}")
+    parts = folds(corpus, k, seed)
+    out = {
+        "train": [s for j, f in enumerate(parts) if j not in (i, (i + 1) % k) for s in f],
+        "dev": parts[(i + 1) % k],
+        "test": parts[i],
+    }
+    return Splits(out, _fingerprint(corpus, out))

@@ -45,14 +45,16 @@ def fit_pair_classifier(
     eval_limit: int | None = None,
     device: str = "cpu",
     tagger: SpanTagger | None = None,
+    splits: Splits | None = None,
 ) -> dict[str, Any]:
     """Train `cfg`'s pair classifier on the training split into `out_dir`, its threshold
     tuned on dev; with `cfg.tagged_per_pos` the pairs `tagger` finds in the training split's
-    ADE-NEG sentences are negatives too."""
+    ADE-NEG sentences are negatives too. `splits`: default the fixed ones of the corpus in
+    `corpus_dir` (`make_splits`)."""
     torch.set_num_threads(threads)
     torch.manual_seed(cfg.seed)
     random.seed(cfg.seed)
-    splits = make_splits(load_corpus(corpus_dir), seed=13)
+    splits = splits or make_splits(load_corpus(corpus_dir), seed=13)
     train = cap(
         subsample(splits.pairs("train"), cfg.neg_per_pos, cfg.seed), cfg.max_train_pairs, cfg.seed
     )

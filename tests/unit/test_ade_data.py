@@ -1,5 +1,6 @@
 """ADE Corpus V2 loading on rows cut from the real files: sentence offsets, candidate pairs,
-dictionary negatives, PMID-disjoint fingerprinted splits, malformed rows."""
+dictionary negatives, PMID-disjoint fingerprinted splits and cross-validation rounds, malformed
+rows."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from extraction.ade.data import (
     CLAUSE_JOINERS,
     Corpus,
     Sentence,
+    fold_splits,
     folds,
     join,
     joined_pairs,
@@ -70,6 +72,21 @@ def test_splits_are_pmid_disjoint_fixed_and_fingerprinted() -> None:
     assert sum(len(f) for f in ten) == len(corpus.sentences)
     fold_of = {s.pmid: i for i, f in enumerate(ten) for s in f}
     assert all(fold_of[s.pmid] == i for i, f in enumerate(ten) for s in f)
+
+
+def test_cross_validation_rounds_rotate_test_and_dev_folds() -> None:
+    corpus = load_corpus(DATA)
+    ten = folds(corpus, k=4)
+    rounds = [fold_splits(corpus, i, k=4) for i in range(4)]
+    for i, r in enumerate(rounds):
+        assert r.sentences["test"] == ten[i] and r.sentences["dev"] == ten[(i + 1) % 4]
+        pmids = [{s.pmid for s in r.sentences[k]} for k in ("train", "dev", "test")]
+        assert not (pmids[0] & pmids[1] or pmids[0] & pmids[2] or pmids[1] & pmids[2])
+        assert sum(len(v) for v in r.sentences.values()) == len(corpus.sentences)
+    assert len({r.fingerprint for r in rounds}) == 4  # each round's assignment is its own
+    assert fold_splits(corpus, 1, k=4).fingerprint == rounds[1].fingerprint
+    with pytest.raises(ValueError, match=r"fold 4 is not in 0\.\.3"):
+        fold_splits(corpus, 4, k=4)
 
 
 def test_malformed_row_names_file_and_line(tmp_path: Path) -> None:
