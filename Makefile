@@ -29,7 +29,7 @@ run: install
 	$(EVIGRAPH) embeddings
 	$(EVIGRAPH) caff train --config retained_head --if-missing
 	$(EVIGRAPH) extract maude-train --if-missing
-	$(EVIGRAPH) extract ade-train --if-missing --tagger-seconds 4800
+	$(EVIGRAPH) extract ade-train --if-missing --tagger-seconds 4800 --gate-seconds 900
 	@test -f var/biored/biored.pt || $(EVIGRAPH) extract biored-train
 	$(EVIGRAPH) serve --host 127.0.0.1 --port 8000
 

@@ -269,16 +269,21 @@ def evaluate_gate(
     scores = {}
     for split in ("dev", "test"):
         sents = splits.sentences[split]
+        t0 = time.monotonic()
         scores[split] = gate.scores([s.text for s in sents])
         labels = [int(not s.negative) for s in sents]
         out[f"{split}_sentences"] = binary_metrics(labels, scores[split], 0.5)
+        out[f"{split}_sentences"]["per_second"] = round(len(sents) / (time.monotonic() - t0), 1)
 
     def e2e(split: str, threshold: float, negative: bool) -> dict[str, Any]:
         sents = splits.sentences[split]
         skip = {s.key for s, p in zip(sents, scores[split], strict=True) if p < threshold}
         return end_to_end(tagger, pair, sents, negative, skip)
 
-    by_t = {t: e2e("dev", t, True)["relation_strict"]["f1"] for t in GATE_THRESHOLDS}
+    by_t = {}
+    for t in GATE_THRESHOLDS:
+        by_t[t] = e2e("dev", t, True)["relation_strict"]["f1"]
+        logger.info("gate: threshold %.2f, dev strict F1 with ADE-NEG %.4f", t, by_t[t])
     best = max(GATE_THRESHOLDS, key=lambda t: (by_t[t], -t))
     out["dev_f1_with_ade_neg_by_threshold"] = {str(t): f for t, f in by_t.items()}
     out["threshold"] = best
