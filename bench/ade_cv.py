@@ -11,7 +11,10 @@ on 2 idle cores, so rounds run one or a few at a time: each writes results/ade_c
 and is skipped once written (--force redoes it); every run prints the mean and spread of the
 rounds written so far.
 
-    .venv/bin/python bench/ade_cv.py --folds 0,1,2 [--k 10] [--tagger-seconds 4800] [--force]"""
+    .venv/bin/python -m bench.ade_cv --folds 0,1,2 [--k 10] [--tagger-seconds 4800] [--force]
+
+(As a module: run as a file, bench/ would come first on the path and its ingest.py would hide
+the ingest package the HPO names are read with.)"""
 
 from __future__ import annotations
 
@@ -91,6 +94,8 @@ def summary(out: Path) -> dict[str, Any]:
 
 
 def main() -> None:
+    if not __package__:
+        raise SystemExit("run it as a module: .venv/bin/python -m bench.ade_cv ...")
     ap = argparse.ArgumentParser()
     ap.add_argument("--folds", default="0", help="comma-separated rounds to run (0-based)")
     ap.add_argument("--k", type=int, default=10)
