@@ -1,7 +1,7 @@
 """The sentence gate (`extraction/ade/gate.py`): train it on the training split's sentences
 (with relations: 1, ADE-NEG: 0) into <var>/ade/gate, choose its threshold on dev by strict
-end-to-end relation F1 with the dev ADE-NEG sentences included (the saved tagger and the
-served pair model), and report dev and test with and without the gate
+end-to-end relation F1 with the dev ADE-NEG sentences included (the served tagger and pair
+model), and report dev and test with and without the gate
 (`pipeline.train_sentence_gate`, which `ade-train --gate-seconds` runs). Prints JSON.
 
     .venv/bin/python bench/ade_gate.py [--epochs 1] [--seconds 900] [--eval-only]"""
@@ -19,8 +19,7 @@ from extraction.ade.checkpoint import load_bundle
 from extraction.ade.data import load_corpus, make_splits
 from extraction.ade.gate import load_gate
 from extraction.ade.pipeline import evaluate_gate, train_sentence_gate
-from extraction.ade.service import ade_dir, pair_folder
-from extraction.ade.tagger import load_tagger
+from extraction.ade.service import ade_dir, pair_folder, served_tagger
 
 
 def main() -> None:
@@ -36,7 +35,7 @@ def main() -> None:
     torch.set_num_threads(settings.models.torch_threads)
     folder = ade_dir(settings)
     splits = make_splits(load_corpus(settings.ade.corpus_dir))
-    tagger = load_tagger(folder / "tagger", settings.models.encoder_dir)
+    tagger = served_tagger(folder, settings.models.encoder_dir)
     pair = load_bundle(pair_folder(folder, settings.ade.pair_model), settings.models.encoder_dir)
     if args.eval_only:
         out = evaluate_gate(

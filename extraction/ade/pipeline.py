@@ -25,7 +25,7 @@ from extraction.ade.fit import fit_pair_classifier
 from extraction.ade.gate import GateBundle, new_gate, save_gate, set_threshold, train_gate
 from extraction.ade.linking import hpo_terms_from_obo
 from extraction.ade.pretrain import pretraining_sentences
-from extraction.ade.service import DICTIONARY, UNION_KEY, ade_dir, pair_folder
+from extraction.ade.service import DICTIONARY, UNION_KEY, ade_dir, pair_folder, served_tagger
 from extraction.ade.tagger import (
     NESTED_MARGINS,
     PRIOR_WEIGHTS,
@@ -237,8 +237,9 @@ def train_default(
     report["served_pair_model"] = served.name
     bundle = load_bundle(served, settings.models.encoder_dir)
     if gate_seconds > 0:
+        tagger = served_tagger(folder, settings.models.encoder_dir)
         gate = train_sentence_gate(
-            settings, folder / "gate", splits, neural or dictionary, bundle, 1.0, gate_seconds
+            settings, folder / "gate", splits, tagger, bundle, 1.0, gate_seconds
         )
         keep = ("train", "threshold", "test_sentences", "test_gate", "test_no_gate")
         report["sentence_gate"] = {k: gate[k] for k in keep}

@@ -88,6 +88,17 @@ def pair_folder(folder: Path, choice: str = "auto") -> Path:
     return folder / max(dev_f1, key=lambda n: (dev_f1[n], n == "pair"))
 
 
+def served_tagger(folder: Path, encoder_dir: Path | None = None) -> SpanTagger:
+    """The span tagger the service runs from `folder` (<var>/ade): the neural tagger where one
+    was trained, with the dictionary's spans added where that scored better on dev (taggers
+    saved before that choice: added); else the dictionary tagger."""
+    dictionary = DictionaryTagger.load(folder / DICTIONARY)
+    if (neural := saved_tagger(folder / "tagger", encoder_dir)) is None:
+        return dictionary
+    meta = json.loads((folder / "tagger" / "tagger.json").read_text())
+    return UnionTagger(neural, dictionary) if meta.get(UNION_KEY, True) else neural
+
+
 def _event_node(r: Relation) -> wb.Node:
     if r.link_method == "unlinked":
         return wb.Node(
@@ -136,14 +147,9 @@ class AdeService:
             settings.ade.link_threshold,
             cache=folder / "linking",
         )
-        tagger: SpanTagger = DictionaryTagger.load(folder / DICTIONARY)
-        if (neural := saved_tagger(folder / "tagger", enc)) is not None:
-            meta = json.loads((folder / "tagger" / "tagger.json").read_text())
-            # union with the dictionary when that scored better on dev (older taggers: yes)
-            tagger = UnionTagger(neural, tagger) if meta.get(UNION_KEY, True) else neural
         return cls(
             load_bundle(pair_folder(folder, settings.ade.pair_model), enc),
-            tagger,
+            served_tagger(folder, enc),
             linker,
             settings.ade.max_document_chars,
             settings.ade.chunk_chars,

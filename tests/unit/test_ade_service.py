@@ -19,8 +19,15 @@ from extraction.ade.dictionary import DictionaryTagger, UnionTagger
 from extraction.ade.e2e import end_to_end, ner_f1
 from extraction.ade.gate import GateBundle, new_gate
 from extraction.ade.linking import HpoLinker, HpoTerm
-from extraction.ade.service import MODEL_NAMES, AdeService, pair_folder
-from extraction.ade.tagger import Span
+from extraction.ade.service import (
+    DICTIONARY,
+    MODEL_NAMES,
+    UNION_KEY,
+    AdeService,
+    pair_folder,
+    served_tagger,
+)
+from extraction.ade.tagger import Span, TaggerBundle, new_tagger, save_tagger
 from extraction.ade.text import Document
 from tests.ade_tiny import make_tiny_encoder
 
@@ -233,3 +240,15 @@ def replace_gate(service: AdeService, gate: GateBundle, default: bool = False) -
     return AdeService(
         s.pair, s.tagger, s.linker, s.max_chars, s.chunk_chars, s.batch_size, s.bf16, gate, default
     )
+
+
+def test_the_served_tagger_is_the_neural_one_with_the_dictionary_where_dev_chose_it(
+    tmp_path: Path,
+) -> None:
+    DictionaryTagger(["cisplatin"], ["renal failure"]).save(tmp_path / "ade" / DICTIONARY)
+    assert isinstance(served_tagger(tmp_path / "ade"), DictionaryTagger)  # no neural tagger
+    md = make_tiny_encoder(tmp_path)
+    neural = new_tagger(resolve_model_dir(md), max_length=32)
+    for union, kind in ((True, UnionTagger), (False, TaggerBundle)):
+        save_tagger(neural, tmp_path / "ade" / "tagger", {UNION_KEY: union})
+        assert isinstance(served_tagger(tmp_path / "ade", md), kind)
