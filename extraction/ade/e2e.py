@@ -8,10 +8,12 @@ relation found in one is a false positive; their mentions are not scored) and co
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from typing import Any
 
-from extraction.ade.checkpoint import PairBundle, score_items
+import numpy as np
+
+from extraction.ade.checkpoint import Item, PairBundle, score_items
 from extraction.ade.data import Sentence
 from extraction.ade.evaluate import strict_f1
 from extraction.ade.tagger import Span, SpanTagger, candidate_pairs
@@ -23,9 +25,12 @@ def end_to_end(
     sentences: Sequence[Sentence],
     include_negative: bool = False,
     skip: Collection[str] = (),
+    score: Callable[[Sequence[Item]], np.ndarray] | None = None,
 ) -> dict[str, Any]:
     """Strict NER and relation F1 of `tagger` + `pair` on `sentences`; the sentences whose
-    key is in `skip` (a sentence gate's rejects) keep their mentions but give no relations."""
+    key is in `skip` (a sentence gate's rejects) keep their mentions but give no relations.
+    `score` gives the candidate pairs' probabilities (default `score_items` with `pair`; a
+    `MemoScores` scores each pair once over many calls)."""
     sents = [s for s in sentences if include_negative or not s.negative]
     tags = tagger.tag([s.text for s in sents])
     gold_ner, pred_ner = ner_sets(sents, tags)
@@ -37,7 +42,7 @@ def end_to_end(
         for d, a in [] if s.key in skip else candidate_pairs(t):
             items.append((s.text, d, a))
             keys.append((s.key, *d, *a))
-    scores = score_items(pair, items)
+    scores = score(items) if score is not None else score_items(pair, items)
     pred_rel = {k for k, p in zip(keys, scores, strict=True) if p >= pair.threshold}
     by_type = {
         kind: strict_f1(
@@ -94,3 +99,18 @@ class MemoTagger:
         todo = list(dict.fromkeys(t for t in texts if t not in self.seen))
         self.seen |= dict(zip(todo, self.inner.tag(todo, batch_size), strict=True))
         return [self.seen[t] for t in texts]
+
+
+class MemoScores:
+    """`score_items` with `pair`, each (text, drug span, event span) scored once: repeated
+    end-to-end runs over the same candidates (a threshold search) cost one pass."""
+
+    def __init__(self, pair: PairBundle) -> None:
+        self.pair = pair
+        self.seen: dict[Item, float] = {}
+
+    def __call__(self, items: Sequence[Item]) -> np.ndarray:
+        todo = list(dict.fromkeys(i for i in items if i not in self.seen))
+        if todo:
+            self.seen |= dict(zip(todo, score_items(self.pair, todo).tolist(), strict=True))
+        return np.array([self.seen[i] for i in items], dtype=np.float32)

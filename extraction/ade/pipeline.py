@@ -19,7 +19,7 @@ from core.settings import Settings
 from extraction.ade.checkpoint import PairBundle, load_bundle
 from extraction.ade.data import Sentence, Splits, load_corpus, make_splits
 from extraction.ade.dictionary import DictionaryTagger, UnionTagger
-from extraction.ade.e2e import MemoTagger, end_to_end, ner_f1, ner_sets
+from extraction.ade.e2e import MemoScores, MemoTagger, end_to_end, ner_f1, ner_sets
 from extraction.ade.evaluate import binary_metrics, strict_f1
 from extraction.ade.fit import fit_pair_classifier
 from extraction.ade.gate import GateBundle, new_gate, save_gate, set_threshold, train_gate
@@ -265,7 +265,8 @@ def evaluate_gate(
     relation F1 on dev with the dev ADE-NEG sentences included (`tagger` + `pair`; the lowest
     on a tie), then report dev and test with and without the gate: with ADE-NEG, and on the
     sentences with relations alone (where the gate can only lose relations)."""
-    tagger = MemoTagger(tagger)  # every threshold sees the same mentions
+    tagger = MemoTagger(tagger)  # every threshold sees the same mentions, tagged once
+    score = MemoScores(pair)  # and the same candidate pairs, scored once
     out: dict[str, Any] = {"pair_model": pair.version, "splits_fingerprint": splits.fingerprint}
     scores = {}
     for split in ("dev", "test"):
@@ -279,7 +280,7 @@ def evaluate_gate(
     def e2e(split: str, threshold: float, negative: bool) -> dict[str, Any]:
         sents = splits.sentences[split]
         skip = {s.key for s, p in zip(sents, scores[split], strict=True) if p < threshold}
-        return end_to_end(tagger, pair, sents, negative, skip)
+        return end_to_end(tagger, pair, sents, negative, skip, score)
 
     by_t = {}
     for t in GATE_THRESHOLDS:

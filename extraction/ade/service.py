@@ -171,8 +171,9 @@ class AdeService:
         `ade.sentence_gate`), a sentence the sentence gate scores under its threshold gives
         no relations: fewer false ones in sentences that report no adverse event, at the
         cost of some true ones (`bench/RESULTS.md`)."""
-        use_gate = self.gate_default if gate is None else gate
-        if use_gate and self.gate is None:
+        if not (self.gate_default if gate is None else gate):
+            active = None
+        elif (active := self.gate) is None:
             raise ModelLoadError(
                 "no sentence gate trained: run `evigraph extract ade-train --gate-seconds 900` "
                 "(or extract without the gate)"
@@ -188,16 +189,16 @@ class AdeService:
         found = [(c, candidate_pairs(t)) for c, t in zip(pieces, tags, strict=True)]
         found = [(c, pairs) for c, pairs in found if pairs]
         gated: list[Chunk] = []
-        if use_gate and self.gate is not None and found:
+        if active is not None and found:
             with self.precision():
-                scores = self.gate.scores([c.text for c, _ in found], self.batch_size)
-            gated = [c for (c, _), p in zip(found, scores, strict=True) if p < self.gate.threshold]
-            found = [x for x, p in zip(found, scores, strict=True) if p >= self.gate.threshold]
+                scores = active.scores([c.text for c, _ in found], self.batch_size)
+            gated = [c for (c, _), p in zip(found, scores, strict=True) if p < active.threshold]
+            found = [x for x, p in zip(found, scores, strict=True) if p >= active.threshold]
         results = self._classify(docs, [(c, d, a) for c, pairs in found for d, a in pairs])
-        if use_gate and self.gate is not None:
+        if active is not None:
             by_id = {r.document_id: r for r in results}
             for r in results:
-                r.gate_threshold = self.gate.threshold
+                r.gate_threshold = active.threshold
             for c in gated:
                 by_id[c.document_id].gated_sentences += 1
         return results

@@ -16,7 +16,7 @@ from core.models import resolve_model_dir
 from extraction.ade.checkpoint import new_bundle
 from extraction.ade.data import load_corpus
 from extraction.ade.dictionary import DictionaryTagger, UnionTagger
-from extraction.ade.e2e import end_to_end, ner_f1
+from extraction.ade.e2e import MemoScores, end_to_end, ner_f1
 from extraction.ade.gate import GateBundle, new_gate
 from extraction.ade.linking import HpoLinker, HpoTerm
 from extraction.ade.service import (
@@ -132,6 +132,13 @@ def test_end_to_end_counts_relations_found_in_sentences_that_state_none(
     assert gated["ner"] == both["ner"]
     none = end_to_end(Gold(), pair, positive, skip={s.key for s in positive})
     assert none["relation_strict"]["recall"] == 0.0 and none["ner"]["f1"] == 1.0
+    # scored once through a memo, the same figures; a second run scores nothing new
+    memo = MemoScores(pair)
+    assert end_to_end(Gold(), pair, positive + negative, True, score=memo) == both
+    n = len(memo.seen)
+    assert n == both["candidate_pairs"]
+    assert end_to_end(Gold(), pair, positive + negative, True, score=memo) == both
+    assert len(memo.seen) == n
 
 
 def _trained(folder: Path, dev_f1: float | str) -> None:
