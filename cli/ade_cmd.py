@@ -20,16 +20,23 @@ def ade(
         "event (default: the setting ade.sentence_gate).",
     ),
 ) -> None:
-    """Extract Drug -> adverse event relations from FILE; print them as JSON, --write to store."""
+    """Extract Drug -> adverse event relations from FILE; print them as JSON, --write to store.
+
+    A bad line or document is reported (`skipped`, a document's `error`) and the others are
+    still extracted and written."""
     from extraction.ade.service import AdeService
     from extraction.ade.text import read_documents
 
-    docs = read_documents(input)
+    docs, skipped = read_documents(input)
     service = AdeService.from_settings(settings())
     results = service.extract(docs, gate)
+    problems = skipped + [r.error for r in results if r.error]
+    for line in problems:
+        typer.secho(f"skipped {line}", fg="yellow", err=True)
     out: dict[str, object] = {
         "documents": [asdict(r) for r in results],
         "model": asdict(service.model_info),
+        "skipped": problems,
     }
     if write:
         with store() as s:

@@ -30,14 +30,24 @@ def extract(
     write: bool = typer.Option(False, "--write", help="Write the relations to the graph."),
     model: Path | None = typer.Option(None, help="Checkpoint (default var/biored/biored.pt)."),
 ) -> None:
-    """Extract typed, directed relations between the annotated entities of each document."""
+    """Extract typed, directed relations between the annotated entities of each document.
+
+    A malformed document (or one the model fails on) is reported under `skipped` and the
+    others are still extracted and written."""
     from extraction.biored.service import BioREDService
 
     cfg = settings().models
-    docs = read_documents(input_file)
+    skipped: list[str] = []
+    docs = read_documents(input_file, skipped)
     service = BioREDService(_checkpoint(model), cfg.encoder_dir, cfg.torch_threads)
-    relations = service.extract(docs)
-    out: dict[str, object] = {"documents": len(docs), "relations": [r.to_dict() for r in relations]}
+    relations, failed = service.extract_each(docs)
+    for line in skipped + failed:
+        typer.secho(f"skipped {line}", fg="yellow", err=True)
+    out: dict[str, object] = {
+        "documents": len(docs),
+        "relations": [r.to_dict() for r in relations],
+        "skipped": skipped + failed,
+    }
     if write:
         with store() as s:
             res = service.write(s, docs, relations, inputs={"file": str(input_file)})

@@ -134,15 +134,19 @@ def extract_biored(body: BioredRequest, state: State, request: Request) -> dict[
     _write_allowed(state, request, body.write)
     if (body.pubtator is None) == (body.bioc is None):
         raise ExtractionError("send exactly one of `pubtator` (text) or `bioc` (a collection)")
+    skipped: list[str] = []
     docs = (
-        corpus.parse_pubtator_text(body.pubtator, "request")
+        corpus.parse_pubtator_text(body.pubtator, "request", skipped)
         if body.pubtator is not None
-        else corpus.parse_bioc_collection(body.bioc, "request")
+        else corpus.parse_bioc_collection(body.bioc, "request", skipped)
     )
     path = checkpoint.default_path(state.settings.models.var_dir)
     service = _service("biored", lambda: BioREDService(path, state.settings.models.encoder_dir))
-    relations = service.extract(docs)
-    out: dict[str, Any] = {"relations": [r.to_dict() for r in relations]}
+    relations, failed = service.extract_each(docs)
+    out: dict[str, Any] = {
+        "relations": [r.to_dict() for r in relations],
+        "skipped": skipped + failed,
+    }
     if body.write:
         result = service.write(state.store, docs, relations, inputs={"source": "api"})
         out["run"] = vars(result)

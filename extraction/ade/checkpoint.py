@@ -187,6 +187,8 @@ def score_items(
     costs one encoder pass), then every pair goes through the fusion and classifier;
     `distinct_views=False` runs both views of every pair, as the ONNX graph does."""
     model = bundle.model
+    if not items:  # a text with drugs and no event (or the reverse) has no pair to score
+        return np.zeros(0, dtype=np.float32)
     if distinct_views and isinstance(model, DualEncoder):
         return _score_dual(bundle, items, batch_size)
     out = np.zeros(len(items), dtype=np.float32)

@@ -58,6 +58,8 @@ def joint_batches(
 ) -> Iterator[tuple[list[int], Batch]]:
     """Marker-model inputs tokenised once, then batched by token count so each batch pads as
     little as it can: yields (positions of the batch's items in `items`, ids and mask)."""
+    if not items:  # the tokenizer refuses an empty batch
+        return
     texts = [joint_view(t, ds, as_, context_chars) for t, ds, as_ in items]
     ids = tok(texts, truncation=True, max_length=max_length)["input_ids"]
     order = sorted(range(len(items)), key=lambda i: len(ids[i]))

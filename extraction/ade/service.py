@@ -7,6 +7,7 @@ write is one ExtractionRun that retracts itself on failure: nothing is left half
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,7 +20,7 @@ from extraction import writeback as wb
 from extraction.ade.checkpoint import META_FILE, MODEL_FILE, PairBundle, load_bundle, score_items
 from extraction.ade.dictionary import DictionaryTagger, UnionTagger
 from extraction.ade.gate import GateBundle, saved_gate
-from extraction.ade.linking import HpoLinker, Link, drug_node, hpo_terms_from_obo
+from extraction.ade.linking import HpoLinker, Link, drug_node, hpo_terms_from_obo, normalize
 from extraction.ade.markers import check_span
 from extraction.ade.tagger import SpanTagger, candidate_pairs, saved_tagger
 from extraction.ade.text import Chunk, Document, check_document, chunks
@@ -36,6 +37,7 @@ MODEL_NAMES = {
 PAIR_FOLDERS = ("pair", "single")  # what ade-train and bench/ade_baselines.py --single write
 DICTIONARY = "dictionary.json"
 UNION_KEY = "union_with_dictionary"  # tagger.json: add the dictionary's non-overlapping spans
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,10 @@ class DocumentResult:
     # rejected (their pairs are not classified)
     gate_threshold: float | None = None
     gated_sentences: int = 0
+    # mentions dropped on the way (e.g. a tagged "." that names nothing), and why the
+    # document was skipped, if it was
+    warnings: list[str] = field(default_factory=list)
+    error: str | None = None
 
 
 def ade_dir(settings: Settings) -> Path:
@@ -97,6 +103,27 @@ def served_tagger(folder: Path, encoder_dir: Path | None = None) -> SpanTagger:
         return dictionary
     meta = json.loads((folder / "tagger" / "tagger.json").read_text())
     return UnionTagger(neural, dictionary) if meta.get(UNION_KEY, True) else neural
+
+
+def _named_spans(
+    chunk: Chunk, tags: dict[str, list[Span]], dropped: dict[str, list[str]]
+) -> dict[str, list[Span]]:
+    """`tags` without the mentions that name nothing once normalised (a tagged "." or "-"):
+    each is dropped with a warning on its document, never an error for the batch."""
+    kept: dict[str, list[Span]] = {}
+    for label, spans in tags.items():
+        kept[label] = []
+        for a, b in spans:
+            if any(ch.isalnum() for ch in normalize(chunk.text[a:b])):
+                kept[label].append((a, b))
+                continue
+            note = (
+                f"document {chunk.document_id}: {label} mention {chunk.text[a:b]!r} at "
+                f"{chunk.start + a}-{chunk.start + b} names nothing once normalised; dropped"
+            )
+            logger.warning(note)
+            dropped.setdefault(chunk.document_id, []).append(note)
+    return kept
 
 
 def _event_node(r: Relation) -> wb.Node:
@@ -167,26 +194,80 @@ class AdeService:
     def extract(
         self, inputs: str | Sequence[Document], gate: bool | None = None
     ) -> list[DocumentResult]:
-        """Relations in `inputs` (one text or documents). With `gate` (None: the setting
-        `ade.sentence_gate`), a sentence the sentence gate scores under its threshold gives
-        no relations: fewer false ones in sentences that report no adverse event, at the
-        cost of some true ones (`bench/RESULTS.md`)."""
+        """Relations in `inputs` (one text or documents), one result per document in input
+        order. A document that cannot be read (empty, too long, a repeated id) gets its
+        `error` and no relations, and the others go on; only when no document is usable is
+        it an ExtractionError. With `gate` (None: the setting `ade.sentence_gate`), a
+        sentence the sentence gate scores under its threshold gives no relations: fewer false
+        ones in sentences that report no adverse event, at the cost of some true ones
+        (`bench/RESULTS.md`)."""
+        active = self._active_gate(gate)
+        docs = [Document("text", inputs)] if isinstance(inputs, str) else list(inputs)
+        if not docs:
+            raise ExtractionError("no documents to extract from")
+        results = [
+            DocumentResult(d.id, error=self._problem(d, docs[:n])) for n, d in enumerate(docs)
+        ]
+        usable = [d for d, r in zip(docs, results, strict=True) if r.error is None]
+        if not usable:
+            raise ExtractionError("; ".join(r.error or "" for r in results))
+        try:
+            found = self._extract(usable, active)
+        except (ExtractionError, ModelLoadError):
+            raise
+        except Exception:  # one document must not lose the others: retry them one by one
+            logger.exception("ADE extraction of %d documents failed; retrying each", len(usable))
+            found = self._one_by_one(usable, active)
+        by_id = {r.document_id: r for r in results if r.error is None}
+        for res in found:
+            by_id[res.document_id] = res
+        return [by_id[r.document_id] if r.error is None else r for r in results]
+
+    def _active_gate(self, gate: bool | None) -> GateBundle | None:
         if not (self.gate_default if gate is None else gate):
-            active = None
-        elif (active := self.gate) is None:
+            return None
+        if self.gate is None:
             raise ModelLoadError(
                 "no sentence gate trained: run `evigraph extract ade-train --gate-seconds 900` "
                 "(or extract without the gate)"
             )
-        docs = [Document("text", inputs)] if isinstance(inputs, str) else list(inputs)
-        if not docs:
-            raise ExtractionError("no documents to extract from")
-        for doc in docs:
+        return self.gate
+
+    def _problem(self, doc: Document, before: Sequence[Document]) -> str | None:
+        """Why `doc` cannot be extracted from, or None."""
+        try:
             check_document(doc, self.max_chars)
+        except ExtractionError as e:
+            return str(e)
+        if any(d.id == doc.id for d in before):
+            return f"document {doc.id}: the id is repeated (an earlier document has it); skipped"
+        return None
+
+    def _one_by_one(
+        self, docs: Sequence[Document], active: GateBundle | None
+    ) -> list[DocumentResult]:
+        out = []
+        for doc in docs:
+            try:
+                out += self._extract([doc], active)
+            except (ExtractionError, ModelLoadError):
+                raise
+            except Exception as e:
+                logger.exception("ADE extraction of document %s failed", doc.id)
+                out.append(
+                    DocumentResult(doc.id, error=f"document {doc.id}: extraction failed ({e!r})")
+                )
+        return out
+
+    def _extract(self, docs: Sequence[Document], active: GateBundle | None) -> list[DocumentResult]:
         pieces = [c for doc in docs for c in chunks(doc, self.chunk_chars)]
         with self.precision():
             tags = self.tagger.tag([c.text for c in pieces])
-        found = [(c, candidate_pairs(t)) for c, t in zip(pieces, tags, strict=True)]
+        dropped: dict[str, list[str]] = {}
+        found = [
+            (c, candidate_pairs(_named_spans(c, t, dropped)))
+            for c, t in zip(pieces, tags, strict=True)
+        ]
         found = [(c, pairs) for c, pairs in found if pairs]
         gated: list[Chunk] = []
         if active is not None and found:
@@ -195,8 +276,10 @@ class AdeService:
             gated = [c for (c, _), p in zip(found, scores, strict=True) if p < active.threshold]
             found = [x for x, p in zip(found, scores, strict=True) if p >= active.threshold]
         results = self._classify(docs, [(c, d, a) for c, pairs in found for d, a in pairs])
+        by_id = {r.document_id: r for r in results}
+        for doc_id, notes in dropped.items():
+            by_id[doc_id].warnings += notes
         if active is not None:
-            by_id = {r.document_id: r for r in results}
             for r in results:
                 r.gate_threshold = active.threshold
             for c in gated:

@@ -75,28 +75,43 @@ def _decode(raw: bytes, path: Path) -> str:
         raise ExtractionError(f"{path}:{line}: invalid UTF-8 at byte {e.start}") from e
 
 
-def read_documents(path: Path) -> list[Document]:
+def read_documents(path: Path) -> tuple[list[Document], list[str]]:
     """A .txt file is one document (id: the file name); a .jsonl file holds one
-    {"id": ..., "text": ...} object per line."""
+    {"id": ..., "text": ...} object per line. Returns the documents and the lines skipped,
+    as "FILE:LINE: reason": one bad line never loses the others. A file with no document
+    at all is an ExtractionError."""
     if not path.is_file():
         raise ExtractionError(f"{path}: no such file")
-    text = _decode(path.read_bytes(), path)
+    raw = path.read_bytes()
     if path.suffix == ".txt":
-        return [Document(path.name, text)]
+        return [Document(path.name, _decode(raw, path))], []
     if path.suffix != ".jsonl":
         raise ExtractionError(f"{path}: expected a .txt or .jsonl file")
-    docs = []
-    for n, line in enumerate(text.splitlines(), 1):
+    docs, skipped = [], []
+    for n, line in enumerate(raw.split(b"\n"), 1):
         if not line.strip():
             continue
         try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as e:
-            raise ExtractionError(f"{path}:{n}: not JSON: {e}") from e
-        if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
-            raise ExtractionError(f"{path}:{n}: field 'text' (a string) is missing")
-        doc_id = obj.get("id", f"{path.name}:{n}")
-        if not isinstance(doc_id, str | int):
-            raise ExtractionError(f"{path}:{n}: field 'id' must be a string or number")
-        docs.append(Document(str(doc_id), obj["text"]))
-    return docs
+            docs.append(_jsonl_document(line, path, n))
+        except ExtractionError as e:
+            skipped.append(str(e))
+    if not docs:
+        raise ExtractionError(
+            f"{path}: no document to read" + "".join(f"; {s}" for s in skipped[:5])
+        )
+    return docs, skipped
+
+
+def _jsonl_document(line: bytes, path: Path, n: int) -> Document:
+    try:
+        obj = json.loads(line.decode("utf-8"))
+    except UnicodeDecodeError as e:
+        raise ExtractionError(f"{path}:{n}: invalid UTF-8 at byte {e.start} of the line") from e
+    except json.JSONDecodeError as e:
+        raise ExtractionError(f"{path}:{n}: not JSON: {e}") from e
+    if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
+        raise ExtractionError(f"{path}:{n}: field 'text' (a string) is missing")
+    doc_id = obj.get("id", f"{path.name}:{n}")
+    if not isinstance(doc_id, str | int) or isinstance(doc_id, bool):
+        raise ExtractionError(f"{path}:{n}: field 'id' must be a string or number")
+    return Document(str(doc_id), obj["text"])

@@ -92,17 +92,33 @@ def _entity_type(raw: str, file: str, where: str | int) -> str:
 
 
 class _PubTatorBuilder:
-    def __init__(self, file: str) -> None:
+    def __init__(self, file: str, skipped: list[str] | None = None) -> None:
         self.file = file
         self.docs: list[Document] = []
         self.doc: Document | None = None
         self.directions: dict[tuple[str, frozenset[str]], str] = {}
+        # lenient reading (user input): a bad line drops its document, reported here
+        self.skipped = skipped
+        self.bad = False
+
+    def skip(self, e: IngestError) -> None:
+        """Drop the document that `e` is in (lenient) or raise `e` (strict)."""
+        if self.skipped is None:
+            raise e
+        pmid = self.doc.pmid if self.doc is not None else "?"
+        self.skipped.append(f"{e}; document {pmid} skipped")
+        self.bad = True
 
     def err(self, line: int, message: str, value: object = None) -> IngestError:
         return IngestError(self.file, line, message, value)
 
     def finish_doc(self, line: int) -> None:
-        if self.doc is None:
+        if self.doc is None or self.bad:
+            if self.doc is not None:
+                self.directions = {
+                    k: v for k, v in self.directions.items() if k[0] != self.doc.pmid
+                }
+            self.doc, self.bad = None, False
             return
         doc = self.doc
         rels = []
@@ -120,10 +136,18 @@ class _PubTatorBuilder:
         self.docs.append(doc)
         self.doc = None
 
+    def close(self, line: int) -> None:
+        """Finish the current document; lenient, one that fails its checks is dropped."""
+        try:
+            self.finish_doc(line)
+        except IngestError as e:
+            self.skip(e)
+            self.finish_doc(line)
+
     def header(self, line: int, text: str) -> None:
         pmid, kind, body = text.split("|", 2)
         if kind == "t":
-            self.finish_doc(line)
+            self.close(line)
             self.doc = Document(pmid, body, "")
         elif kind == "a":
             if self.doc is None or self.doc.pmid != pmid:
@@ -159,18 +183,21 @@ class _PubTatorBuilder:
             raise self.err(line, f"expected 4, 5 or 6 tab-separated fields, got {len(parts)}")
 
 
-def read_pubtator(path: Path) -> list[Document]:
+def read_pubtator(path: Path, skipped: list[str] | None = None) -> list[Document]:
     """Every document of a PubTator file; direction lines attach to their relation."""
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as e:
         raise IngestError(str(path), None, f"cannot read: {e}") from e
-    return parse_pubtator_text(text, str(path))
+    return parse_pubtator_text(text, str(path), skipped)
 
 
-def parse_pubtator_text(text: str, source: str = "request") -> list[Document]:
-    """Documents of PubTator text (a request body); errors name `source` and the line."""
-    b = _PubTatorBuilder(source)
+def parse_pubtator_text(
+    text: str, source: str = "request", skipped: list[str] | None = None
+) -> list[Document]:
+    """Documents of PubTator text (a request body); errors name `source` and the line. With
+    `skipped` (user input), a bad line drops only its document, reported there."""
+    b = _PubTatorBuilder(source, skipped)
     lines = text.splitlines()
     n = 0
     for n, raw in enumerate(lines, start=1):
@@ -178,14 +205,18 @@ def parse_pubtator_text(text: str, source: str = "request") -> list[Document]:
         if not line.strip():
             continue
         parts = line.split("\t")
-        if len(parts) == 1 and line.count("|") >= 2:
-            b.header(n, line)
-        else:
-            b.fields(n, parts)
-    b.finish_doc(n)
+        try:
+            if len(parts) == 1 and line.count("|") >= 2:
+                b.header(n, line)
+            elif not b.bad:
+                b.fields(n, parts)
+        except IngestError as e:
+            b.skip(e)
+    b.close(n)
     _check_relation_ids(b.docs, source)
     if not b.docs:
-        raise IngestError(source, None, "no PubTator document (expected PMID|t|title lines)")
+        why = "; ".join((skipped or [])[:5]) or "expected PMID|t|title lines"
+        raise IngestError(source, None, f"no PubTator document ({why})")
     return b.docs
 
 
@@ -246,7 +277,7 @@ def _bioc_document(raw: dict[str, Any], file: str) -> Document:
     return doc
 
 
-def read_bioc_json(path: Path) -> list[Document]:
+def read_bioc_json(path: Path, skipped: list[str] | None = None) -> list[Document]:
     """Every document of a BioC JSON collection (optionally gzip-compressed)."""
     try:
         opener = gzip.open if path.suffix == ".gz" else open
@@ -256,24 +287,51 @@ def read_bioc_json(path: Path) -> list[Document]:
         raise IngestError(str(path), None, f"cannot read: {e}") from e
     except json.JSONDecodeError as e:
         raise IngestError(str(path), e.lineno, f"invalid JSON: {e.msg}") from e
-    return parse_bioc_collection(data, str(path))
+    return parse_bioc_collection(data, str(path), skipped)
 
 
-def parse_bioc_collection(data: object, source: str = "request") -> list[Document]:
-    """Documents of an already parsed BioC JSON collection (a file, or an API request body)."""
+def parse_bioc_collection(
+    data: object, source: str = "request", skipped: list[str] | None = None
+) -> list[Document]:
+    """Documents of an already parsed BioC JSON collection (a file, or an API request body).
+    With `skipped` (user input), a malformed document is left out and reported there."""
     if not isinstance(data, dict) or not isinstance(data.get("documents"), list):
         raise IngestError(source, None, "not a BioC collection (no documents list)")
-    docs = [_bioc_document(d, source) for d in data["documents"]]
+    docs = []
+    for n, raw in enumerate(data["documents"]):
+        try:
+            docs.append(_checked_bioc_document(raw, source, n))
+        except IngestError as e:
+            if skipped is None:
+                raise
+            skipped.append(f"{e}; document skipped")
+    if not docs and skipped:
+        raise IngestError(source, None, "no readable document: " + "; ".join(skipped[:5]))
     _check_relation_ids(docs, source)
     return docs
 
 
-def read_documents(path: Path) -> list[Document]:
-    """PubTator or BioC JSON, chosen by content (a BioC file starts with `{`)."""
+def _checked_bioc_document(raw: object, source: str, n: int) -> Document:
+    """`_bioc_document`, with any malformed field (a string offset, a list where an object
+    belongs) reported as an IngestError naming the document, never a crash."""
+    if not isinstance(raw, dict):
+        raise IngestError(source, f"documents[{n}]", "a BioC document must be an object")
+    try:
+        return _bioc_document(raw, source)
+    except (KeyError, TypeError, ValueError, AttributeError) as e:
+        where = f"document {raw.get('id') or f'documents[{n}]'}"
+        raise IngestError(source, where, f"malformed BioC document ({e!r})") from e
+
+
+def read_documents(path: Path, skipped: list[str] | None = None) -> list[Document]:
+    """PubTator or BioC JSON, chosen by content (a BioC file starts with `{`). With
+    `skipped` (user input), a malformed document is left out and reported there."""
     try:
         opener = gzip.open if path.suffix == ".gz" else open
         with opener(path, "rt", encoding="utf-8") as fh:
             head = fh.read(64).lstrip()
     except (OSError, UnicodeDecodeError) as e:
         raise IngestError(str(path), None, f"cannot read: {e}") from e
-    return read_bioc_json(path) if head.startswith("{") else read_pubtator(path)
+    if head.startswith("{"):
+        return read_bioc_json(path, skipped)
+    return read_pubtator(path, skipped)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import torch
 
+from core.exceptions import EvigraphError
 from extraction import writeback as wb
 from extraction.biored.corpus import Document, Mention
 from extraction.biored.linking import curated_disease_ids, curie, make_node
@@ -160,7 +161,32 @@ class BioREDService:
         return wb.ModelInfo("biored", p.model_name, p.version, p.encoder_id)
 
     def extract(self, documents: list[Document]) -> list[ExtractedRelation]:
-        preds = self.predictor.predict(documents)
+        return self.extract_each(documents)[0]
+
+    def extract_each(self, documents: list[Document]) -> tuple[list[ExtractedRelation], list[str]]:
+        """Relations of `documents`, and the documents that failed (one message each): one
+        document that breaks the model loses only itself, never the batch."""
+        try:
+            return self._decoded(self.predictor.predict(documents)), []
+        except EvigraphError:
+            raise
+        except Exception:
+            logger.exception(
+                "BioRED extraction of %d documents failed; retrying each", len(documents)
+            )
+        relations: list[ExtractedRelation] = []
+        failed: list[str] = []
+        for doc in documents:
+            try:
+                relations += self._decoded(self.predictor.predict([doc]))
+            except EvigraphError:
+                raise
+            except Exception as e:
+                logger.exception("BioRED extraction of document %s failed", doc.pmid)
+                failed.append(f"document {doc.pmid}: extraction failed ({e!r})")
+        return relations, failed
+
+    def _decoded(self, preds: list[PairPrediction]) -> list[ExtractedRelation]:
         return [r for r in (decode(p, self.threshold) for p in preds) if r is not None]
 
     @property

@@ -27,7 +27,7 @@ from extraction.ade.service import (
     pair_folder,
     served_tagger,
 )
-from extraction.ade.tagger import Span, TaggerBundle, new_tagger, save_tagger
+from extraction.ade.tagger import Span, SpanTagger, TaggerBundle, new_tagger, save_tagger
 from extraction.ade.text import Document
 from tests.ade_tiny import make_tiny_encoder
 
@@ -259,3 +259,76 @@ def test_the_served_tagger_is_the_neural_one_with_the_dictionary_where_dev_chose
     for union, kind in ((True, UnionTagger), (False, TaggerBundle)):
         save_tagger(neural, tmp_path / "ade" / "tagger", {UNION_KEY: union})
         assert isinstance(served_tagger(tmp_path / "ade", md), kind)
+
+
+# Ordinary text that once broke extraction (issue 27, part 0).
+
+
+@pytest.fixture(scope="module")
+def marker_service(service: AdeService, tmp_path_factory: pytest.TempPathFactory) -> AdeService:
+    md = resolve_model_dir(make_tiny_encoder(tmp_path_factory.mktemp("tiny-marker")))
+    pair = new_bundle(md, "single", "attention", 64)
+    pair.threshold = 0.0
+    tagger = DictionaryTagger(["azithromycin", "aspirin", "."], ["ototoxicity", "rash", "-"])
+    return AdeService(pair, tagger, service.linker, max_chars=500, chunk_chars=200)
+
+
+@pytest.mark.parametrize(
+    "text", ["The patient was given aspirin.", "The patient developed a rash."]
+)
+def test_a_text_with_only_drugs_or_only_events_has_no_relation(
+    service: AdeService, marker_service: AdeService, text: str
+) -> None:
+    for svc in (service, marker_service):
+        (res,) = svc.extract(text)
+        assert (res.relations, res.candidates, res.error) == ([], 0, None)
+
+
+def test_a_mention_that_names_nothing_is_dropped_with_a_warning(
+    marker_service: AdeService,
+) -> None:
+    class Punctuation:  # what a neural tagger once did on BC5CDR: "." tagged as a drug
+        def tag(self, texts: list[str], batch_size: int = 32) -> list[dict[str, list[Span]]]:
+            return [{"DRUG": [(0, 7), (8, 9)], "AE": [(10, 11), (20, 24)]} for _ in texts]
+
+    text = "Aspirin . - induced rash was seen."
+    svc = replace_tagger(marker_service, Punctuation())
+    (res,) = svc.extract(text)
+    assert [(r.drug, r.event) for r in res.relations] == [("Aspirin", "rash")]
+    assert len(res.warnings) == 2 and all("names nothing" in w for w in res.warnings)
+    assert "DRUG mention '.' at 8-9" in res.warnings[0]
+    assert all(st.subject.id == "DRUG:aspirin" for st in svc.statements([res]))
+
+
+def test_a_bad_document_is_reported_and_the_others_extracted(marker_service: AdeService) -> None:
+    docs = [
+        Document("empty", "  "),
+        Document("good", TEXT),
+        Document("big", "word " * 200),
+        Document("good", "Aspirin caused a rash."),
+    ]
+    results = marker_service.extract(docs)
+    assert [r.document_id for r in results] == ["empty", "good", "big", "good"]
+    assert [bool(r.error) for r in results] == [True, False, True, True]
+    assert "the id is repeated" in (results[3].error or "")
+    assert [(r.drug, r.event) for r in results[1].relations] == [("azithromycin", "ototoxicity")]
+    with pytest.raises(ExtractionError, match="empty: the text is empty; document big"):
+        marker_service.extract(docs[:1] + docs[2:3])
+
+
+def test_a_document_that_breaks_the_model_loses_only_itself(marker_service: AdeService) -> None:
+    class Brittle(DictionaryTagger):
+        def tag(self, texts: list[str], batch_size: int = 32) -> list[dict[str, list[Span]]]:
+            if any("poison" in t for t in texts):
+                raise RuntimeError("tokenizer broke")
+            return super().tag(texts, batch_size)
+
+    tagger = Brittle(["azithromycin"], ["ototoxicity"])
+    svc = replace_tagger(marker_service, tagger)
+    results = svc.extract([Document("a", TEXT), Document("b", "poison"), Document("c", TEXT)])
+    assert [len(r.relations) for r in results] == [1, 0, 1]
+    assert results[1].error == "document b: extraction failed (RuntimeError('tokenizer broke'))"
+
+
+def replace_tagger(service: AdeService, tagger: SpanTagger) -> AdeService:
+    return AdeService(service.pair, tagger, service.linker, service.max_chars, service.chunk_chars)

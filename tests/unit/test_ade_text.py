@@ -46,15 +46,30 @@ def test_invalid_utf8_names_file_and_line(tmp_path: Path) -> None:
     f.write_bytes(b"fine line\nsecond \xff line\n")
     with pytest.raises(ExtractionError, match=r"in.txt:2: invalid UTF-8"):
         read_documents(f)
-
-
-def test_jsonl_fields_are_checked(tmp_path: Path) -> None:
     f = tmp_path / "in.jsonl"
-    f.write_text('{"id": "a", "text": "Aspirin caused bleeding."}\n\n{"id": "b"}\n')
-    with pytest.raises(ExtractionError, match=r"in.jsonl:3: field 'text'"):
+    f.write_bytes(b'{"id": "a", "text": "fine"}\n{"id": "b", "text": "bad \xff"}\n')
+    docs, skipped = read_documents(f)
+    assert docs == [Document("a", "fine")]
+    assert skipped == ["%s:2: invalid UTF-8 at byte 25 of the line" % f]
+
+
+def test_a_bad_jsonl_line_is_skipped_with_its_line_and_the_rest_read(tmp_path: Path) -> None:
+    f = tmp_path / "in.jsonl"
+    f.write_text(
+        '{"id": "a", "text": "Aspirin caused bleeding."}\n\n{"id": "b"}\nnot json\n'
+        '{"id": true, "text": "x"}\n{"id": 7, "text": "x"}\n'
+    )
+    docs, skipped = read_documents(f)
+    assert docs == [Document("a", "Aspirin caused bleeding."), Document("7", "x")]
+    assert [s.split(": ")[0] for s in skipped] == [f"{f}:3", f"{f}:4", f"{f}:5"]
+    assert "field 'text'" in skipped[0] and "field 'id'" in skipped[2]
+
+
+def test_a_file_with_no_document_is_refused(tmp_path: Path) -> None:
+    f = tmp_path / "in.jsonl"
+    f.write_text('{"id": "b"}\n')
+    with pytest.raises(ExtractionError, match=r"no document to read; .*in.jsonl:1: field 'text'"):
         read_documents(f)
-    f.write_text('{"id": 7, "text": "x"}\n')
-    assert read_documents(f) == [Document("7", "x")]
     with pytest.raises(ExtractionError, match=r"expected a \.txt or \.jsonl"):
         (tmp_path / "x.csv").write_text("a")
         read_documents(tmp_path / "x.csv")

@@ -128,3 +128,37 @@ def test_relation_with_unmentioned_id_is_kept_and_reported(
     assert any(r.id2 == "999999" for r in doc.relations)
     assert "document 15485686" in caplog.text and "'999999'" in caplog.text
     assert all("999999" not in (c.id1, c.id2) for c in candidates(doc))
+
+
+def test_user_input_loses_only_the_malformed_document(tmp_path: Path) -> None:
+    """Lenient reading (extract biored, POST /v1/extract/biored): a bad line drops its own
+    document, reported with file and line; the documents around it are kept."""
+    lines = (DATA / "sample.pubtator").read_text().splitlines()
+    bad = next(i for i, x in enumerate(lines) if x.startswith("10491763\t") and x.count("\t") == 5)
+    parts = lines[bad].split("\t")
+    lines[bad] = "\t".join([parts[0], "99999", "100000", *parts[3:]])  # offsets past the text
+    f = tmp_path / "bad.pubtator"
+    f.write_text("\n".join(lines) + "\n")
+    with pytest.raises(IngestError, match=rf"bad.pubtator:{bad + 1}: mention offsets|text does"):
+        read_pubtator(f)
+    skipped: list[str] = []
+    docs = read_documents(f, skipped)
+    assert [d.pmid for d in docs] == ["15485686", "24671324"]
+    assert len(skipped) == 1 and skipped[0].startswith(f"{f}:{bad + 1}: ")
+    assert skipped[0].endswith("document 10491763 skipped")
+    assert docs == [d for d in read_pubtator(DATA / "sample.pubtator") if d.pmid != "10491763"]
+
+
+def test_a_malformed_bioc_document_is_an_error_naming_it_never_a_crash() -> None:
+    from extraction.biored.corpus import parse_bioc_collection
+
+    good = {"id": "1", "passages": [{"offset": 0, "text": "BRCA1 causes cancer."}]}
+    odd = {"id": "2", "passages": [{"offset": "zero", "text": "x"}]}
+    with pytest.raises(IngestError, match=r"request:document 2: malformed BioC document"):
+        parse_bioc_collection({"documents": [good, odd]})
+    skipped: list[str] = []
+    docs = parse_bioc_collection({"documents": [good, odd, 7]}, "request", skipped)
+    assert [d.pmid for d in docs] == ["1"]
+    assert [s.split(": ")[0] for s in skipped] == ["request:document 2", "request:documents[2]"]
+    with pytest.raises(IngestError, match="no readable document"):
+        parse_bioc_collection({"documents": [odd]}, "request", [])
