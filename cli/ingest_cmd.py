@@ -14,6 +14,7 @@ from graph import schema
 from graph.repository import GraphStore
 from ingest import bulk, runs
 from ingest.job import RunResult, run_source
+from ingest.lock import ingest_lock, lock_path
 from ingest.progress import Progress
 from ingest.rows import Source
 from ingest.sources import NEEDS_GENE_MAP, Input, default_inputs, orphanet_kind, parse_source
@@ -38,7 +39,8 @@ def _run(
     cfg = settings()
     progress = Progress()
     results = []
-    with store() as s:  # connect first: an unreachable server is reported before parsing
+    # connect first: an unreachable server is reported before parsing
+    with ingest_lock(lock_path(cfg)), store() as s:
         todo = [src for src in sources if force or not _unchanged(s, src, inputs, gene_map)]
         why_not = bulk.unsuitable(s, cfg) if todo else "nothing to load"
         if why_not is None:
