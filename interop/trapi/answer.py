@@ -3,9 +3,10 @@
 Edges carry `sources` (each primary knowledge source of the statement, and evigraph as the
 aggregator of curated ones with them upstream), `knowledge_level` and `agent_type` (top-level
 Edge properties in TRAPI 2.0), and attributes: biolink:publications, and for extracted
-statements the document, the sentence, the model and its score. CURIEs go out as the Biolink
-prefix map writes them (ORPHA:558 as ORDO:Orphanet_558). TRAPI 2.0 allows no nulls: absent
-values are left out."""
+statements the document, the sentence, the model and its score. Predicates Biolink marks
+non-canonical (narrow_match) are stated through their canonical inverse. CURIEs go out as
+the Biolink prefix map writes them (ORPHA:558 as ORDO:Orphanet_558). TRAPI 2.0 allows no
+nulls: absent values are left out."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from interop.biolink import BIOLINK_VERSION
 from interop.kgx import plain_props, statement_id
 from interop.prefixes import to_biolink
 from interop.trapi.engine import Found, Hit, join
-from interop.trapi.query import TRAPI_VERSION, Plan
+from interop.trapi.query import TRAPI_VERSION, Plan, tables
 
 
 def log(level: str, message: str, code: str | None = None) -> dict[str, Any]:
@@ -61,15 +62,17 @@ def answer(plan: Plan, found: Found, limit: int) -> dict[str, Any]:
             ids = []
             for n in sorted(rows):
                 hit = found.edges[qedge][n][2]
-                edge_id = statement_id(hit.subject, hit.type, hit.object, hit.props)
-                kg_edges.setdefault(edge_id, _edge(hit))
-                ids.append(edge_id)
+                for edge_id, edge in _edges(hit):
+                    kg_edges.setdefault(edge_id, edge)
+                    ids.append(edge_id)
             edge_bindings[qedge] = {"ids": ids}
         result: dict[str, Any] = {"node_bindings": bindings}
         if edge_bindings:
             result["analyses"] = [{"resource_id": INFORES, "edge_bindings": edge_bindings}]
         out_results.append(result)
-    qg = plan.query.message.query_graph.model_dump(exclude_none=True, exclude_defaults=False)
+    qg = plan.query.message.query_graph.model_dump(exclude_none=True)
+    if not qg.get("edges"):
+        qg.pop("edges", None)  # TRAPI 2.0: absent, never empty
     kg: dict[str, Any] = {"nodes": kg_nodes}
     if kg_edges:
         kg["edges"] = kg_edges
@@ -85,23 +88,42 @@ def _node(node_id: str, info: dict[str, Any]) -> dict[str, Any]:
     return {"name": info.get("name") or to_biolink(node_id), "categories": [category]}
 
 
-def _edge(hit: Hit) -> dict[str, Any]:
+def _edges(hit: Hit) -> list[tuple[str, dict[str, Any]]]:
+    """A statement as TRAPI edges: one per primary knowledge source (Translator's convention;
+    a statement HPO annotations and Orphanet both assert is two edges, ids suffixed `#infores`)."""
     props = plain_props(hit.props)
+    statement = statement_id(hit.subject, hit.type, hit.object, props)
     primaries = props.get("primary_knowledge_source") or [INFORES]
     primaries = primaries if isinstance(primaries, list) else [primaries]
-    sources = [{"resource_id": p, "resource_role": "primary_knowledge_source"} for p in primaries]
-    if primaries != [INFORES]:
+    if len(primaries) == 1:
+        return [(statement, _edge(hit, props, primaries[0]))]
+    return [(f"{statement}#{p}", _edge(hit, props, p)) for p in primaries]
+
+
+def _edge(hit: Hit, props: dict[str, Any], primary: str) -> dict[str, Any]:
+    sources: list[dict[str, Any]] = [
+        {"resource_id": primary, "resource_role": "primary_knowledge_source"}
+    ]
+    if primary != INFORES:
         sources.append(
             {
                 "resource_id": INFORES,
                 "resource_role": "aggregator_knowledge_source",
-                "upstream_resource_ids": primaries,
+                "upstream_resource_ids": [primary],
             }
         )
+    subject, predicate, obj = (
+        hit.subject,
+        props.get("predicate") or "biolink:related_to",
+        hit.object,
+    )
+    canonical = tables()["non_canonical"].get(predicate)
+    if canonical:  # stated through the canonical inverse: narrow_match as broad_match
+        subject, predicate, obj = obj, canonical, subject
     edge = {
-        "subject": to_biolink(hit.subject),
-        "object": to_biolink(hit.object),
-        "predicate": props.get("predicate") or "biolink:related_to",
+        "subject": to_biolink(subject),
+        "object": to_biolink(obj),
+        "predicate": predicate,
         "sources": sources,
         "knowledge_level": props.get("knowledge_level") or "not_provided",
         "agent_type": props.get("agent_type") or "not_provided",
@@ -119,30 +141,41 @@ def _attributes(props: dict[str, Any]) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     if pubs:
         out.append({"attribute_type_id": "biolink:publications", "value": sorted(pubs)})
-    if props.get("sentence"):
-        out.append({"attribute_type_id": "biolink:supporting_text", "value": [props["sentence"]]})
     if props.get("score") is not None:
-        out.append(
+        out.append({"attribute_type_id": "biolink:has_confidence_score", "value": props["score"]})
+    if props.get("evidence_id"):
+        out.append(_study(props))
+    return out
+
+
+def _study(props: dict[str, Any]) -> dict[str, Any]:
+    """An extracted statement's evidence as a study result (Biolink 4.4.6 puts the sentence and
+    the extraction score on the study result, not on the edge), with the model that read it."""
+    nested: list[dict[str, Any]] = []
+    if props.get("sentence"):
+        nested.append({"attribute_type_id": "biolink:supporting_text", "value": props["sentence"]})
+    if props.get("score") is not None:
+        nested.append(
             {"attribute_type_id": "biolink:extraction_confidence_score", "value": props["score"]}
         )
     if props.get("model_name"):
         model = f"{props['model_name']} {props.get('model_version', '')}".strip()
-        out.append(
+        nested.append(
             {
-                "attribute_type_id": "biolink:supporting_study_method_description",
+                "attribute_type_id": "biolink:has_attribute",
+                "original_attribute_name": "model",
                 "value": model,
-                "original_attribute_name": "model_name",
             }
         )
     if props.get("document_id"):
-        out.append(
-            {
-                "attribute_type_id": "biolink:supporting_documents",
-                "value": [props["document_id"]],
-                "original_attribute_name": "document_id",
-            }
+        nested.append(
+            {"attribute_type_id": "biolink:publications", "value": [props["document_id"]]}
         )
-    return out
+    return {
+        "attribute_type_id": "biolink:has_supporting_studies",
+        "value": f"EVIGRAPH:evidence/{props['evidence_id']}",
+        "attributes": nested,
+    }
 
 
 def _list(value: Any) -> list[Any]:

@@ -63,8 +63,18 @@ def tables() -> dict[str, Any]:
         c: [a for a in tk.get_ancestors(c, formatted=True, reflexive=True, mixin=False)]
         for c in sorted(graph_cats)
     }
+    # Graph predicates Biolink marks non-canonical (narrow_match: broad_match is canonical):
+    # TRAPI answers state them through their canonical inverse, ends swapped.
+    flip = {
+        g: tk.get_inverse_predicate(g, formatted=True)
+        for g in sorted(graph_preds)
+        if not tk.is_translator_canonical_predicate(g)
+        and tk.get_inverse_predicate(g, formatted=True)
+        and tk.is_translator_canonical_predicate(tk.get_inverse_predicate(g, formatted=True))
+    }
     return {
         "biolink_version": tk.get_model_version(),
+        "non_canonical": flip,
         "predicates": predicates,
         "classes": classes,
         "category_ancestors": ancestors,

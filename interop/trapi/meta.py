@@ -14,6 +14,7 @@ from typing import Any
 
 from graph.repository import GraphStore
 from interop.prefixes import BIOLINK_REWRITES
+from interop.trapi.query import tables
 
 
 class MetaCache:
@@ -38,9 +39,19 @@ def build(store: GraphStore) -> dict[str, Any]:
         prefix = BIOLINK_REWRITES.get(r["prefix"], (r["prefix"],))[0]
         prefixes[r["category"]].add(prefix)
         node_counts[r["category"]] += r["count"]
-    edges = store.read("trapi/meta_edges", raw=True)
-    edges = [e for e in edges if e["subject"] and e["object"] and e["predicate"]]
-    edges.sort(key=lambda e: (e["subject"], e["predicate"], e["object"]))
+    flip = tables()["non_canonical"]
+    counts: dict[tuple[str, str, str], int] = defaultdict(int)
+    for e in store.read("trapi/meta_edges", raw=True):
+        if not (e["subject"] and e["object"] and e["predicate"]):
+            continue
+        triple = (e["subject"], e["predicate"], e["object"])
+        if e["predicate"] in flip:  # stated as answers state it: through the canonical inverse
+            triple = (e["object"], flip[e["predicate"]], e["subject"])
+        counts[triple] += e["count"]
+    edges = [
+        {"subject": s, "predicate": p, "object": o, "count": n}
+        for (s, p, o), n in sorted(counts.items())
+    ]
     return {
         "nodes": {c: {"id_prefixes": sorted(p)} for c, p in sorted(prefixes.items())},
         "edges": [
@@ -52,6 +63,6 @@ def build(store: GraphStore) -> dict[str, Any]:
             }
             for e in edges
         ],
-        "edge_counts": [dict(e) for e in edges],
+        "edge_counts": edges,
         "node_counts": dict(sorted(node_counts.items())),
     }
