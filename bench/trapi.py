@@ -4,7 +4,8 @@ phenotypes one-hop and gene -> disease -> phenotype two-hop. Target: p50 <= 100 
 
 Usage: EVIGRAPH_NEO4J__URI=bolt://127.0.0.1:7687 EVIGRAPH_NEO4J__PASSWORD=... \\
        .venv/bin/python -m bench.trapi [--n 100] [--warmup 10]
-Read-only. The diseases and genes are the first --n (by id) with statements of that kind."""
+Read-only. The diseases and genes are --n evenly spaced (by id) among those with statements
+of that kind; then Marfan syndrome (ORPHA:558) and FBN1 (NCBIGene:2200), --n times each."""
 
 from __future__ import annotations
 
@@ -20,13 +21,10 @@ from core.logs import configure_logging
 from core.settings import get_settings
 from interop.prefixes import to_biolink
 
-DISEASES = (
-    "MATCH (d:Disease)-[:HAS_PHENOTYPE]->() WITH DISTINCT d ORDER BY d.id "
-    "LIMIT $n RETURN d.id AS id"
-)
+DISEASES = "MATCH (d:Disease)-[:HAS_PHENOTYPE]->() WITH DISTINCT d ORDER BY d.id RETURN d.id AS id"
 GENES = (
     "MATCH (g:Gene)-[:ASSOCIATED_WITH|CAUSES|CONTRIBUTES_TO]->(:Disease)-[:HAS_PHENOTYPE]->() "
-    "WITH DISTINCT g ORDER BY g.id LIMIT $n RETURN g.id AS id"
+    "WITH DISTINCT g ORDER BY g.id RETURN g.id AS id"
 )
 
 
@@ -69,6 +67,11 @@ def measure(client: TestClient, bodies: list[dict[str, Any]], warmup: int) -> di
     }
 
 
+def _spread(ids: list[str], n: int) -> list[str]:
+    step = max(1, len(ids) // n)
+    return ids[::step][:n]
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--n", type=int, default=100)
@@ -79,11 +82,13 @@ def main() -> None:
     settings.api.load_models = False
     with TestClient(create_app(settings)) as client:
         store = client.app.state.evigraph.store  # type: ignore[attr-defined]
-        diseases = [r["id"] for r in store.run_text("d", DISEASES, {"n": args.n}, read=True)]
-        genes = [r["id"] for r in store.run_text("g", GENES, {"n": args.n}, read=True)]
+        diseases = _spread([r["id"] for r in store.run_text("d", DISEASES, {}, read=True)], args.n)
+        genes = _spread([r["id"] for r in store.run_text("g", GENES, {}, read=True)], args.n)
         for name, bodies in (
             ("disease -> phenotypes (1 hop)", [one_hop(to_biolink(d)) for d in diseases]),
             ("gene -> disease -> phenotype (2 hops)", [two_hop(g) for g in genes]),
+            ("Marfan syndrome -> phenotypes (1 hop)", [one_hop("ORDO:Orphanet_558")] * args.n),
+            ("FBN1 -> disease -> phenotype (2 hops)", [two_hop("NCBIGene:2200")] * args.n),
         ):
             stats = measure(client, bodies, args.warmup)
             print(f"{name}: n={len(bodies)} " + " ".join(f"{k}={v:.1f}" for k, v in stats.items()))

@@ -2,7 +2,8 @@
 // ends ($ids) to the other end. $out_predicates: Biolink predicates of statements stored from
 // the bound node outwards that match; $in_predicates: those stored towards it (the query
 // predicate's inverses and symmetric descendants). $categories / $other_ids: constraints on the
-// other end (null: none). Negated statements are never answers.
+// other end (null: none). Negated statements are never answers. Only the properties an
+// answer shows come back (a curated statement holds about 25).
 UNWIND $ids AS known
 MATCH (a:Entity {id: known})
 CALL (a) {
@@ -20,5 +21,8 @@ WHERE coalesce(r.negated, false) = false
   AND ($other_ids IS NULL OR b.id IN $other_ids)
 RETURN a.id AS known, a.name AS known_name, a.category AS known_category,
        b.id AS other, b.name AS other_name, b.category AS other_category,
-       outward, type(r) AS type, properties(r) AS props
+       outward, type(r) AS type,
+       r {.predicate, .negated, .evidence_id, .primary_knowledge_source, .knowledge_level,
+          .agent_type, .hpoa_publications, .publications, .sentence, .score, .model_name,
+          .model_version, .document_id} AS props
 LIMIT $limit

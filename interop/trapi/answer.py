@@ -15,7 +15,7 @@ from typing import Any
 
 from extraction.writeback import INFORES
 from interop.biolink import BIOLINK_VERSION
-from interop.kgx import plain_props, statement_id
+from interop.kgx import statement_id
 from interop.prefixes import to_biolink
 from interop.trapi.engine import Found, Hit, join
 from interop.trapi.query import TRAPI_VERSION, Plan, tables
@@ -53,6 +53,7 @@ def answer(plan: Plan, found: Found, limit: int) -> dict[str, Any]:
     kg_nodes: dict[str, Any] = {}
     kg_edges: dict[str, Any] = {}
     out_results = []
+    made: dict[tuple[str, int], list[str]] = {}  # (query edge, row) -> its KG edge ids
     for nodes, edges in results:
         bindings = {q: {"ids": [to_biolink(i)]} for q, i in nodes.items()}
         for node_id in nodes.values():
@@ -61,10 +62,11 @@ def answer(plan: Plan, found: Found, limit: int) -> dict[str, Any]:
         for qedge, rows in edges.items():
             ids = []
             for n in sorted(rows):
-                hit = found.edges[qedge][n][2]
-                for edge_id, edge in _edges(hit):
-                    kg_edges.setdefault(edge_id, edge)
-                    ids.append(edge_id)
+                if (qedge, n) not in made:
+                    pairs = _edges(found.edges[qedge][n][2])
+                    kg_edges.update(pairs)
+                    made[qedge, n] = [edge_id for edge_id, _ in pairs]
+                ids.extend(made[qedge, n])
             edge_bindings[qedge] = {"ids": ids}
         result: dict[str, Any] = {"node_bindings": bindings}
         if edge_bindings:
@@ -91,7 +93,8 @@ def _node(node_id: str, info: dict[str, Any]) -> dict[str, Any]:
 def _edges(hit: Hit) -> list[tuple[str, dict[str, Any]]]:
     """A statement as TRAPI edges: one per primary knowledge source (Translator's convention;
     a statement HPO annotations and Orphanet both assert is two edges, ids suffixed `#infores`)."""
-    props = plain_props(hit.props)
+    # The expansion returns plain values (a projection of scalar and list properties).
+    props = {k: v for k, v in hit.props.items() if v is not None}
     statement = statement_id(hit.subject, hit.type, hit.object, props)
     primaries = props.get("primary_knowledge_source") or [INFORES]
     primaries = primaries if isinstance(primaries, list) else [primaries]
@@ -135,7 +138,7 @@ def _edge(hit: Hit, props: dict[str, Any], primary: str) -> dict[str, Any]:
 
 
 def _attributes(props: dict[str, Any]) -> list[dict[str, Any]]:
-    pubs = {p for k, v in props.items() if k.endswith("_publications") for p in _list(v)}
+    pubs = {p for k, v in props.items() if k.endswith("publications") for p in _list(v)}
     if str(props.get("document_id", "")).startswith("PMID:"):
         pubs.add(props["document_id"])
     out: list[dict[str, Any]] = []
