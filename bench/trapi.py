@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import argparse
 import statistics
+import tempfile
 import time
+from pathlib import Path
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -76,6 +78,12 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--n", type=int, default=100)
     ap.add_argument("--warmup", type=int, default=10)
+    ap.add_argument(
+        "--validate",
+        action="store_true",
+        help="also validate a one-hop, two-hop, category-only and predicate-hierarchy answer "
+        "with reasoner-validator offline (make trapi-venv)",
+    )
     args = ap.parse_args()
     configure_logging("WARNING")
     settings = get_settings().model_copy(deep=True)
@@ -92,6 +100,28 @@ def main() -> None:
         ):
             stats = measure(client, bodies, args.warmup)
             print(f"{name}: n={len(bodies)} " + " ".join(f"{k}={v:.1f}" for k, v in stats.items()))
+        if args.validate:
+            _validate(client)
+
+
+def _validate(client: TestClient) -> None:
+    from tests.trapi_validator import validate
+
+    related = one_hop("HP:0001166")
+    related["message"]["query_graph"]["nodes"]["p"] = {"categories": ["biolink:Disease"]}
+    related["message"]["query_graph"]["edges"]["e"]["predicates"] = ["biolink:related_to"]
+    anything = one_hop("ORDO:Orphanet_558")
+    anything["message"]["query_graph"]["nodes"]["p"] = {}
+    anything["message"]["query_graph"]["edges"]["e"].pop("predicates")
+    bodies = [one_hop("ORDO:Orphanet_558"), two_hop("NCBIGene:2200"), related, anything]
+    answers = [client.post("/v1/trapi/query", json=b).json() for b in bodies]
+    with tempfile.TemporaryDirectory() as tmp:
+        for body, report in zip(answers, validate(answers, Path(tmp)), strict=True):
+            counts = {k: len(report[k]) for k in ("critical", "errors", "warnings")}
+            print(
+                f"validated ({len(body['message']['results'])} results): {counts} "
+                f"warnings: {sorted(report['warnings'])}"
+            )
 
 
 if __name__ == "__main__":
