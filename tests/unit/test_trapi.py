@@ -107,3 +107,24 @@ def test_bad_query_graphs_are_refused_with_the_reason(
 ) -> None:
     with pytest.raises(error, match=words):
         query.plan(query.parse(body))
+
+
+def test_qualifier_constraints_are_understood_and_match_nothing() -> None:
+    """TRAPI 2.0 QEdge.constraints.qualifiers: evigraph's statements carry no Biolink
+    qualifiers, so the edge is planned as one no statement can meet (the engine logs it)."""
+    qualifiers = [
+        {
+            "qualifier_set": [
+                {
+                    "qualifier_type_id": "biolink:frequency_qualifier",
+                    "qualifier_value": "HP:0040281",
+                }
+            ]
+        }
+    ]
+    edge = {"subject": "a", "object": "b", "constraints": {"qualifiers": qualifiers}}
+    plan = query.plan(query.parse(_q({"a": {"ids": ["HP:1"]}, "b": {}}, {"e": edge})))
+    assert plan.steps[0].qualified
+    with pytest.raises(TrapiQueryError, match="not supported"):
+        edge = {"subject": "a", "object": "b", "constraints": {"sources": {"allow": ["x"]}}}
+        query.plan(query.parse(_q({"a": {"ids": ["HP:1"]}, "b": {}}, {"e": edge})))
