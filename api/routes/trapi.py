@@ -56,7 +56,38 @@ async def trapi_query(
     return Response(orjson.dumps(body), media_type="application/json")
 
 
-@router.get("/meta_knowledge_graph", responses=problems(401, 503))
+META_EXAMPLE = {
+    "nodes": {"biolink:Disease": {"id_prefixes": ["DECIPHER", "OMIM", "ORDO"]}},
+    "edges": [
+        {
+            "subject": "biolink:Disease",
+            "predicate": "biolink:has_phenotype",
+            "object": "biolink:PhenotypicFeature",
+            "knowledge_types": ["lookup"],
+        }
+    ],
+    "edge_counts": [
+        {
+            "subject": "biolink:Disease",
+            "predicate": "biolink:has_phenotype",
+            "object": "biolink:PhenotypicFeature",
+            "count": 280000,
+        }
+    ],
+    "node_counts": {"biolink:Disease": 23000},
+}
+
+
+@router.get(
+    "/meta_knowledge_graph",
+    responses={
+        200: {
+            "description": "A TRAPI MetaKnowledgeGraph with counts",
+            "content": {"application/json": {"example": META_EXAMPLE}},
+        },
+        **problems(401, 503),
+    },
+)
 async def meta_knowledge_graph(store: Store) -> dict[str, Any]:
     """Every (subject category, predicate, object category) the graph holds, with counts."""
     return await run_in_threadpool(META.get, store)
