@@ -5,7 +5,27 @@ VENV := .venv
 BIN := $(VENV)/bin
 EVIGRAPH := $(BIN)/evigraph
 
-.PHONY: run test install install-dev lint typecheck unit neo4j-start neo4j-stop clean-test
+.PHONY: run test install install-dev lint typecheck unit neo4j-start neo4j-stop clean-test kgx-venv trapi-venv
+
+# The kgx and TRAPI-validator extras live in their own venvs (kgx pins click<8.2, the TRAPI
+# validator needs linkml-runtime>=1.11 and so click>=8.2, evigraph pins pydantic 2.14.3): each is
+# installed from its lock with --no-deps, so a fresh machine gets exactly the tested set.
+KGX_VENV := .venv-kgx
+TRAPI_VENV := .venv-trapi
+
+$(KGX_VENV)/.installed: requirements/kgx.lock
+	@test -x $(KGX_VENV)/bin/python || $(PYTHON) -m venv $(KGX_VENV)
+	$(KGX_VENV)/bin/python -m pip install -q --no-deps -r requirements/kgx.lock
+	@touch $@
+
+$(TRAPI_VENV)/.installed: requirements/trapi.lock
+	@test -x $(TRAPI_VENV)/bin/python || $(PYTHON) -m venv $(TRAPI_VENV)
+	$(TRAPI_VENV)/bin/python -m pip install -q --no-deps -r requirements/trapi.lock
+	@touch $@
+
+kgx-venv: $(KGX_VENV)/.installed
+
+trapi-venv: $(TRAPI_VENV)/.installed
 
 $(VENV)/.installed: pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -34,7 +54,7 @@ run: install
 	$(EVIGRAPH) serve --host 127.0.0.1 --port 8000
 
 ## make test: a separate test Neo4j (own port and data directory), ruff, mypy, pytest.
-test: install-dev
+test: install-dev kgx-venv trapi-venv
 	@bash scripts/test.sh
 
 lint: install-dev

@@ -23,7 +23,9 @@ from core.exceptions import (
     QueryRejectedError,
     QueryTimeoutError,
     RetrievalError,
+    TrapiQueryError,
 )
+from interop.trapi import answer
 
 logger = logging.getLogger(__name__)
 
@@ -77,10 +79,18 @@ def problem(
     return JSONResponse(body, status_code=status, headers=headers, media_type=PROBLEM_JSON)
 
 
+def trapi_error(exc: TrapiQueryError) -> JSONResponse:
+    """A TRAPI client reads a Response: the problem goes in `logs` (and `description`)."""
+    body = answer.response({}, [answer.log("ERROR", str(exc), exc.code)], exc.code, str(exc))
+    return JSONResponse(body, status_code=exc.status)
+
+
 def install(app: FastAPI, retry_after_s: int) -> None:
     """Register the handlers on `app`."""
 
     async def on_evigraph_error(request: Request, exc: Exception) -> JSONResponse:
+        if isinstance(exc, TrapiQueryError):
+            return trapi_error(exc)
         found = next(((s, g) for cls, s, g in ERROR_MAP if isinstance(exc, cls)), None)
         if found is None:
             logger.exception("unexpected evigraph error on %s", request.url.path, exc_info=exc)

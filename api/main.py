@@ -12,7 +12,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api import errors
 from api.metrics import Metrics, MetricsMiddleware
-from api.routes import cypher, entities, evidence, extract, health
+from api.routes import cypher, entities, evidence, extract, health, trapi
 from api.services import EvidenceBackend, EvidenceHolder, ServiceState
 from core.exceptions import GraphError
 from core.logs import configure_logging
@@ -58,7 +58,7 @@ def create_app(
         lifespan=lifespan,
     )
     errors.install(app, cfg.api.retry_after_s)
-    for module in (health, evidence, entities, cypher, extract):
+    for module in (health, evidence, entities, cypher, extract, trapi):
         app.include_router(module.router)
     if cfg.api.cors_origins:
         app.add_middleware(

@@ -13,7 +13,7 @@ from cli.common import print_json, settings, store
 from extraction.writeback import INFORES
 from graph import analyst
 from ingest.rows import Source
-from interop import kgx_export, kgx_import, rdf_export, validate
+from interop import kgx_check, kgx_export, kgx_import, rdf_export, validate
 
 export_app = typer.Typer(help="Export the graph as KGX or RDF.", no_args_is_help=True)
 import_app = typer.Typer(help="Import interchange files into the graph.", no_args_is_help=True)
@@ -33,6 +33,15 @@ def export_kgx(
     processes: int = typer.Option(
         2, "--processes", min=1, max=2, help="2: the edges in two halves, one in a worker."
     ),
+    check: bool = typer.Option(
+        False,
+        "--validate",
+        help="Then run kgx's validator offline on the files (needs `make .venv-kgx`); "
+        "print error counts by type, exit 1 on errors.",
+    ),
+    formats: list[str] = typer.Option(
+        ["tsv", "jsonl"], "--validate-format", help="Which files --validate reads."
+    ),
 ) -> None:
     """KGX TSV (pipe-delimited multi-values) and KGX JSON Lines, streamed from Neo4j."""
     flt = kgx_export.parse_filters(filters, SOURCES)
@@ -44,6 +53,17 @@ def export_kgx(
         f"in {time.monotonic() - started:.1f} s",
         err=True,
     )
+    if check:
+        cfg = settings().interop
+        bad = [f for f in formats if f not in ("tsv", "jsonl")]
+        if bad:
+            raise typer.BadParameter(f"{bad}: tsv or jsonl", param_hint="--validate-format")
+        report = kgx_check.run_kgx_validator(
+            out, cfg.kgx_python, tuple(formats), cfg.kgx_validate_timeout_s
+        )
+        typer.echo(report.text())
+        if report.errors:
+            raise typer.Exit(1)
 
 
 @export_app.command("rdf")

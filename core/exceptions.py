@@ -74,3 +74,17 @@ class QueryInvalidError(GraphError):
 
 class QueryTimeoutError(GraphError):
     """A user Cypher query ran past its time limit and was stopped."""
+
+
+class TrapiQueryError(EvigraphError):
+    """A TRAPI query the endpoint cannot answer (bad query graph): 400 with a TRAPI log."""
+
+    status = 400
+    code = "QueryNotTraversable"
+
+
+class TrapiVersionError(TrapiQueryError):
+    """A TRAPI query in a version the endpoint does not speak: 422 with a TRAPI log."""
+
+    status = 422
+    code = "UnsupportedTrapiVersion"

@@ -206,6 +206,21 @@ class MaudeSettings(BaseModel):
     )
 
 
+class InteropSettings(BaseModel):
+    """KGX validation (an optional venv) and the TRAPI endpoint."""
+
+    kgx_python: Path = Field(
+        default=PROJECT_ROOT / ".venv-kgx" / "bin" / "python",
+        description="The Python of the venv holding the `kgx` extra (`make .venv-kgx`): kgx "
+        "pins click and linkml-runtime below evigraph's, so it runs as a subprocess.",
+    )
+    kgx_validate_timeout_s: float = Field(default=3600.0, gt=0)
+    trapi_result_limit: int = Field(
+        default=500, ge=1, le=100_000, description="Results a TRAPI query returns at most."
+    )
+    trapi_timeout_s: float = Field(default=10.0, gt=0, le=600)
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="EVIGRAPH_",
@@ -221,6 +236,7 @@ class Settings(BaseSettings):
     api: ApiSettings = ApiSettings()
     ade: AdeSettings = AdeSettings()
     maude: MaudeSettings = MaudeSettings()
+    interop: InteropSettings = InteropSettings()
     log_level: str = "INFO"
 
 

@@ -12,7 +12,7 @@ import neo4j
 from neo4j import Driver, ManagedTransaction, RoutingControl
 from neo4j.exceptions import DriverError, Neo4jError, TransientError
 
-from core.exceptions import GraphError, GraphUnavailableError
+from core.exceptions import GraphError, GraphUnavailableError, QueryTimeoutError
 from core.settings import Neo4jSettings
 from graph import queries, user_query
 from graph.driver import create_driver, verify, wrap_driver_error
@@ -85,6 +85,14 @@ class GraphStore:
         driver's per-value conversion (`Record.data`) is skipped; the dicts are the same."""
         return self._execute(name, queries.load(name), params, read=True, counts=None, raw=raw)
 
+    def read_timed(self, name: str, timeout_s: float, **params: Any) -> list[Record]:
+        """`read(raw=True)` with a server-side transaction timeout: past it the server stops
+        the query and QueryTimeoutError is raised."""
+        query = queries.load(name)
+        return self._execute(
+            name, query, params, read=True, counts=None, raw=True, timeout_s=timeout_s
+        )
+
     def write(self, name: str, **params: Any) -> WriteCounts:
         counts = WriteCounts()
         counts.records = self._execute(name, queries.load(name), params, read=False, counts=counts)
@@ -122,12 +130,13 @@ class GraphStore:
         read: bool,
         counts: WriteCounts | None,
         raw: bool = False,
+        timeout_s: float | None = None,
     ) -> list[Record]:
         logger.debug("query %s params=%.300r", name, params)
         t0 = time.perf_counter()
         try:
             records, summary, _ = self.driver.execute_query(
-                query,
+                neo4j.Query(query, timeout=timeout_s) if timeout_s else query,
                 params,
                 database_=self.database,
                 routing_=RoutingControl.READ if read else RoutingControl.WRITE,
@@ -136,8 +145,12 @@ class GraphStore:
                 bookmark_manager_=None,
             )
         except TransientError as e:  # still failing after the driver's retries
+            if "TransactionTimedOut" in (e.code or ""):
+                raise QueryTimeoutError(f"query {name!r} ran past {timeout_s} s: stopped") from e
             raise GraphUnavailableError(f"query {name!r}: Neo4j is busy or restarting: {e}") from e
         except Neo4jError as e:
+            if "TransactionTimedOut" in (e.code or ""):
+                raise QueryTimeoutError(f"query {name!r} ran past {timeout_s} s: stopped") from e
             raise GraphError(f"query {name!r} failed: {e.message or e}") from e
         except (DriverError, OSError) as e:
             raise wrap_driver_error(self.cfg, e) from e

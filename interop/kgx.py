@@ -6,8 +6,17 @@ property follows under its own name, so a re-import gives back the same graph. T
 evigraph's own: `neo4j_label` (the node's labels besides :Entity) and `neo4j_type` (the
 relationship type), which KGX tools ignore.
 
-A statement asserted by several sources has one primary_knowledge_source in KGX (the first);
-the full list is in `knowledge_source`, and `aggregator_knowledge_source` names evigraph."""
+What KGX readers need and the graph does not hold, and how the import undoes it:
+- ids, subjects and objects use the Biolink prefix map (`ORPHA:558` -> `ORDO:Orphanet_558`,
+  prefixes.to_biolink); a node whose id changed gets evigraph's id appended to `xref`, and
+  the import maps the id back and drops that last xref.
+- a node without a name is named by its (exported) id; the import drops a name equal to it.
+- a statement asserted by several sources has one primary_knowledge_source (the first, a
+  single value as Biolink says); the full list is `primary_knowledge_sources`, and
+  `aggregator_knowledge_source` names evigraph.
+- `negated` is written only when true (KGX: absent means false; kgx parses the TSV text
+  "false" as true); the import gives every curated statement back its `negated: false`.
+- evigraph's `sources` (source keys, not Biolink RetrievalSource objects) is `evigraph_sources`."""
 
 from __future__ import annotations
 
@@ -15,9 +24,16 @@ import hashlib
 from typing import Any
 
 from extraction.writeback import INFORES
+from interop.prefixes import from_biolink, to_biolink
 
 # Neo4j property -> KGX column, for nodes.
-NODE_RENAMES = {"synonyms": "synonym", "xrefs": "xref", "primary_knowledge_source": "provided_by"}
+NODE_RENAMES = {
+    "synonyms": "synonym",
+    "xrefs": "xref",
+    "primary_knowledge_source": "provided_by",
+    "sources": "evigraph_sources",
+}
+EDGE_RENAMES = {"sources": "evigraph_sources"}
 NODE_FIRST = ("id", "category", "name", "xref", "synonym", "provided_by", "neo4j_label")
 EDGE_FIRST = (
     "id",
@@ -25,14 +41,16 @@ EDGE_FIRST = (
     "predicate",
     "object",
     "primary_knowledge_source",
-    "knowledge_source",
+    "primary_knowledge_sources",
     "aggregator_knowledge_source",
     "knowledge_level",
     "agent_type",
     "neo4j_type",
 )
 # Columns the export derives; the import does not store them as properties.
-EDGE_DERIVED = frozenset({"id", "knowledge_source", "aggregator_knowledge_source", "neo4j_type"})
+EDGE_DERIVED = frozenset(
+    {"id", "primary_knowledge_sources", "aggregator_knowledge_source", "neo4j_type"}
+)
 
 
 _PLAIN = frozenset({str, int, float, bool, type(None)})
@@ -64,13 +82,18 @@ def statement_id(subject: str, rel_type: str, obj: str, props: dict[str, Any]) -
 
 def node_to_kgx(rec: dict[str, Any]) -> dict[str, Any]:
     props = plain_props(rec["props"])
-    out: dict[str, Any] = {"id": props.pop("id", rec["id"])}
+    own_id = props.pop("id", rec["id"])
+    out: dict[str, Any] = {"id": to_biolink(own_id)}
     category = props.pop("category", None)
     if category is not None:
         out["category"] = category if isinstance(category, list) else [category]
+    if props.get("name") is None:
+        out["name"] = out["id"]
     out["neo4j_label"] = sorted(rec["labels"])
     for key, value in props.items():
         out[NODE_RENAMES.get(key, key)] = value
+    if out["id"] != own_id and isinstance(out.get("xref"), list):
+        out["xref"] = [*out["xref"], own_id]
     return out
 
 
@@ -79,9 +102,9 @@ def edge_to_kgx(rec: dict[str, Any]) -> dict[str, Any]:
     subject, obj, rel_type = rec["subject"], rec["object"], rec["type"]
     out: dict[str, Any] = {
         "id": statement_id(subject, rel_type, obj, props),
-        "subject": subject,
+        "subject": to_biolink(subject),
         "predicate": props.pop("predicate", None),
-        "object": obj,
+        "object": to_biolink(obj),
     }
     # The relationship's copies of its endpoints are the columns (`validate` checks they agree).
     props.pop("subject", None)
@@ -89,13 +112,16 @@ def edge_to_kgx(rec: dict[str, Any]) -> dict[str, Any]:
     sources = props.pop("primary_knowledge_source", None)
     if isinstance(sources, list):
         out["primary_knowledge_source"] = sources[0] if sources else None
-        out["knowledge_source"] = sources
+        out["primary_knowledge_sources"] = sources
     elif sources is not None:
         out["primary_knowledge_source"] = sources
     if out.get("primary_knowledge_source") not in (None, INFORES):
         out["aggregator_knowledge_source"] = [INFORES]
     out["neo4j_type"] = rel_type
-    out.update(props)
+    if props.get("negated") is False:
+        del props["negated"]
+    for key, value in props.items():
+        out[EDGE_RENAMES.get(key, key)] = value
     return {k: v for k, v in out.items() if v is not None}
 
 
@@ -110,14 +136,25 @@ def kgx_to_node(rec: dict[str, Any], label: list[str]) -> dict[str, Any]:
             props["category"] = value[0] if isinstance(value, list) else value
             continue
         props[inverse.get(key, key)] = value
-    return {"id": rec["id"], "labels": label, "props": props}
+    node_id = from_biolink(rec["id"])
+    props["id"] = node_id
+    if props.get("name") == rec["id"]:
+        del props["name"]  # the export named a nameless node by its id
+    xrefs = props.get("xrefs")
+    if node_id != rec["id"] and isinstance(xrefs, list) and xrefs and xrefs[-1] == node_id:
+        props["xrefs"] = xrefs[:-1]
+    return {"id": node_id, "labels": label, "props": props}
 
 
 def kgx_to_edge(rec: dict[str, Any], rel_type: str) -> dict[str, Any]:
     """The import row of a KGX edge whose relationship type is already resolved."""
-    props = {k: v for k, v in rec.items() if k not in EDGE_DERIVED}
-    if "knowledge_source" in rec:
-        props["primary_knowledge_source"] = rec["knowledge_source"]
+    inverse = {v: k for k, v in EDGE_RENAMES.items()}
+    props = {inverse.get(k, k): v for k, v in rec.items() if k not in EDGE_DERIVED}
+    if "primary_knowledge_sources" in rec:
+        props["primary_knowledge_source"] = rec["primary_knowledge_sources"]
     if not props.get("evidence_id"):
         props["negated"] = bool(props.get("negated", False))
-    return {"subject": rec["subject"], "object": rec["object"], "type": rel_type, "props": props}
+    subject, obj = from_biolink(rec["subject"]), from_biolink(rec["object"])
+    # The relationship keeps its own copies of the endpoint ids (evigraph's, as in the graph).
+    props["subject"], props["object"] = subject, obj
+    return {"subject": subject, "object": obj, "type": rel_type, "props": props}

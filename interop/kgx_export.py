@@ -33,7 +33,7 @@ from core.settings import Neo4jSettings
 from graph.repository import GraphStore
 from interop import biolink, kgx
 from interop.kgx_tsv import Columns, write_tsv
-from interop.prefixes import PREFIX_MAP
+from interop.prefixes import BIOLINK_REWRITES, PREFIX_MAP
 
 logger = logging.getLogger(__name__)
 
@@ -223,7 +223,10 @@ def _metadata(
         "counts": {"nodes": result.nodes, "edges": result.edges},
         "columns": {"nodes": node_cols.resolved(), "edges": edge_cols.resolved()},
         "multivalue_delimiter": "|",
+        "tsv_quoting": "none",
+        "tsv_escapes": {"\\": "\\\\", "tab": "\\t", "newline": "\\n", "cr": "\\r", "|": "\\u007c"},
         "curie_map": PREFIX_MAP,
+        "curie_rewrites": {old: f"{new}:{local}" for old, (new, local) in BIOLINK_REWRITES.items()},
     }
 
 

@@ -8,7 +8,6 @@ second time, so memory holds one batch and the set of node ids, never the graph.
 
 from __future__ import annotations
 
-import csv
 import json
 import logging
 from collections.abc import Iterator
@@ -22,6 +21,7 @@ from extraction.writeback import RelType as ExtractedRel
 from graph.repository import GraphStore
 from ingest.rows import PREDICATES
 from interop import biolink, kgx
+from interop.kgx_tsv import unescape
 
 logger = logging.getLogger(__name__)
 
@@ -174,13 +174,14 @@ def _read_jsonl(path: Path) -> Iterator[Located]:
 
 
 def _read_tsv(path: Path, types: dict[str, str]) -> Iterator[Located]:
+    """KGX TSV as KGX readers read it: no quoting, one record a line, escapes undone."""
     with path.open(encoding="utf-8", newline="") as fh:
-        reader = csv.reader(fh, delimiter="\t")
-        header = next(reader, None)
+        first = fh.readline()
+        header = first.rstrip("\n").split("\t") if first.strip() else None
         if not header:
             raise IngestError(str(path), 1, "no header line")
-        for row in reader:
-            n = reader.line_num
+        for n, text in enumerate(fh, start=2):
+            row = text.rstrip("\n").split("\t")
             if len(row) != len(header):
                 raise IngestError(str(path), n, f"{len(row)} cells for {len(header)} columns")
             rec = {}
@@ -190,16 +191,23 @@ def _read_tsv(path: Path, types: dict[str, str]) -> Iterator[Located]:
             yield n, rec
 
 
+MULTIVALUED = ("category", "xref", "synonym", "provided_by", "primary_knowledge_sources")
+
+
 def _typed(path: Path, line: int, col: str, cell: str, col_type: str) -> Any:
     try:
         if col_type == "json":
-            return json.loads(cell)
+            return json.loads(unescape(cell))
+        if "|" in col_type:  # "T|list[T]": a list when the cell holds several values
+            inner = col_type.split("|")[0]
+            items = [_scalar(unescape(v), inner) for v in cell.split("|")]
+            return items if len(items) > 1 else items[0]
         if col_type.startswith("list"):
             inner = col_type[5:-1] or "str"
-            return [_scalar(v, inner) for v in cell.split("|")]
-        if col in ("category", "xref", "synonym", "provided_by", "knowledge_source"):
-            return cell.split("|")  # KGX multi-valued columns of a file without metadata
-        return _scalar(cell, col_type)
+            return [_scalar(unescape(v), inner) for v in cell.split("|")]
+        if col in MULTIVALUED:
+            return [unescape(v) for v in cell.split("|")]  # a file without metadata
+        return _scalar(unescape(cell), col_type)
     except ValueError as e:
         raise IngestError(str(path), line, f"field {col}: not a {col_type}", cell) from e
 

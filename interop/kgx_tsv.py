@@ -1,15 +1,21 @@
 """KGX TSV: the column set and types seen over a stream of KGX records, and the TSV rows.
 
 The TSV header needs every column before the first row, so an export collects `Columns` while
-it writes JSON Lines and writes the TSV from them afterwards. A column's type decides how its
-cells are written: lists pipe-delimited, booleans true/false, and a column with two kinds of
-value (or list items holding the pipe) as JSON text; metadata.json records the types so the
-TSV reads back with them."""
+it writes JSON Lines and writes the TSV from them afterwards. KGX TSV readers (kgx among them,
+pandas with quoting off) read no quoting and split any cell holding "|" into a list, so:
+- cells are never quoted; lists are pipe-joined, booleans true/false, absent values empty;
+- inside a value, `\\` is written `\\\\`, tab `\\t`, newline `\\n`, carriage return `\\r` and "|"
+  `\\u007c` (JSON's escapes): no value splits a row, a cell or a list, and `evigraph import
+  kgx` reverses them;
+- a column holding a value in some rows and a list in others ("str|list[str]") is
+  pipe-joined either way;
+- only a column mixing other kinds of value is written as (escaped) JSON text.
+metadata.json records the column types, so the TSV reads back typed."""
 
 from __future__ import annotations
 
-import csv
 import json
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,8 +45,6 @@ class Columns:
                     continue
                 seen.add((key, items))
                 self._tag(key, type_tag(value))
-                if any("|" in str(v) for v in value):
-                    self._tag(key, "json")  # a pipe inside an item: a pipe list would split it
             elif (key, kind) not in seen:
                 seen.add((key, kind))
                 self._tag(key, kind.__name__)
@@ -60,12 +64,19 @@ class Columns:
         return head + sorted(c for c in self.types if c not in head)
 
     def resolved(self) -> dict[str, str]:
-        """One type per column: an empty list takes its column's element type; a column with
-        two kinds of value, or list items holding "|", is "json" and goes to TSV as JSON text."""
+        """One type per column: an empty list takes its column's element type; values of one
+        scalar type and lists of it are "T|list[T]"; any other mix is "json"."""
         out = {}
         for col, tags in self.types.items():
             real = sorted(tags - {"list"} if len(tags) > 1 else tags)
-            out[col] = real[0] if len(real) == 1 else "json"
+            if len(real) == 1:
+                out[col] = real[0]
+            elif len(real) == 2 and real[0] == f"list[{real[1]}]":  # sorted: "list[str]", "str"
+                out[col] = f"{real[1]}|{real[0]}"
+            elif len(real) == 2 and real[1] == f"list[{real[0]}]":  # "float", "list[float]"
+                out[col] = f"{real[0]}|{real[1]}"
+            else:
+                out[col] = "json"
         return out
 
 
@@ -76,29 +87,44 @@ def type_tag(value: Any) -> str:
     return type(value).__name__
 
 
+_SPECIAL = re.compile(r"[\\\t\n\r|]")
+_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r", "|": "\\u007c"})
+_ESCAPED = re.compile(r"\\(\\|t|n|r|u007c)")
+_UNESCAPE = {"\\": "\\", "t": "\t", "n": "\n", "r": "\r", "u007c": "|"}
+
+
+def escape(text: str) -> str:
+    """A value as a TSV cell or list item: no tab, newline or pipe left in it."""
+    return text.translate(_ESCAPES) if _SPECIAL.search(text) else text
+
+
+def unescape(text: str) -> str:
+    return _ESCAPED.sub(lambda m: _UNESCAPE[m.group(1)], text) if "\\" in text else text
+
+
 def tsv_cell(value: Any, col_type: str) -> str:
     """KGX TSV: lists pipe-delimited, booleans as true/false, absent values empty."""
     if value is None:
         return ""
     if col_type == "json":
-        return json.dumps(value, ensure_ascii=False)
+        return escape(json.dumps(value, ensure_ascii=False))
     if isinstance(value, list):
         return "|".join(tsv_cell(v, "scalar") for v in value)
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    return escape(str(value))
 
 
 def _cell_writer(col_type: str) -> Callable[[Any], str]:
     if col_type == "json":
         return lambda v: tsv_cell(v, "json")
-    if col_type == "list[str]":
+    if col_type in ("list[str]", "str|list[str]"):
 
         def text_list(value: Any) -> str:
             # A list of text joins directly; anything else in the column takes the general path.
             if type(value) is list:
                 try:
-                    return "|".join(value)
+                    return "|".join([escape(v) for v in value])
                 except TypeError:
                     pass
             return tsv_cell(value, col_type)
@@ -112,10 +138,10 @@ def write_tsv(
 ) -> None:
     """Write the TSV rows of the JSON Lines file `src` to `dest`, columns in `header` order."""
     spec = [(c, types[c] == "json", _cell_writer(types[c])) for c in header]
+    search = _SPECIAL.search
     with src.open("rb") as fin, dest.open("w", encoding="utf-8", newline="") as fout:
-        writer = csv.writer(fout, delimiter="\t", lineterminator="\n")
         if with_header:
-            writer.writerow(header)
+            fout.write("\t".join(header) + "\n")
         rows = []
         for line in fin:
             rec = orjson.loads(line)
@@ -126,11 +152,12 @@ def write_tsv(
                 if value is None:
                     row.append("")
                 elif type(value) is str and not as_json:
-                    row.append(value)
+                    row.append(value.translate(_ESCAPES) if search(value) else value)
                 else:
                     row.append(cell(value))
-            rows.append(row)
+            rows.append("\t".join(row))
             if len(rows) == 2000:
-                writer.writerows(rows)
+                fout.write("\n".join(rows) + "\n")
                 rows.clear()
-        writer.writerows(rows)
+        if rows:
+            fout.write("\n".join(rows) + "\n")

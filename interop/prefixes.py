@@ -52,6 +52,15 @@ PREFIX_MAP: dict[str, str] = {
     "EVIGRAPH": EVIGRAPH_BASE + "id/",
 }
 
+# Exports (KGX, TRAPI) write CURIEs as the Biolink 4.4.6 prefix map names them. Only Orphanet
+# differs: Biolink's context and Disease.id_prefixes use ORDO with the local id `Orphanet_N`
+# (the same IRI as evigraph's ORPHA:N). DECIPHER has no Biolink prefix at all and is written
+# as it is (the one documented deviation). Both directions are exact: no evigraph id starts
+# with "ORDO:".
+BIOLINK_REWRITES: dict[str, tuple[str, str]] = {"ORPHA": ("ORDO", "Orphanet_")}
+_FROM_BIOLINK = {f"{new}:{local}": f"{old}:" for old, (new, local) in BIOLINK_REWRITES.items()}
+DEVIATION_PREFIXES = ("DECIPHER",)
+
 _CURIE = re.compile(r"^([A-Za-z][A-Za-z0-9_.-]*):(\S+)$")
 
 
@@ -78,3 +87,18 @@ def curie_to_iri(curie: str) -> str:
 
 def _iri_safe(text: str) -> str:
     return quote(text, safe=":")
+
+
+def to_biolink(curie: str) -> str:
+    """The CURIE the Biolink prefix map gives an evigraph id (ORPHA:558 -> ORDO:Orphanet_558)."""
+    prefix, sep, local = curie.partition(":")
+    rewrite = BIOLINK_REWRITES.get(prefix) if sep else None
+    return f"{rewrite[0]}:{rewrite[1]}{local}" if rewrite else curie
+
+
+def from_biolink(curie: str) -> str:
+    """The evigraph id of a CURIE in the Biolink prefix map (the inverse of to_biolink)."""
+    for start, prefix in _FROM_BIOLINK.items():
+        if curie.startswith(start):
+            return prefix + curie[len(start) :]
+    return curie

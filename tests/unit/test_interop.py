@@ -3,8 +3,8 @@ the Biolink rule table, the prefix map and the analyst query headers."""
 
 from __future__ import annotations
 
-import csv
 import io
+import json
 import re
 from pathlib import Path
 
@@ -15,7 +15,7 @@ from rdflib.compare import isomorphic
 from core.exceptions import GraphError
 from graph import analyst, queries
 from interop import biolink, kgx, kgx_import, kgx_tsv, rdf
-from interop.prefixes import curie_to_iri, known_prefix
+from interop.prefixes import curie_to_iri, from_biolink, known_prefix, to_biolink
 from interop.rdf import BIOLINK, PROV, iri, run_iri, serialize_statements, statements_graph
 from interop.rdf_text import TextWriter
 
@@ -58,10 +58,25 @@ EXTRACTED = {
 def test_edge_record_round_trip(props: dict[str, object], rel: str) -> None:
     rec = {"subject": props["subject"], "object": props["object"], "type": rel, "props": props}
     out = kgx.edge_to_kgx(rec)
+    # Single-valued Biolink slots hold one value; evigraph's list of sources has its own column.
     assert out["primary_knowledge_source"] in ("infores:hpo-annotations", "infores:evigraph")
     assert out["neo4j_type"] == rel and out["id"].startswith("EVIGRAPH:")
+    assert "negated" not in out and "sources" not in out and "knowledge_source" not in out
     back = kgx.kgx_to_edge(out, out["neo4j_type"])
     assert back["props"] == props and back["type"] == rel
+
+
+def test_orphanet_ids_are_written_as_biolink_says_and_read_back() -> None:
+    out = kgx.edge_to_kgx({"subject": "ORPHA:558", "object": "HP:1", "type": "X", "props": CURATED})
+    assert out["subject"] == "ORDO:Orphanet_558" and out["object"] == "HP:1"
+    assert out["primary_knowledge_sources"] == ["infores:hpo-annotations", "infores:orphanet"]
+    assert out["evigraph_sources"] == ["hpoa", "orphanet"]
+    assert kgx.kgx_to_edge(out, "X")["subject"] == "ORPHA:558"
+    assert (to_biolink("ORPHA:C016"), from_biolink("ORDO:Orphanet_C016")) == (
+        "ORDO:Orphanet_C016",
+        "ORPHA:C016",
+    )
+    assert to_biolink("DECIPHER:16") == from_biolink("DECIPHER:16") == "DECIPHER:16"
 
 
 def test_node_record_round_trip() -> None:
@@ -70,20 +85,29 @@ def test_node_record_round_trip() -> None:
         "category": "biolink:Disease",
         "name": "Marfan syndrome",
         "synonyms": ["MFS"],
-        "xrefs": [],
+        "xrefs": ["OMIM:154700"],
         "primary_knowledge_source": ["infores:orphanet"],
+        "sources": ["orphanet"],
     }
     out = kgx.node_to_kgx({"id": "ORPHA:558", "labels": ["Disease"], "props": props})
+    assert out["id"] == "ORDO:Orphanet_558" and out["xref"] == ["OMIM:154700", "ORPHA:558"]
     assert out["category"] == ["biolink:Disease"] and out["synonym"] == ["MFS"]
     assert out["provided_by"] == ["infores:orphanet"] and out["neo4j_label"] == ["Disease"]
+    assert out["evigraph_sources"] == ["orphanet"]
     assert kgx.kgx_to_node(out, ["Disease"])["props"] == props
+    # A node no source names is named by its id, and comes back without a name.
+    nameless = {"id": "OMIM:100050", "category": "biolink:Disease", "xrefs": []}
+    out = kgx.node_to_kgx({"id": "OMIM:100050", "labels": ["Disease"], "props": nameless})
+    assert out["name"] == "OMIM:100050" and out["xref"] == []
+    assert kgx.kgx_to_node(out, ["Disease"])["props"] == nameless
 
 
 def test_tsv_cells_read_back_typed(tmp_path: Path) -> None:
     cols = kgx_tsv.Columns()
     recs = [
         {"id": "A:1", "n": 3, "f": 0.5, "b": True, "l": ["x", "y"], "p": ["a|b"], "m": "s"},
-        {"id": "A:2", "l": [], "m": ["t"]},
+        {"id": "A:2", "l": [], "m": ["t", "u"], "f": [0.25, 1.5], "j": {"k": 1}},
+        {"id": "A:3", "j": "text", "s": 'tab\there, new\nline \\ "q" |pipe|\r'},
     ]
     for r in recs:
         cols.see(r)
@@ -91,22 +115,27 @@ def test_tsv_cells_read_back_typed(tmp_path: Path) -> None:
     assert types == {
         "id": "str",
         "n": "int",
-        "f": "float",
+        "f": "float|list[float]",
         "b": "bool",
         "l": "list[str]",
-        "p": "json",
-        "m": "json",
+        "p": "list[str]",
+        "m": "str|list[str]",
+        "j": "json",
+        "s": "str",
     }
-    path = tmp_path / "nodes.tsv"
-    header = cols.ordered(["id"])
-    with path.open("w", newline="") as fh:  # written the way the export writes it
-        writer = csv.writer(fh, delimiter="\t", lineterminator="\n")
-        writer.writerow(header)
-        for r in recs:
-            writer.writerow([kgx_tsv.tsv_cell(r.get(c), types[c]) for c in header])
+    src, path = tmp_path / "nodes.jsonl", tmp_path / "nodes.tsv"
+    src.write_text("".join(json.dumps(r) + "\n" for r in recs))
+    kgx_tsv.write_tsv(src, path, cols.ordered(["id"]), types)
+    lines = path.read_text().split("\n")
+    assert len(lines) == len(recs) + 2 and lines[-1] == ""  # one line a record
+    assert '"' not in lines[1]  # no CSV quoting
+    # Read as KGX readers read it: tabs split cells, pipes split lists, nothing else.
+    rows = [dict(zip(lines[0].split("\t"), ln.split("\t"), strict=True)) for ln in lines[1:-1]]
+    assert rows[0]["p"] == "a\\u007cb" and rows[0]["l"] == "x|y" and rows[0]["b"] == "true"
+    assert rows[2]["s"].split("|") == [rows[2]["s"]]
     back = [rec for _, rec in kgx_import._read_tsv(path, types)]
-    assert back[0] == recs[0]
-    assert back[1] == {"id": "A:2", "m": ["t"]}  # an empty list is an empty cell
+    assert back[0] == recs[0] and back[2] == recs[2]
+    assert back[1] == {"id": "A:2", "m": ["t", "u"], "f": [0.25, 1.5], "j": {"k": 1}}
 
 
 def test_statements_as_rdf() -> None:
