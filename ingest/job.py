@@ -3,8 +3,9 @@
 Validation (parsing every file, merging, resolving ids) finishes before the first write, so a
 malformed file leaves the graph untouched. Writes are idempotent MERGEs tagged with the run id;
 after them, whatever the source asserted before but not in this run is retracted. A run killed
-mid-write stays 'running' and is marked 'incomplete' by the next run, whose retraction step
-removes anything the broken run wrote that the source no longer asserts.
+mid-write stays 'running' and is marked 'incomplete' by the next run (one that failed is
+'failed'); the next run then repairs it: its retraction step removes anything the broken run
+wrote that the source no longer asserts, endpoint stubs left without statements included.
 """
 
 from __future__ import annotations
@@ -79,9 +80,11 @@ def run_source(
     for p in parsed:
         for reason, n in p.skipped.items():
             result.skipped[reason] = result.skipped.get(reason, 0) + n
+    broken = runs.broke_last(store, source)
     recovered = runs.open_run(store, source, run_id, release, files, runs.fingerprint(files))
     try:
-        result.counts = _write(store, plan, run_id, batch_size, progress, bool(recovered))
+        recovering = broken or bool(recovered)
+        result.counts = _write(store, plan, run_id, batch_size, progress, recovering)
     except BaseException as e:
         # Best effort: the run stays open ('running') if even this write fails.
         try:
@@ -140,6 +143,8 @@ def _write(
     orphans = sum(
         r["count"] for r in _by_ids(store, "ingest/delete_orphan_nodes", candidates, batch_size)
     )
+    if recovering:
+        orphans += store.write("ingest/delete_orphan_stubs").records[0]["count"]
     refresh = plan.nodes if recovering else nodes.dirty
     steps.done("retractions", len(gone_edges) + len(gone_ids))
     touched = sorted({*gone_ids, *(n["id"] for n in refresh)})

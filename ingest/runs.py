@@ -67,6 +67,13 @@ def is_unchanged(store: GraphStore, source: Source, fp: str) -> bool:
     return bool(rows) and rows[0]["fingerprint"] == fp
 
 
+def broke_last(store: GraphStore, source: Source) -> bool:
+    """Whether the source's latest writing run failed, was killed or is still open: its
+    partial writes must be repaired by the next run."""
+    rows = store.read("ingest/last_run_status", source=source.value)
+    return bool(rows) and rows[0]["status"] != "completed"
+
+
 def record_unchanged(store: GraphStore, source: Source, files: list[FileInfo], fp: str) -> str:
     run_id = new_run_id(source)
     store.write(

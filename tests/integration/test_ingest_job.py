@@ -3,6 +3,7 @@ on real-format fixtures elsewhere)."""
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from core.exceptions import IngestError
 from graph.checksum import checksum
 from graph.repository import GraphStore
 from ingest import job, runs
+from ingest.progress import Progress
 from ingest.rows import EdgeRow, NodeLabel, NodeRow, ParsedFile, RelType, Source
 
 MARFAN = NodeRow("ORPHA:558", NodeLabel.DISEASE, "Marfan syndrome", ("MFS",), ("OMIM:154700",))
@@ -201,3 +203,47 @@ def test_killed_run_is_completed_by_the_next(store: GraphStore, tmp_path: Path) 
     got = {r["id"]: r["status"] for r in runs.list_runs(store)}
     assert got["orphanet-killed"] == "incomplete"
     assert checksum(store) == want
+
+
+def test_a_run_that_broke_after_a_completed_one_is_not_unchanged(
+    store: GraphStore, tmp_path: Path
+) -> None:
+    """A completed run of release A, then a run of another release that died after writing
+    part of it: rerunning A's files must write again, not skip them as unchanged."""
+    clean = _orphanet(tmp_path)
+    files = [runs.file_info(Path(clean.path))]
+    fp = runs.fingerprint(files)
+    job.run_source(store, Source.ORPHANET, [clean], batch_size=1)
+    store.write(
+        "ingest/record_unchanged_run",
+        id="u",
+        source="orphanet",
+        files="[]",
+        fingerprint=fp,
+        host="h",
+        pid=1,
+    )
+    want = checksum(store)
+    assert runs.is_unchanged(store, Source.ORPHANET, fp)  # the fingerprint was recorded
+    (tmp_path / "r2").mkdir()
+    newer = _orphanet(
+        tmp_path / "r2",
+        extra=[EdgeRow("ORPHA:558", RelType.HAS_PHENOTYPE, "HP:0000001")],
+        release="r2",
+    )
+
+    class Dies(Progress):  # the server goes away after the first batch of edges
+        def task(self, name: str, total: int):  # type: ignore[no-untyped-def, override]
+            def advance(n: int) -> None:
+                if name.endswith("edges"):
+                    raise ConnectionError("server died")
+
+            return nullcontext(advance)
+
+    with pytest.raises(ConnectionError):
+        job.run_source(store, Source.ORPHANET, [newer], 1, Dies(enabled=False))
+    assert checksum(store) != want
+    assert not runs.is_unchanged(store, Source.ORPHANET, fp)
+    job.run_source(store, Source.ORPHANET, [clean], batch_size=1)
+    assert checksum(store) == want
+    assert runs.is_unchanged(store, Source.ORPHANET, fp)

@@ -50,7 +50,7 @@ def test_invalid_utf8_names_file_and_line(tmp_path: Path) -> None:
     f.write_bytes(b'{"id": "a", "text": "fine"}\n{"id": "b", "text": "bad \xff"}\n')
     docs, skipped = read_documents(f)
     assert docs == [Document("a", "fine")]
-    assert skipped == ["%s:2: invalid UTF-8 at byte 25 of the line" % f]
+    assert skipped == [f"{f}:2: invalid UTF-8 at byte 25 of the line"]
 
 
 def test_a_bad_jsonl_line_is_skipped_with_its_line_and_the_rest_read(tmp_path: Path) -> None:
