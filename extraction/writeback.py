@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from core.exceptions import ExtractionError, GraphError
+from graph.process import pid_alive
 from graph.repository import GraphStore
 
 logger = logging.getLogger(__name__)
@@ -205,6 +206,7 @@ def write_statements(
     for st in items:
         st.evidence.check()
     run = run_id or new_run_id(model.extractor)
+    _recover_killed_runs(store, model.extractor, run)
     store.write(
         "extraction/create_run",
         id=run,
@@ -231,6 +233,26 @@ def write_statements(
         raise
     _finish(store, run, "completed", result, None)
     return result
+
+
+def _recover_killed_runs(store: GraphStore, extractor: str, by: str) -> list[str]:
+    """Runs of `extractor` left 'running' by a writer on this host that is gone (kill -9,
+    a crash): their partial writes are retracted and they become 'incomplete', so the new
+    run's statements are exactly a clean run's. Runs of live writers are left alone."""
+    host, found = socket.gethostname(), []
+    for row in store.read("extraction/find_open_runs", extractor=extractor):
+        try:
+            params = json.loads(row["params"] or "{}")
+            writer_host, pid = params.get("host"), int(params.get("pid", 0))
+        except (ValueError, TypeError):
+            continue
+        if writer_host != host or pid <= 0 or pid == os.getpid() or pid_alive(pid):
+            continue
+        logger.warning("extraction run %s never finished; retracting its writes", row["id"])
+        _retract(store, row["id"])
+        store.write("extraction/mark_run_incomplete", id=row["id"], by=by)
+        found.append(row["id"])
+    return found
 
 
 def _finish(

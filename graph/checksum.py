@@ -16,7 +16,9 @@ from graph.repository import GraphStore
 MOD = 1 << 256
 # Which run wrote a fact, and when, says nothing about the fact itself.
 BOOKKEEPING_SUFFIXES = ("_run",)
-BOOKKEEPING_KEYS = frozenset({"last_ingest_run", "extracted_at", "extraction_run"})
+BOOKKEEPING_KEYS = frozenset(
+    {"last_ingest_run", "extracted_at", "extraction_run", "extraction_runs"}
+)
 
 
 def _content(props: dict[str, Any]) -> dict[str, Any]:

@@ -3,6 +3,10 @@ retraction, curated data untouched, failed runs leave nothing behind."""
 
 from __future__ import annotations
 
+import json
+import socket
+import subprocess
+
 import pytest
 
 from core.exceptions import ExtractionError
@@ -85,3 +89,43 @@ def test_span_outside_text_writes_nothing(store: GraphStore) -> None:
 def test_unknown_run_is_an_error(store: GraphStore) -> None:
     with pytest.raises(ExtractionError, match="no extraction run"):
         wb.retract_run(store, "ade-missing")
+
+
+def test_a_killed_run_is_retracted_by_the_next_which_writes_a_clean_runs_graph(
+    store: GraphStore,
+) -> None:
+    """A writer killed with SIGKILL mid-write leaves its run 'running' with part of its
+    statements; the next run of the extractor on this host retracts them and marks the run
+    incomplete, so the graph equals one clean run's and retracting the new run empties it."""
+    from graph.checksum import checksum
+
+    _curated(store)
+    statements = [_statement(), _statement((51, 61))]
+    wb.write_statements(store, MODEL, statements, inputs={"file": "x"})
+    clean = checksum(store)
+    wipe = "MATCH (n) WHERE NOT n:PhenotypicFeature DETACH DELETE n"
+    store.run_text("wipe", wipe, {}, read=False)
+    dead = subprocess.Popen(["true"])
+    dead.wait()  # a writer process that is gone
+    params = json.dumps({"host": socket.gethostname(), "pid": dead.pid})
+    store.write(
+        "extraction/create_run",
+        id="ade-killed",
+        extractor="ade",
+        model_name=MODEL.name,
+        model_version=MODEL.version,
+        encoder=MODEL.encoder,
+        inputs="{}",
+        params=params,
+    )
+    rows = wb._node_rows(statements[:1])
+    store.write_rows("extraction/upsert_nodes", rows, 10, run="ade-killed")
+    edge = wb._edge_row(MODEL, statements[0])
+    store.write_rows("extraction/upsert_statements", [edge], 10, run="ade-killed")
+    again = wb.write_statements(store, MODEL, statements, inputs={"file": "x"})
+    assert checksum(store) == clean
+    assert [e["runs"] for e in _edges(store)] == [[again.run_id], [again.run_id]]
+    status = {r["id"]: r["status"] for r in wb.list_runs(store, "ade")}
+    assert status["ade-killed"] == "incomplete"
+    wb.retract_run(store, again.run_id)
+    assert _edges(store) == []

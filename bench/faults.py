@@ -1,0 +1,325 @@
+"""Fault injection against a throw-away local Neo4j on the full default data: kill -9 of
+ingests, of the bulk first load, of the Neo4j server and of extraction runs at random moments,
+two ingests at once. Each try ends with a plain rerun, and the graph must then equal a clean
+run's (`evigraph stats --checksum`). A harness, not a timed test:
+
+    .venv/bin/python -m bench.faults [--kinds ingest_kill,...] [--tries N] [--seed S]
+
+It prints one line per fault kind (tries, passed, the first failure's seed, to replay it with
+--seed) and writes the same to results/faults.json. The server lives in a temporary folder on
+its own port; the user's server and data are never touched."""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+EVIGRAPH = [sys.executable, "-c", "import sys; from cli.main import main; sys.exit(main())"]
+KINDS = ("concurrent", "ingest_kill", "neo4j_kill", "extract_kill", "bulk_kill")
+DEFAULT_TRIES = {
+    "concurrent": 3,
+    "ingest_kill": 20,
+    "neo4j_kill": 10,
+    "extract_kill": 10,
+    "bulk_kill": 10,
+}
+
+
+@dataclass
+class Harness:
+    work: Path
+    port: int
+    log: Path
+    env: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.env = os.environ | {
+            "EVIGRAPH_NEO4J__HOME": str(self.work / "neo4j"),
+            "EVIGRAPH_NEO4J__LIB_DIR": str(ROOT / ".neo4j" / "lib"),
+            "EVIGRAPH_NEO4J__BOLT_PORT": str(self.port),
+            "EVIGRAPH_NEO4J__PASSWORD": "evigraph-faults",
+            "EVIGRAPH_NEO4J__HEAP": "1g",
+            "EVIGRAPH_NEO4J__PAGECACHE": "512m",
+            "EVIGRAPH_LOG_LEVEL": "WARNING",
+            "PYTHONPATH": str(ROOT),
+        }
+        self.env.pop("EVIGRAPH_NEO4J__URI", None)
+
+    def start(self, *args: str) -> subprocess.Popen[bytes]:
+        """`evigraph ARGS` in its own process group, output appended to the log."""
+        with self.log.open("ab") as out:
+            out.write(f"\n$ evigraph {' '.join(args)}\n".encode())
+            return subprocess.Popen(
+                [*EVIGRAPH, *args],
+                cwd=ROOT,
+                env=self.env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+
+    def run(self, *args: str, check: bool = True) -> int:
+        rc = self.start(*args).wait()
+        if check and rc != 0:
+            raise RuntimeError(f"evigraph {' '.join(args)} exited {rc}; see {self.log}")
+        return rc
+
+    def output(self, *args: str) -> str:
+        out = subprocess.run(
+            [*EVIGRAPH, *args], cwd=ROOT, env=self.env, capture_output=True, check=True
+        )
+        return out.stdout.decode()
+
+    def checksum(self) -> str:
+        return str(json.loads(self.output("stats", "--checksum"))["checksum"])
+
+    def neo4j_pid(self) -> int | None:
+        status = json.loads(self.output("neo4j", "status"))
+        pid = status.get("pid")
+        return int(pid) if pid and status.get("running") else None
+
+    def wipe(self) -> None:
+        """An empty local database: the server stopped and its data folder removed."""
+        self.run("neo4j", "stop", check=False)
+        shutil.rmtree(self.work / "neo4j" / "data", ignore_errors=True)
+        self.run("neo4j", "start")
+        self.run("db", "init")
+
+
+def kill_at(proc: subprocess.Popen[bytes], seconds: float) -> bool:
+    """SIGKILL `proc`'s process group after `seconds`; False when it ended before."""
+    try:
+        proc.wait(timeout=seconds)
+        return False
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+        return True
+
+
+def changed_hpoa(src: Path, dest: Path, seed: int) -> Path:
+    """A 'new release' of phenotype.hpoa: a tenth of the annotations dropped, another tenth
+    given another frequency, so a refresh has rows to add, change and retract."""
+    rng = random.Random(seed)
+    opener = gzip.open if src.suffix == ".gz" else open
+    with opener(src, "rt", encoding="utf-8") as fh:
+        lines = fh.read().splitlines()
+    out = []
+    for line in lines:
+        cols = line.split("\t")
+        if line.startswith("#") or len(cols) < 8 or cols[0] == "database_id":
+            out.append(line)
+        elif (r := rng.random()) < 0.1:
+            continue
+        elif r < 0.2:
+            cols[7] = "HP:0040283" if cols[7] != "HP:0040283" else "HP:0040282"
+            out.append("\t".join(cols))
+        else:
+            out.append(line)
+    dest.write_text("\n".join(out) + "\n", encoding="utf-8")
+    return dest
+
+
+@dataclass
+class Outcome:
+    tries: int = 0
+    passed: int = 0
+    first_failure_seed: int | None = None
+    notes: list[str] = field(default_factory=list)
+
+    def record(self, seed: int, ok: bool, note: str) -> None:
+        self.tries += 1
+        self.passed += ok
+        if not ok and self.first_failure_seed is None:
+            self.first_failure_seed = seed
+        self.notes.append(f"seed {seed}: {'ok' if ok else 'FAILED'} {note}")
+        print(f"  seed {seed}: {'ok' if ok else 'FAILED'} {note}", flush=True)
+
+
+Try = Callable[[Harness, random.Random, str], tuple[bool, str]]
+
+
+def try_concurrent(h: Harness, rng: random.Random, clean: str) -> tuple[bool, str]:
+    """Two ingests of the same source started together: one runs, the other is refused at
+    once with a message naming the running one."""
+    first = h.start("ingest", "hpo", "--force")
+    time.sleep(rng.uniform(0.0, 1.0))
+    second = subprocess.run(
+        [*EVIGRAPH, "ingest", "hpo", "--force"], cwd=ROOT, env=h.env, capture_output=True
+    )
+    rc = first.wait()
+    refused = second.returncode != 0 and b"another ingest is running" in second.stderr
+    named = f"pid {first.pid}".encode() in second.stderr
+    ok = rc == 0 and refused and named and h.checksum() == clean
+    return ok, f"first rc {rc}, second refused {refused} naming the first {named}"
+
+
+def try_ingest_kill(h: Harness, rng: random.Random, clean: str) -> tuple[bool, str]:
+    """kill -9 of a transactional ingest (a refresh to a changed release, or --force of the
+    same files) at a random moment, then a plain rerun of the default files."""
+    from ingest.hpo import default_hpo_paths
+
+    changed = rng.random() < 0.7
+    if changed:
+        hpoa = changed_hpoa(default_hpo_paths()["hpoa"], h.work / "hpoa-changed", rng.random())
+        args = ["ingest", "hpo", "--hpoa", str(hpoa)]
+    else:
+        args = ["ingest", "all", "--force"]
+    at = rng.uniform(2.0, 150.0)
+    killed = kill_at(h.start(*args), at)
+    h.run("ingest", "all")
+    got = h.checksum()
+    what = "changed release" if changed else "--force"
+    return got == clean, f"{what}, killed at {at:.1f} s: {killed}"
+
+
+def try_neo4j_kill(h: Harness, rng: random.Random, clean: str) -> tuple[bool, str]:
+    """kill -9 of the Neo4j server during an ingest of a changed release; restart, rerun."""
+    from ingest.hpo import default_hpo_paths
+
+    hpoa = changed_hpoa(default_hpo_paths()["hpoa"], h.work / "hpoa-changed", rng.random())
+    job = h.start("ingest", "hpo", "--hpoa", str(hpoa))
+    at = rng.uniform(2.0, 120.0)
+    try:
+        job.wait(timeout=at)
+        hit = False
+    except subprocess.TimeoutExpired:
+        pid = h.neo4j_pid()
+        hit = pid is not None
+        if pid is not None:
+            os.kill(pid, signal.SIGKILL)
+        job.wait()
+    h.run("neo4j", "start")
+    h.run("ingest", "all")
+    return h.checksum() == clean, f"server killed at {at:.1f} s: {hit}, ingest rc {job.returncode}"
+
+
+def try_extract_kill(h: Harness, rng: random.Random, clean: str) -> tuple[bool, str]:
+    """kill -9 of `extract ade --write` over a JSONL of abstracts, then a rerun: the same
+    statements as a clean run, no duplicate evidence. `clean` here is the checksum after one
+    clean extraction run."""
+    docs = h.work / "abstracts.jsonl"
+    at = rng.uniform(1.0, 60.0)
+    killed = kill_at(h.start("extract", "ade", "--input", str(docs), "--write"), at)
+    h.run("extract", "ade", "--input", str(docs), "--write")
+    return h.checksum() == clean, f"killed at {at:.1f} s: {killed}"
+
+
+def try_bulk_kill(h: Harness, rng: random.Random, clean: str) -> tuple[bool, str]:
+    """kill -9 of the bulk first load of an empty database at a random moment (parse, CSV,
+    neo4j-admin import, swap, restart), then a rerun: the database is complete and equals a
+    clean load."""
+    h.wipe()
+    at = rng.uniform(1.0, 90.0)
+    killed = kill_at(h.start("ingest", "all", "--if-empty"), at)
+    h.run("neo4j", "start", check=False)
+    h.run("ingest", "all", "--if-empty")
+    return h.checksum() == clean, f"killed at {at:.1f} s: {killed}"
+
+
+TRIES: dict[str, Try] = {
+    "concurrent": try_concurrent,
+    "ingest_kill": try_ingest_kill,
+    "neo4j_kill": try_neo4j_kill,
+    "extract_kill": try_extract_kill,
+    "bulk_kill": try_bulk_kill,
+}
+
+
+def abstracts(dest: Path, n: int) -> Path:
+    """The first `n` BC5CDR test abstracts as JSON Lines {id, text}."""
+    src = ROOT.parent / "shared" / "data" / "bc5cdr"
+    path = next(src.rglob("CDR_TestSet.PubTator.txt"))
+    docs: dict[str, str] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        for tag in ("|t|", "|a|"):
+            if tag in line and "\t" not in line:
+                pmid, text = line.split(tag, 1)
+                docs[pmid] = (docs.get(pmid, "") + " " + text).strip()
+    rows = [json.dumps({"id": k, "text": v}) for k, v in list(docs.items())[:n]]
+    dest.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return dest
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--kinds", default=",".join(KINDS))
+    ap.add_argument("--tries", type=int, default=0, help="Tries per kind (0: the issue's).")
+    ap.add_argument("--seed", type=int, default=27, help="First seed (a failure names its own).")
+    ap.add_argument("--port", type=int, default=7699)
+    ap.add_argument("--abstracts", type=int, default=100)
+    ap.add_argument("--out", type=Path, default=ROOT / "results" / "faults.json")
+    args = ap.parse_args()
+    kinds = [k for k in args.kinds.split(",") if k]
+    unknown = sorted(set(kinds) - set(KINDS))
+    if unknown:
+        sys.exit(f"unknown kinds {unknown}; choose from {list(KINDS)}")
+    work = Path(tempfile.mkdtemp(prefix="evigraph-faults-"))
+    h = Harness(work, args.port, work / "harness.log")
+    print(f"work folder {work}, log {h.log}", flush=True)
+    try:
+        results = run_kinds(h, kinds, args)
+    finally:
+        h.run("neo4j", "stop", check=False)
+    report(results, args.out)
+    shutil.rmtree(work, ignore_errors=True)
+
+
+def run_kinds(h: Harness, kinds: list[str], args: argparse.Namespace) -> dict[str, Outcome]:
+    h.wipe()
+    h.run("ingest", "all", "--if-empty")
+    clean = h.checksum()
+    print(f"clean load: {clean[:16]}", flush=True)
+    results: dict[str, Outcome] = {}
+    for kind in kinds:
+        base = clean
+        if kind == "extract_kill":
+            abstracts(h.work / "abstracts.jsonl", args.abstracts)
+            h.run("extract", "ade", "--input", str(h.work / "abstracts.jsonl"), "--write")
+            base = h.checksum()
+        print(f"== {kind}", flush=True)
+        out = results[kind] = Outcome()
+        for n in range(args.tries or DEFAULT_TRIES[kind]):
+            seed = args.seed * 1000 + n
+            ok, note = TRIES[kind](h, random.Random(seed), base)
+            out.record(seed, ok, note)
+        if kind == "extract_kill":
+            h.wipe()
+            h.run("ingest", "all", "--if-empty")
+    return results
+
+
+def report(results: dict[str, Outcome], out: Path) -> None:
+    print(f"{'kind':<14} {'tries':>5} {'passed':>6}  first failure seed")
+    for kind, r in results.items():
+        print(f"{kind:<14} {r.tries:>5} {r.passed:>6}  {r.first_failure_seed}")
+    body = {
+        "kinds": {
+            k: {
+                "tries": r.tries,
+                "passed": r.passed,
+                "first_failure_seed": r.first_failure_seed,
+                "notes": r.notes,
+            }
+            for k, r in results.items()
+        }
+    }
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(body, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()
