@@ -20,7 +20,8 @@ install-dev: $(VENV)/.installed
 ## make run: install, fetch and start the local Neo4j, apply the schema, run the main job,
 ## train the default CAFF evidence filter when there is none (or it was trained with another
 ## config), embed the entity names,
-## then serve the API on 127.0.0.1:8000 (it prints an example curl; Ctrl-C stops it).
+## then serve the API on EVIGRAPH_API__HOST:EVIGRAPH_API__PORT (default 127.0.0.1:8000; it
+## prints an example curl; Ctrl-C stops it). Neo4j listens on EVIGRAPH_NEO4J__BOLT_PORT (7687).
 run: install
 	$(EVIGRAPH) neo4j start
 	$(EVIGRAPH) db init
@@ -31,7 +32,7 @@ run: install
 	$(EVIGRAPH) extract maude-train --if-missing
 	$(EVIGRAPH) extract ade-train --if-missing --tagger-seconds 4800 --gate-seconds 900
 	@test -f var/biored/biored.pt || $(EVIGRAPH) extract biored-train
-	$(EVIGRAPH) serve --host 127.0.0.1 --port 8000
+	$(EVIGRAPH) serve
 
 ## make test: a separate test Neo4j (own port and data directory), ruff, mypy, pytest.
 test: install-dev

@@ -129,7 +129,10 @@ class RetrievalSettings(BaseModel):
 
 
 class ApiSettings(BaseModel):
-    """The HTTP service: keys, CORS and the limits of the analyst Cypher endpoint."""
+    """The HTTP service: where it listens, keys, CORS and the limits of the Cypher endpoint."""
+
+    host: str = Field(default="127.0.0.1", description="Interface `evigraph serve` binds.")
+    port: int = Field(default=8000, ge=1, le=65535, description="TCP port of `evigraph serve`.")
 
     keys: list[SecretStr] = Field(
         default_factory=list,
