@@ -28,6 +28,7 @@ def test_cli_starts_without_the_model_libraries() -> None:
         ["extract", "--help"],
         ["caff", "--help"],
         ["evidence", "--help"],
+        ["models", "--help"],
         ["neo4j", "--help"],
         ["serve", "--help"],
     ],
