@@ -30,7 +30,7 @@ from retrieval.embeddings import (
 )
 from retrieval.expansion_cache import VersionedCache, VersionWatch
 from retrieval.linking import STOPWORDS
-from retrieval.name_index import LiveNames, NameIndex
+from retrieval.name_index import LiveNames, NameIndex, cached_names
 from retrieval.provenance import provenance
 from retrieval.relations import Relation, parse_key, vocabulary
 
@@ -96,13 +96,15 @@ class EvidenceService:
         self.entities: VersionedCache[str, linking.EntityRow | None] | None = (
             VersionedCache(size, self.version, check_s=0) if size else None
         )
-        self.names = (
-            LiveNames(
-                lambda: NameIndex(store.stream("retrieval/stream_entity_names"), STOPWORDS),
-                self.version,
-            )
-            if r.name_dictionary
-            else None
+        self.names = LiveNames(self._load_names, self.version) if r.name_dictionary else None
+
+    def _load_names(self) -> NameIndex:
+        """The name dictionary of the current graph version, cached under <var>/names."""
+        return cached_names(
+            self.settings.models.var_dir / "names",
+            self.version(),
+            lambda: NameIndex(self.store.stream("retrieval/stream_entity_names"), STOPWORDS),
+            STOPWORDS,
         )
 
     @classmethod
