@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -90,14 +90,15 @@ class OnnxEncoder:
 
 
 def load_onnx_encoder(
-    model_dir: ModelDir, model: Any, tokenizer: Any, var_dir: Path, threads: int
+    model_dir: ModelDir, model: Callable[[], Any], tokenizer: Any, var_dir: Path, threads: int
 ) -> OnnxEncoder:
-    """The encoder's ONNX graph, exported first if this encoder has none yet."""
+    """The encoder's ONNX graph, exported first (from `model()`, the PyTorch transformer,
+    loaded only then) if this encoder has none yet."""
     path = onnx_path(var_dir, model_dir)
     if not path.is_file():
         logger.info("exporting %s to ONNX for question encoding: %s", model_dir.encoder_id, path)
         try:
-            export_encoder(model, tokenizer, path)
+            export_encoder(model(), tokenizer, path)
         except Exception as e:  # the exporter raises many kinds of error
             raise ModelLoadError(f"cannot export {model_dir.encoder_id} to ONNX: {e}") from e
     return OnnxEncoder(path, tokenizer, threads)

@@ -34,6 +34,11 @@ def test_onnx_questions_match_pytorch_and_the_export_is_reused(tmp_path: Path) -
     stamp = path.stat().st_mtime_ns
     encoder.use_onnx(tmp_path)
     assert path.stat().st_mtime_ns == stamp  # exported once per encoder
+    # a fresh encoder that finds the export encodes questions without the PyTorch transformer
+    fresh = load_encoder(resolve_model_dir(None), ModelSettings(torch_threads=1))
+    fresh.use_onnx(tmp_path)
+    assert np.abs(fresh.encode_query(QUESTIONS[1]) - reference[1]).max() < 1e-4
+    assert fresh._model is None
 
 
 def test_a_damaged_onnx_file_is_a_model_load_error(tmp_path: Path) -> None:
