@@ -100,7 +100,9 @@ def install(app: FastAPI, retry_after_s: int) -> None:
                 if extra.get("training", {}).get("state") == "training"
                 else retry_after_s
             )
-            logger.warning("%s: %s", request.url.path, exc)
+            # a model in training is expected for an hour after a first start: not a warning
+            level = logging.INFO if extra else logging.WARNING
+            logger.log(level, "%s: %s", request.url.path, exc)
             if isinstance(exc, GraphAuthError):
                 detail = "the graph database refused the service's credentials"
         if status == 401:
