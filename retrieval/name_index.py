@@ -14,10 +14,7 @@ fulltext index and never uses names of an older graph."""
 from __future__ import annotations
 
 import gc
-import hashlib
-import json
 import logging
-import os
 import re
 import threading
 import time
@@ -26,6 +23,8 @@ from pathlib import Path
 from typing import Any
 
 import orjson
+
+from retrieval.disk_cache import version_key, write_atomic
 
 logger = logging.getLogger(__name__)
 
@@ -63,12 +62,8 @@ class NameIndex:
         return len(self.entities)
 
     def save(self, path: Path) -> None:
-        """As JSON, written under a temporary name and renamed (readers never see half)."""
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
         doc = {"entities": self.entities, "keys": self.keys, "max_tokens": self.max_tokens}
-        tmp.write_bytes(orjson.dumps(doc))
-        tmp.replace(path)
+        write_atomic(path, orjson.dumps(doc))
 
     @classmethod
     def load(cls, path: Path, stopwords: frozenset[str]) -> NameIndex:
@@ -168,16 +163,12 @@ def cached_names(
     """The dictionary of graph `version` from `folder` (one JSON file per version), built and
     saved there when missing or unreadable: a CLI call reads it in about a second instead of
     streaming and indexing every name again."""
-    key = hashlib.sha256(json.dumps(version, sort_keys=True, default=str).encode()).hexdigest()
-    path = folder / f"{key[:16]}.json"
+    path = folder / f"{version_key(version)}.json"
     if path.is_file():
         try:
             return NameIndex.load(path, stopwords)
         except (OSError, ValueError, KeyError, IndexError, TypeError) as e:
             logger.warning("name dictionary cache %s is unreadable (%s); rebuilding it", path, e)
     index = build()
-    try:
-        index.save(path)
-    except OSError as e:  # a read-only var/ still serves, only slower
-        logger.warning("cannot cache the name dictionary in %s: %s", path, e)
+    index.save(path)
     return index
