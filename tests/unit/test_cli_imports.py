@@ -43,3 +43,11 @@ def test_faiss_loads_without_a_word_on_stderr() -> None:
     code = "from core.logs import configure_logging; configure_logging('INFO'); import faiss"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stderr == ""
+
+
+def test_models_status_loads_no_model_library(tmp_path: object) -> None:
+    code = (
+        "import os; os.environ['EVIGRAPH_MODELS__VAR_DIR'] = " + repr(str(tmp_path)) + "; "
+        "import cli.main; cli.main.app(['models', 'status'], standalone_mode=False)"
+    )
+    assert _loaded_after(code) == []
