@@ -1,17 +1,15 @@
 # The evigraph service image; Neo4j runs in its own container (docker-compose.yml).
+# The whole tree is copied (.dockerignore leaves out environments, data and artefacts) and
+# installed editable, so the runtime folders resolve as in a checkout: artefacts in /app/var
+# (a named volume in docker-compose.yml), the shared data at /shared/data.
 FROM python:3.11-slim
 WORKDIR /app
-ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
-COPY pyproject.toml README.md ./
-COPY core core
-COPY graph graph
-COPY cypher cypher
-COPY ingest ingest
-COPY retrieval retrieval
-COPY extraction extraction
-COPY api api
-COPY cli cli
-RUN pip install --no-cache-dir .
-# Schema, then the default data when the graph is empty; the evidence API joins this command
-# once it exists (see README).
-CMD ["sh", "-c", "evigraph db init && evigraph ingest all --if-empty && evigraph stats"]
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
+    EVIGRAPH_API__HOST=0.0.0.0 EVIGRAPH_API__PORT=8000
+COPY . .
+RUN pip install --no-cache-dir -e .
+VOLUME ["/app/var"]
+EXPOSE 8000
+# First start: schema, ingest, entity index and evidence filter; then the extraction models
+# train in the background while the API serves (scripts/docker-entry.sh ends in `serve`).
+CMD ["sh", "scripts/docker-entry.sh"]

@@ -38,9 +38,12 @@ install: $(VENV)/.installed
 install-dev: $(VENV)/.installed
 
 ## make run: install, fetch and start the local Neo4j, apply the schema, run the main job,
-## train the default CAFF evidence filter when there is none (or it was trained with another
-## config), embed the entity names,
-## then serve the API on 127.0.0.1:8000 (it prints an example curl; Ctrl-C stops it).
+## embed the entity names, train the default CAFF evidence filter when there is none (or it was
+## trained with another config), start training the missing extraction models as a background
+## job (`evigraph models status|stop`; log in var/train/), and serve the API meanwhile on
+## EVIGRAPH_API__HOST:EVIGRAPH_API__PORT (default 127.0.0.1:8000; it prints an example curl;
+## Ctrl-C stops the API, not the training). Neo4j listens on EVIGRAPH_NEO4J__BOLT_PORT (7687).
+## Each extraction endpoint answers 503 with its training state until its model is ready.
 run: install
 	$(EVIGRAPH) neo4j start
 	$(EVIGRAPH) db init
@@ -48,10 +51,8 @@ run: install
 	$(EVIGRAPH) stats
 	$(EVIGRAPH) embeddings
 	$(EVIGRAPH) caff train --config retained_head --if-missing
-	$(EVIGRAPH) extract maude-train --if-missing
-	$(EVIGRAPH) extract ade-train --if-missing --tagger-seconds 4800 --gate-seconds 900
-	@test -f var/biored/biored.pt || $(EVIGRAPH) extract biored-train
-	$(EVIGRAPH) serve --host 127.0.0.1 --port 8000
+	$(EVIGRAPH) models train
+	$(EVIGRAPH) serve
 
 ## make test: a separate test Neo4j (own port and data directory), ruff, mypy, pytest.
 test: install-dev kgx-venv trapi-venv

@@ -18,6 +18,7 @@ from core.exceptions import (
     GraphUnavailableError,
     IngestError,
     ModelLoadError,
+    ModelNotReadyError,
     NotFoundError,
     QueryInvalidError,
     QueryRejectedError,
@@ -31,6 +32,7 @@ logger = logging.getLogger(__name__)
 
 PROBLEM_JSON = "application/problem+json"
 PROBLEM_BASE = "https://evigraph.dev/problems/"
+TRAINING_RETRY_S = 60  # Retry-After while the model trains: minutes away, not seconds
 
 
 class ApiKeyError(EvigraphError):
@@ -53,6 +55,7 @@ ERROR_MAP: list[tuple[type[EvigraphError], int, str]] = [
     (IngestError, 422, "extraction-input"),
     (GraphUnavailableError, 503, "graph-unavailable"),
     (GraphAuthError, 503, "graph-unavailable"),
+    (ModelNotReadyError, 503, "model-not-ready"),
     (ModelLoadError, 503, "model-unavailable"),
     (ServiceNotAvailableError, 503, "service-unavailable"),
 ]
@@ -98,14 +101,25 @@ def install(app: FastAPI, retry_after_s: int) -> None:
         status, slug = found
         headers: dict[str, str] = {}
         detail = str(exc)
+        extra: dict[str, Any] = {}
+        if isinstance(exc, ModelNotReadyError):
+            extra = {"model": exc.model, "training": exc.state}
         if status == 503:
-            headers["Retry-After"] = str(retry_after_s)
-            logger.warning("%s: %s", request.url.path, exc)
+            headers["Retry-After"] = str(
+                TRAINING_RETRY_S
+                if extra.get("training", {}).get("state") == "training"
+                else retry_after_s
+            )
+            # a model in training is expected for an hour after a first start: not a warning
+            level = logging.INFO if extra else logging.WARNING
+            logger.log(level, "%s: %s", request.url.path, exc)
             if isinstance(exc, GraphAuthError):
                 detail = "the graph database refused the service's credentials"
         if status == 401:
             headers["WWW-Authenticate"] = 'ApiKey header="X-API-Key"'
-        return problem(status, detail, slug=slug, instance=request.url.path, headers=headers)
+        return problem(
+            status, detail, slug=slug, instance=request.url.path, headers=headers, **extra
+        )
 
     async def on_validation(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, RequestValidationError)

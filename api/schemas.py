@@ -100,11 +100,25 @@ class Ready(BaseModel):
                     "schema": {"ok": True, "detail": []},
                     "models": {"ok": True, "detail": {"encoder": "all-MiniLM-L6-v2"}},
                 },
+                "extraction": {
+                    "job": {"running": True, "pid": 4242, "log": "var/train/job.log"},
+                    "models": {
+                        "maude": {"state": "ready", "version": "2026-12-06T14:02:11+00:00"},
+                        "ade": {"state": "training", "step": "1200/5400", "eta": "21m04s"},
+                        "biored": {"state": "queued"},
+                    },
+                },
             }
         }
     )
     ready: bool
     checks: dict[str, Check]
+    extraction: dict[str, Any] = Field(
+        default_factory=dict,
+        description="Each extraction model's state (ready, training, queued, failed, missing); "
+        "informational: `ready` is about Neo4j and the evidence models only, as extraction "
+        "models train behind the live API.",
+    )
 
 
 # --- entities -----------------------------------------------------------------------------

@@ -114,7 +114,7 @@ def main() -> None:
     lib = jars.ensure(base)
     with tempfile.TemporaryDirectory() as tmp:
         port = args.port or free_port()
-        cfg = base.model_copy(update={"home": Path(tmp) / "h", "bolt_port": port})
+        cfg = base.model_copy(update={"home": Path(tmp) / "h", "bolt_port": port, "browser": False})
         runtime.start(cfg)
         try:
             first, _ = cli(cfg, "ingest", "all")
@@ -145,7 +145,9 @@ def main() -> None:
     if args.compare_transactional:
         with tempfile.TemporaryDirectory() as tmp:
             port = args.port or free_port()
-            cfg3 = base.model_copy(update={"home": Path(tmp) / "t", "bolt_port": port})
+            cfg3 = base.model_copy(
+                update={"home": Path(tmp) / "t", "bolt_port": port, "browser": False}
+            )
             runtime.start(cfg3)
             try:
                 took, _ = cli(cfg3, "ingest", "all", EVIGRAPH_INGEST__BULK_IMPORT="false")
@@ -156,7 +158,7 @@ def main() -> None:
         print(f"bulk and transactional equal        : {sum1 == sum3}")
     if not args.skip_import:
         with tempfile.TemporaryDirectory() as tmp:
-            cfg2 = base.model_copy(update={"home": Path(tmp) / "imp"})
+            cfg2 = base.model_copy(update={"home": Path(tmp) / "imp", "browser": False})
             took = admin_import(cfg2, lib, runtime.check_java(base), Path(tmp))
         print(f"neo4j-admin database import full (physical reference): {took:.1f} s")
 

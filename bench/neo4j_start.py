@@ -28,7 +28,9 @@ def main() -> None:
     first, warm = [], []
     for _ in range(args.runs):
         with tempfile.TemporaryDirectory() as tmp:
-            cfg = base.model_copy(update={"home": Path(tmp), "bolt_port": free_port()})
+            cfg = base.model_copy(
+                update={"home": Path(tmp), "bolt_port": free_port(), "browser": False}
+            )
             t0 = time.monotonic()
             runtime.start(cfg)  # brand-new data directory: initial password + store creation
             first.append(time.monotonic() - t0)

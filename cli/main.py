@@ -7,7 +7,15 @@ import sys
 
 import typer
 
-from cli import extract_cmd, ingest_cmd, interop_cmd, neo4j_cmd, retrieval_cmd, serve_cmd
+from cli import (
+    extract_cmd,
+    ingest_cmd,
+    interop_cmd,
+    models_cmd,
+    neo4j_cmd,
+    retrieval_cmd,
+    serve_cmd,
+)
 from cli.common import print_json, settings, store
 from core.exceptions import EvigraphError
 from core.logs import configure_logging
@@ -23,6 +31,7 @@ app = typer.Typer(
 app.add_typer(neo4j_cmd.app, name="neo4j")
 app.add_typer(ingest_cmd.app, name="ingest")
 app.add_typer(extract_cmd.app, name="extract")
+app.add_typer(models_cmd.app, name="models")
 app.add_typer(retrieval_cmd.qa_app, name="qa")
 app.add_typer(retrieval_cmd.caff_app, name="caff")
 app.command("evidence")(retrieval_cmd.evidence)

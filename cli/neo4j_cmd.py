@@ -31,6 +31,9 @@ def start() -> None:
         f"Neo4j ready at {cfg.effective_uri} (pid {pid}, {time.monotonic() - t0:.1f} s), "
         f"data in {cfg.home.resolve() / 'data'}"
     )
+    url = runtime.browser_url(cfg)
+    if url:
+        typer.echo(f"Neo4j Browser at {url} (user {cfg.user}, the Neo4j password)")
 
 
 @app.command()

@@ -60,6 +60,21 @@ class ModelLoadError(EvigraphError):
     """A model or encoder could not be loaded from disk."""
 
 
+class ModelNotReadyError(EvigraphError):
+    """An extraction model is not trained yet (training, queued, failed or missing)."""
+
+    def __init__(self, model: str, state: dict[str, object]) -> None:
+        self.model = model
+        self.state = state
+        what = {
+            "training": "is training",
+            "queued": "waits for its turn in the training job",
+            "failed": "failed to train (see `evigraph models status`)",
+        }.get(str(state.get("state")), "is not trained; run `evigraph models train`")
+        eta = f" (ETA {state['eta']})" if state.get("eta") else ""
+        super().__init__(f"the {model} model {what}{eta}")
+
+
 class NotFoundError(EvigraphError):
     """A requested record (an entity CURIE) is not in the graph."""
 

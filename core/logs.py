@@ -5,6 +5,11 @@ from __future__ import annotations
 import logging
 import sys
 
+# Third-party loggers whose INFO records read like failures or are of no use to the user:
+# faiss's loader reports each CPU-specific library it could not find (two ModuleNotFoundErrors
+# on a machine without AVX-512) before it loads the generic one.
+QUIET = ("neo4j", "faiss")
+
 
 def configure_logging(level: str = "INFO") -> None:
     """Send log records to stderr, rich-formatted on a terminal and plain otherwise."""
@@ -22,5 +27,6 @@ def configure_logging(level: str = "INFO") -> None:
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root.addHandler(handler)
     root.setLevel(level.upper())
-    logging.getLogger("neo4j").setLevel(logging.WARNING)
+    for name in QUIET:
+        logging.getLogger(name).setLevel(logging.WARNING)
     root._evigraph_configured = True  # type: ignore[attr-defined]

@@ -42,6 +42,14 @@ class Neo4jSettings(BaseModel):
     )
     java: str = "java"
     mvn: str = "mvn"
+    browser: bool = Field(
+        default=True,
+        description="Serve Neo4j Browser from the local server on 127.0.0.1:http_port (auth "
+        "on, the same password); its jar is fetched once from Maven Central into browser_dir.",
+    )
+    http_port: int = Field(default=7474, ge=1, le=65535)
+    browser_version: str = "5.24.0"  # the last neo4j-browser Maven Central serves
+    browser_dir: Path = PROJECT_ROOT / ".neo4j" / "browser"
 
     @field_validator("heap", "pagecache")
     @classmethod
@@ -129,7 +137,10 @@ class RetrievalSettings(BaseModel):
 
 
 class ApiSettings(BaseModel):
-    """The HTTP service: keys, CORS and the limits of the analyst Cypher endpoint."""
+    """The HTTP service: where it listens, keys, CORS and the limits of the Cypher endpoint."""
+
+    host: str = Field(default="127.0.0.1", description="Interface `evigraph serve` binds.")
+    port: int = Field(default=8000, ge=1, le=65535, description="TCP port of `evigraph serve`.")
 
     keys: list[SecretStr] = Field(
         default_factory=list,

@@ -115,3 +115,32 @@ def _copy_dependencies(mvn: str, pom: Path, out: Path, version: str) -> None:
             f"`mvn dependency:copy-dependencies` failed (exit {proc.returncode}); is Maven Central "
             f"reachable? Output:\n{(proc.stdout + proc.stderr).strip()[-1500:]}"
         )
+
+
+BROWSER_ARTIFACT = "org.neo4j.client:neo4j-browser"
+
+
+def browser_jar(cfg: Neo4jSettings) -> Path:
+    return cfg.browser_dir.resolve() / f"neo4j-browser-{cfg.browser_version}.jar"
+
+
+def ensure_browser(cfg: Neo4jSettings) -> Path | None:
+    """The folder holding the Neo4j Browser jar, fetched once (15 MB); None, with a warning,
+    when it cannot be had: the server then starts without the Browser."""
+    jar = browser_jar(cfg)
+    if _jar_problem(jar) is None:
+        return jar.parent
+    mvn = shutil.which(cfg.mvn)
+    if not mvn:
+        logger.warning("Maven not found: Neo4j Browser is not served (the server runs without it)")
+        return None
+    jar.parent.mkdir(parents=True, exist_ok=True)
+    logger.info("fetching Neo4j Browser %s from Maven Central (15 MB, once)", cfg.browser_version)
+    cmd = [mvn, "-q", "-B", "dependency:copy", f"-DoutputDirectory={jar.parent}"]
+    cmd.append(f"-Dartifact={BROWSER_ARTIFACT}:{cfg.browser_version}:jar")
+    proc = subprocess.run(cmd, capture_output=True, text=True, check=False, cwd=jar.parent)
+    problem = _jar_problem(jar) if proc.returncode == 0 else (proc.stdout + proc.stderr)[-300:]
+    if problem:
+        logger.warning("Neo4j Browser not fetched (%s); the server runs without it", problem)
+        return None
+    return jar.parent

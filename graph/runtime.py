@@ -73,9 +73,10 @@ class Paths:
         return self.logs_dir / "console.log"
 
 
-def render_conf(cfg: Neo4jSettings, data_dir: Path | None = None) -> str:
+def render_conf(cfg: Neo4jSettings, data_dir: Path | None = None, browser: bool = False) -> str:
     """neo4j.conf with Neo4j 5 setting names only (strict validation rejects anything else).
-    `data_dir` points a bulk import at a staging folder instead of the live data."""
+    `data_dir` points a bulk import at a staging folder instead of the live data; `browser`
+    opens the HTTP connector (Neo4j Browser) on 127.0.0.1:http_port."""
     p = Paths(cfg.home.resolve())
     settings = {
         "server.config.strict_validation.enabled": "true",
@@ -88,7 +89,7 @@ def render_conf(cfg: Neo4jSettings, data_dir: Path | None = None) -> str:
         "server.bolt.enabled": "true",
         "server.bolt.listen_address": f"127.0.0.1:{cfg.bolt_port}",
         "server.bolt.advertised_address": f"127.0.0.1:{cfg.bolt_port}",
-        "server.http.enabled": "false",
+        "server.http.enabled": "true" if browser else "false",
         "server.https.enabled": "false",
         "dbms.usage_report.enabled": "false",
         "dbms.security.auth_enabled": "true",
@@ -99,6 +100,9 @@ def render_conf(cfg: Neo4jSettings, data_dir: Path | None = None) -> str:
         "db.tx_log.rotation.retention_policy": "100M size",
         "db.transaction.timeout": "0s",
     }
+    if browser:
+        settings["server.http.listen_address"] = f"127.0.0.1:{cfg.http_port}"
+        settings["server.http.advertised_address"] = f"127.0.0.1:{cfg.http_port}"
     lines = ["# Written by evigraph from its settings at every start; edit the settings, not this."]
     lines += [f"{k}={v}" for k, v in settings.items()]
     return "\n".join(lines) + "\n"
@@ -150,10 +154,12 @@ def start(cfg: Neo4jSettings) -> int:
             "or choose another port with EVIGRAPH_NEO4J__BOLT_PORT."
         )
     java = check_java(cfg)
+    _check_http_port(cfg)
     lib = jars.ensure(cfg)
-    _prepare_home(cfg, paths)
+    browser = jars.ensure_browser(cfg) if cfg.browser else None
+    _prepare_home(cfg, paths, browser is not None)
     _init_password(cfg, java, lib, paths)
-    pid = _spawn(cfg, java, lib, paths)
+    pid = _spawn(cfg, java, [lib, *([browser] if browser else [])], paths)
     try:
         wait_for_bolt(cfg, pid, paths, deadline=time.monotonic() + cfg.start_timeout_s)
     except GraphAuthError:
@@ -164,14 +170,30 @@ def start(cfg: Neo4jSettings) -> int:
     return pid
 
 
-def _prepare_home(cfg: Neo4jSettings, paths: Paths) -> None:
+def _check_http_port(cfg: Neo4jSettings) -> None:
+    if cfg.browser and port_in_use(cfg.http_port):
+        raise RuntimeSetupError(
+            f"port {cfg.http_port} on 127.0.0.1 (Neo4j Browser) is already in use by another "
+            "process; stop it, choose another port with EVIGRAPH_NEO4J__HTTP_PORT, or set "
+            "EVIGRAPH_NEO4J__BROWSER=false."
+        )
+
+
+def browser_url(cfg: Neo4jSettings) -> str | None:
+    """Where Neo4j Browser answers when the local server serves it."""
+    if not (cfg.managed and cfg.browser and jars.browser_jar(cfg).is_file()):
+        return None
+    return f"http://127.0.0.1:{cfg.http_port}/browser/"
+
+
+def _prepare_home(cfg: Neo4jSettings, paths: Paths, browser: bool = False) -> None:
     if paths.data_dir.exists() and not os.access(paths.data_dir, os.W_OK):
         raise RuntimeSetupError(f"data directory {paths.data_dir} is not writable")
     for d in (paths.conf_dir, paths.data_dir, paths.logs_dir, paths.pid_file.parent):
         d.mkdir(parents=True, exist_ok=True)
     (paths.home / "plugins").mkdir(exist_ok=True)
     (paths.home / "import").mkdir(exist_ok=True)
-    (paths.conf_dir / "neo4j.conf").write_text(render_conf(cfg), encoding="utf-8")
+    (paths.conf_dir / "neo4j.conf").write_text(render_conf(cfg, browser=browser), encoding="utf-8")
 
 
 def admin_env(paths: Paths, conf_dir: Path | None = None) -> dict[str, str]:
@@ -198,9 +220,10 @@ def _init_password(cfg: Neo4jSettings, java: str, lib: Path, paths: Paths) -> No
         )
 
 
-def _spawn(cfg: Neo4jSettings, java: str, lib: Path, paths: Paths) -> int:
+def _spawn(cfg: Neo4jSettings, java: str, libs: list[Path], paths: Paths) -> int:
     heap = (f"-Xms{cfg.heap}", f"-Xmx{cfg.heap}")
-    cmd = [java, *heap, *JVM_FLAGS, "-cp", f"{lib}/*", ENTRY_POINT]
+    classpath = ":".join(f"{lib}/*" for lib in libs)
+    cmd = [java, *heap, *JVM_FLAGS, "-cp", classpath, ENTRY_POINT]
     cmd += [f"--home-dir={paths.home}", f"--config-dir={paths.conf_dir}", "--console-mode"]
     with paths.console_log.open("ab") as log:
         log.write(f"\n--- evigraph start {time.strftime('%Y-%m-%dT%H:%M:%S')} ---\n".encode())
@@ -308,6 +331,7 @@ def status(cfg: Neo4jSettings) -> dict[str, object]:
         pid=pid if running else None,
         home=str(paths.home),
         log=str(paths.console_log),
+        browser=browser_url(cfg) if running else None,
     )
     return info
 

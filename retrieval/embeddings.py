@@ -41,18 +41,34 @@ class FrozenEncoder:
         self.model_dir = model
         self.max_length = cfg.max_length
         self.batch_size = cfg.batch_size
-        self.tokenizer = load_tokenizer(model)
-        self.model = load_transformer(model)
-        self.model.eval()  # type: ignore[no-untyped-call]
+        # Both load on first use: a CLI call that finds the ONNX graph and the index cached
+        # encodes its one question with neither transformers nor PyTorch's transformer.
+        self._tokenizer: Any = None
+        self._model: Any = None
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._cache_size = cache_size
         self.threads = cfg.torch_threads
         self.onnx: OnnxEncoder | None = None  # set by use_onnx: questions go through it
 
+    @property
+    def tokenizer(self) -> Any:
+        """The Hugging Face tokenizer (for batches and the ONNX export)."""
+        if self._tokenizer is None:
+            self._tokenizer = load_tokenizer(self.model_dir)
+        return self._tokenizer
+
+    @property
+    def model(self) -> Any:
+        """The PyTorch transformer, loaded at the first batch to encode (or ONNX export)."""
+        if self._model is None:
+            self._model = load_transformer(self.model_dir)
+            self._model.eval()
+        return self._model
+
     def use_onnx(self, var_dir: Path) -> None:
         """Encode questions with onnxruntime (see retrieval/onnx_encoder.py)."""
         self.onnx = load_onnx_encoder(
-            self.model_dir, self.model, self.tokenizer, var_dir, self.threads
+            self.model_dir, lambda: self.model, lambda: self.tokenizer, var_dir, self.threads
         )
 
     @property

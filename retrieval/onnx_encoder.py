@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -89,15 +89,45 @@ class OnnxEncoder:
         return out
 
 
+class FastTokenizer:
+    """The model's tokenizer.json run by the `tokenizers` library, as the Hugging Face fast
+    tokenizer runs it, called like one (padding to the longest, truncation to max_length),
+    without importing transformers (about 2 s of a CLI call)."""
+
+    def __init__(self, path: Path) -> None:
+        from tokenizers import Tokenizer
+
+        self.tok = Tokenizer.from_file(str(path))
+        pad = self.tok.padding or {}
+        self.pad_id, self.pad_token = int(pad.get("pad_id", 0)), str(pad.get("pad_token", "[PAD]"))
+
+    def __call__(self, texts: list[str], *, max_length: int, **_: Any) -> dict[str, np.ndarray]:
+        self.tok.enable_truncation(max_length)
+        self.tok.enable_padding(pad_id=self.pad_id, pad_token=self.pad_token)  # to the longest
+        encs = self.tok.encode_batch(texts)
+        return {
+            "input_ids": np.array([e.ids for e in encs], dtype=np.int64),
+            "attention_mask": np.array([e.attention_mask for e in encs], dtype=np.int64),
+            "token_type_ids": np.array([e.type_ids for e in encs], dtype=np.int64),
+        }
+
+
 def load_onnx_encoder(
-    model_dir: ModelDir, model: Any, tokenizer: Any, var_dir: Path, threads: int
+    model_dir: ModelDir,
+    model: Callable[[], Any],
+    tokenizer: Callable[[], Any],
+    var_dir: Path,
+    threads: int,
 ) -> OnnxEncoder:
-    """The encoder's ONNX graph, exported first if this encoder has none yet."""
+    """The encoder's ONNX graph, exported first (from `model()`, the PyTorch transformer, and
+    `tokenizer()`, both loaded only then) if this encoder has none yet. Questions are
+    tokenized by the model's tokenizer.json directly where it has one."""
     path = onnx_path(var_dir, model_dir)
     if not path.is_file():
         logger.info("exporting %s to ONNX for question encoding: %s", model_dir.encoder_id, path)
         try:
-            export_encoder(model, tokenizer, path)
+            export_encoder(model(), tokenizer(), path)
         except Exception as e:  # the exporter raises many kinds of error
             raise ModelLoadError(f"cannot export {model_dir.encoder_id} to ONNX: {e}") from e
-    return OnnxEncoder(path, tokenizer, threads)
+    fast = model_dir.path / "tokenizer.json"
+    return OnnxEncoder(path, FastTokenizer(fast) if fast.is_file() else tokenizer(), threads)

@@ -3,6 +3,7 @@ CAFF scorer and keep what passes its threshold. Loaded once per process (CLI or 
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from dataclasses import replace
@@ -21,6 +22,7 @@ from retrieval.caff.data import CATEGORIES, category_index
 from retrieval.caff.model import HopScorer, sigmoid
 from retrieval.caff.train import load_checkpoint
 from retrieval.candidates import BlockReader, HeadBlock, HopCandidates
+from retrieval.disk_cache import read_json, version_key, write_atomic
 from retrieval.embeddings import (
     EmbeddingIndex,
     FrozenEncoder,
@@ -30,7 +32,7 @@ from retrieval.embeddings import (
 )
 from retrieval.expansion_cache import VersionedCache, VersionWatch
 from retrieval.linking import STOPWORDS
-from retrieval.name_index import LiveNames, NameIndex
+from retrieval.name_index import LiveNames, NameIndex, cached_names
 from retrieval.provenance import provenance
 from retrieval.relations import Relation, parse_key, vocabulary
 
@@ -44,7 +46,13 @@ def default_checkpoint(settings: Settings) -> Path:
 
 
 def load_relations(store: GraphStore, settings: Settings) -> list[Relation]:
-    rows = store.read("retrieval/relation_counts")
+    """The relation vocabulary. Its counts (a scan of every relationship, about 1 s on the
+    full graph) are cached under <var>/relations per graph version."""
+    path = settings.models.var_dir / "relations" / f"{version_key(graph_version_rows(store))}.json"
+    rows = read_json(path)
+    if not isinstance(rows, list):
+        rows = [dict(r) for r in store.read("retrieval/relation_counts")]
+        write_atomic(path, json.dumps(rows).encode())
     return vocabulary(rows, settings.retrieval.min_relation_freq)
 
 
@@ -96,13 +104,15 @@ class EvidenceService:
         self.entities: VersionedCache[str, linking.EntityRow | None] | None = (
             VersionedCache(size, self.version, check_s=0) if size else None
         )
-        self.names = (
-            LiveNames(
-                lambda: NameIndex(store.stream("retrieval/stream_entity_names"), STOPWORDS),
-                self.version,
-            )
-            if r.name_dictionary
-            else None
+        self.names = LiveNames(self._load_names, self.version) if r.name_dictionary else None
+
+    def _load_names(self) -> NameIndex:
+        """The name dictionary of the current graph version, cached under <var>/names."""
+        return cached_names(
+            self.settings.models.var_dir / "names",
+            self.version(),
+            lambda: NameIndex(self.store.stream("retrieval/stream_entity_names"), STOPWORDS),
+            STOPWORDS,
         )
 
     @classmethod

@@ -15,6 +15,8 @@ export EVIGRAPH_NEO4J__HEAP="${EVIGRAPH_TEST_HEAP:-1g}"
 # Integration tests wipe their database; they run only where this says it is the test server.
 export EVIGRAPH_TEST_SERVER=1
 export EVIGRAPH_NEO4J__PAGECACHE="${EVIGRAPH_TEST_PAGECACHE:-512m}"
+# No Neo4j Browser (HTTP on 7474) for test servers: several may run beside the user's server.
+export EVIGRAPH_NEO4J__BROWSER=false
 
 echo "== ruff"
 $BIN/ruff check .

@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 from api.deps import State
 from api.schemas import Health, Ready
 from core.exceptions import EvigraphError
+from extraction import readiness
 from graph import schema
 
 router = APIRouter(tags=["operations"])
@@ -27,7 +28,8 @@ def healthz() -> dict[str, str]:
     responses={503: {"model": Ready, "description": "Not ready: see the failing checks."}},
 )
 def readyz(state: State) -> JSONResponse:
-    """Ready when Neo4j answers, the schema is applied and the encoder and scorer are loaded."""
+    """Ready when Neo4j answers, the schema is applied and the encoder and scorer are loaded;
+    `extraction` shows each extraction model's state (they may still train)."""
     checks: dict[str, dict[str, Any]] = {}
     try:
         state.store.ping()
@@ -40,7 +42,10 @@ def readyz(state: State) -> JSONResponse:
     ok, detail = state.evidence.ready()
     checks["models"] = {"ok": ok, "detail": detail}
     ready = all(c["ok"] for c in checks.values())
-    body = Ready.model_validate({"ready": ready, "checks": checks}).model_dump()
+    extraction = readiness.all_states(state.settings)
+    body = Ready.model_validate(
+        {"ready": ready, "checks": checks, "extraction": extraction}
+    ).model_dump()
     headers = {} if ready else {"Retry-After": str(state.settings.api.retry_after_s)}
     return JSONResponse(body, status_code=200 if ready else 503, headers=headers)
 

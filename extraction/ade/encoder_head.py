@@ -18,6 +18,7 @@ from torch import nn
 
 from core.exceptions import ModelLoadError
 from core.models import ModelDir, resolve_model_dir
+from core.progress import Progress
 
 T = TypeVar("T")
 
@@ -35,18 +36,22 @@ def train_steps(
     name: str,
     log: logging.Logger,
     log_every: int = 0,
+    report: dict[str, Any] | None = None,
 ) -> list[float]:
     """AdamW (weight decay 0.01) with a linear decay to 0 over `epochs` passes of whole
-    batches of the shuffled `items`, stopping early after `max_seconds`. Logs
-    "<name>: step i of n" to `log` (the caller's logger) after each pass, and every
-    `log_every` steps when it is set.
-    Returns the loss of each step."""
+    batches of the shuffled `items`: a fixed recipe of steps. `max_seconds` is a safety net:
+    when it stops the run early a warning says how much of the recipe was cut, and `report`
+    (when given) records it beside the planned and done steps. Progress lines (step, epoch,
+    loss, rate, ETA) go to `log` at least every 30 s (core/progress.py), a summary after
+    each pass, and every `log_every` steps when it is set. Returns the loss of each step."""
     rng = random.Random(seed)
     order = list(items)
+    per_epoch = len(order) // batch_size
     steps = int(len(order) / batch_size * epochs)
     opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0.01)
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: max(0.0, 1 - s / max(1, steps)))
     losses: list[float] = []
+    progress = Progress(name, steps, log, steps_per_epoch=per_epoch)
     start = time.monotonic()
     deadline = start + max_seconds
     model.train()
@@ -62,16 +67,9 @@ def train_steps(
             opt.step()
             sched.step()
             losses.append(float(loss.detach()))
+            progress.update(len(losses), sum(losses[-50:]) / len(losses[-50:]))
             if log_every and len(losses) % log_every == 0:
-                log.info(
-                    "%s: step %d of %d, loss of the last %d %.4f, %.0f s",
-                    name,
-                    len(losses),
-                    steps,
-                    log_every,
-                    sum(losses[-log_every:]) / log_every,
-                    time.monotonic() - start,
-                )
+                _log_window(log, name, losses, steps, log_every, start)
         log.info(
             "%s: step %d of %d, mean loss of this pass %.4f, %.0f s",
             name,
@@ -80,7 +78,56 @@ def train_steps(
             sum(losses[first:]) / max(1, len(losses) - first),
             time.monotonic() - start,
         )
+    _budget_report(log, name, len(losses), steps, max_seconds, time.monotonic() - start, report)
     return losses
+
+
+def _log_window(
+    log: logging.Logger, name: str, losses: list[float], steps: int, n: int, start: float
+) -> None:
+    mean = sum(losses[-n:]) / n
+    elapsed = time.monotonic() - start
+    log.info(
+        "%s: step %d of %d, loss of the last %d %.4f, %.0f s",
+        name,
+        len(losses),
+        steps,
+        n,
+        mean,
+        elapsed,
+    )
+
+
+def _budget_report(
+    log: logging.Logger,
+    name: str,
+    done: int,
+    planned: int,
+    budget_s: float,
+    seconds: float,
+    report: dict[str, Any] | None,
+) -> None:
+    """Warn when the time budget, not the recipe, ended the run; record it in `report`."""
+    cut = planned - done
+    if cut > 0:
+        log.warning(
+            "%s: the time budget of %.0f s stopped training after step %d of %d: %d steps "
+            "(%.0f%% of the recipe) were cut, so this model differs from the recipe's",
+            name,
+            budget_s,
+            done,
+            planned,
+            cut,
+            100 * cut / max(1, planned),
+        )
+    if report is not None:
+        report.update(
+            planned_steps=planned,
+            steps=done,
+            stopped_by_budget=cut > 0,
+            budget_seconds=budget_s,
+            seconds=round(seconds, 1),
+        )
 
 
 def save_head(

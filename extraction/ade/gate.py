@@ -16,6 +16,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import torch
@@ -99,6 +100,7 @@ def train_gate(
     lr: float = 5e-5,
     seed: int = 13,
     max_seconds: float = 900.0,
+    report: dict[str, Any] | None = None,
 ) -> list[float]:
     """Binary cross-entropy of `sentences`' labels (relations: 1, ADE-NEG: 0), linear decay;
     stops after `epochs` or `max_seconds`. Returns the loss of each step."""
@@ -121,6 +123,7 @@ def train_gate(
         max_seconds=max_seconds,
         name="gate",
         log=logger,
+        report=report,
         log_every=100,
     )
 

@@ -155,17 +155,20 @@ def train_neural_tagger(
         held_out = {s.pmid for k in ("dev", "test") for s in splits.sentences[k]}
         cdr = pretraining_sentences(settings.ade.pretrain_corpus_dir, held_out)
         logger.info("tagger: pre-training on %d BC5CDR sentences", len(cdr))
-        pre = train_tagger(bundle, cdr, pretrain_epochs, seed=seed, max_seconds=seconds / 2)
+        run: dict[str, Any] = {}
+        pre = train_tagger(
+            bundle, cdr, pretrain_epochs, seed=seed, max_seconds=seconds / 2, report=run
+        )
         meta["pretrain"] = {
             "corpus": str(settings.ade.pretrain_corpus_dir),
             "sentences": len(cdr),
             "epochs": pretrain_epochs,
-            "steps": len(pre),
             "loss_first_last": [pre[0], pre[-1]] if pre else [],
-            "seconds": round(time.monotonic() - t0, 1),
+            **run,  # planned and done steps, whether the time budget cut them, seconds
         }
     remaining = seconds - (time.monotonic() - t0)
-    losses = train_tagger(bundle, train, epochs, seed=seed, max_seconds=remaining)
+    budget: dict[str, Any] = {}
+    losses = train_tagger(bundle, train, epochs, seed=seed, max_seconds=remaining, report=budget)
     bundle.model.eval()
     dev = splits.sentences["dev"]
     decoder = fit_decoder(bundle, train, dev)
@@ -176,6 +179,9 @@ def train_neural_tagger(
     }
     meta |= {
         "steps": len(losses),
+        "planned_steps": budget["planned_steps"],
+        "stopped_by_budget": budget["stopped_by_budget"]
+        or bool(meta.get("pretrain", {}).get("stopped_by_budget")),
         "loss_first_last": [losses[0], losses[-1]] if losses else [],
         "train_seconds": round(time.monotonic() - t0, 1),
         "dev_ner_f1": dev_f1,
@@ -312,13 +318,14 @@ def train_sentence_gate(
     for `epochs` (or until `seconds`), its threshold set by `evaluate_gate`, into `folder`."""
     gate = new_gate(resolve_model_dir(settings.models.encoder_dir))
     t0 = time.monotonic()
-    losses = train_gate(gate, splits.sentences["train"], epochs, max_seconds=seconds)
+    run: dict[str, Any] = {}
+    losses = train_gate(gate, splits.sentences["train"], epochs, max_seconds=seconds, report=run)
     meta: dict[str, Any] = {
         "train": {
             "sentences": len(splits.sentences["train"]),
             "epochs": epochs,
-            "steps": len(losses),
             "loss_first_last_100": [sum(x) / max(1, len(x)) for x in (losses[:100], losses[-100:])],
+            **run,  # planned and done steps, whether the time budget cut them
             "seconds": round(time.monotonic() - t0, 1),
         }
     }

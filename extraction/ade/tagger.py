@@ -287,6 +287,7 @@ def train_tagger(
     lr: float = 1e-4,
     seed: int = 13,
     max_seconds: float = 300.0,
+    report: dict[str, Any] | None = None,
 ) -> list[float]:
     def batch_loss(batch: Sequence[Sentence]) -> torch.Tensor:
         enc = bundle._encode([s.text for s in batch])
@@ -312,6 +313,7 @@ def train_tagger(
         max_seconds=max_seconds,
         name="tagger",
         log=logger,
+        report=report,
     )
 
 

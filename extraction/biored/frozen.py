@@ -18,6 +18,7 @@ import torch
 
 from core.exceptions import ModelLoadError
 from core.models import resolve_model_dir
+from core.progress import Progress
 from extraction.biored.corpus import Document
 from extraction.biored.features import FeatureCache, FeatureSpec, FrozenEncoder
 from extraction.biored.heads import HeadsConfig, PairBatch, PairHeads, build_batch
@@ -68,9 +69,12 @@ class FrozenPredictor:
         return float(self.meta.get("threshold", 0.5))  # type: ignore[arg-type]
 
     def batches(self, docs: list[Document]) -> list[PairBatch]:
-        """One batch per document that has candidate pairs (features from the cache)."""
+        """One batch per document that has candidate pairs (features from the cache; encoding
+        the corpus the first time takes minutes on a CPU, so it logs its progress)."""
         out = []
-        for d in docs:
+        progress = Progress("biored features", len(docs), logger)
+        for i, d in enumerate(docs):
+            progress.update(i)
             cands = candidates(d)
             if not cands:
                 continue

@@ -283,3 +283,31 @@ def test_service_retains_and_scores_as_the_evaluation(
         compared += 1
         deeper += any(k[0] > 1 for k in expected)
     assert compared >= 3 and deeper >= 1
+
+
+def test_relation_counts_are_cached_per_graph_version(store: GraphStore, tmp_path: Path) -> None:
+    """load_relations reads its counts back from <var>/relations while the graph version holds,
+    and counts again once a run changes it."""
+    import json
+
+    load_fixture_graph(store)
+    settings = Settings(
+        neo4j=store.cfg,
+        models=ModelSettings(var_dir=tmp_path),
+        retrieval=RetrievalSettings(min_relation_freq=1),
+    )
+    first = load_relations(store, settings)
+    (cached,) = (tmp_path / "relations").glob("*.json")
+    rows = json.loads(cached.read_text())
+    dropped = rows[0]["type"]
+    cached.write_text(json.dumps([{**r, "count": 0} if r == rows[0] else r for r in rows]))
+    # the edited file is what is read: its zero count drops that relation's two directions
+    assert len(load_relations(store, settings)) == len(first) - 2
+    drug = wb.Node("DRUG:testdrug", wb.NodeLabel.DRUG, "testdrug", "biolink:Drug")
+    pheno = wb.Node("HP:0001166", wb.NodeLabel.PHENOTYPIC_FEATURE, "Arachnodactyly", "x")
+    ev = wb.Evidence("PMID:1", "Arachnodactyly after testdrug.", (20, 28), (0, 14))
+    st = wb.Statement(drug, wb.RelType.CAUSES_ADVERSE_EVENT, "biolink:causes", pheno, 0.9, ev)
+    wb.write_statements(store, wb.ModelInfo("ade", "m", "1", "e"), [st], inputs={})
+    recounted = {r.type for r in load_relations(store, settings)}
+    assert len(list((tmp_path / "relations").glob("*.json"))) == 2
+    assert {dropped, "CAUSES_ADVERSE_EVENT"} <= recounted

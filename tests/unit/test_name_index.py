@@ -91,3 +91,29 @@ def test_live_names_rebuild_in_the_background_and_are_none_while_stale() -> None
         threading.Event().wait(0.01)
     assert index is not None and len(index) == 3
     assert live.stats()["builds"] >= 2 and not live.stats()["building"]
+
+
+def test_the_dictionary_is_cached_per_graph_version(tmp_path: Any) -> None:
+    from retrieval.name_index import cached_names
+
+    builds: list[int] = []
+
+    def build() -> NameIndex:
+        builds.append(1)
+        return NameIndex(ROWS, STOPWORDS)
+
+    question = "Which genes cause Marfan syndrome type 1 and spider fingers?"
+    version = {"ingest": ["run-1"], "extraction": []}
+    first = cached_names(tmp_path, version, build, STOPWORDS)
+    again = cached_names(tmp_path, version, build, STOPWORDS)  # read back, not rebuilt
+    assert len(builds) == 1
+    assert _ids(again, question) == _ids(first, question) and len(again) == len(first)
+    assert again.entities == first.entities and again.max_tokens == first.max_tokens
+    cached_names(tmp_path, {"ingest": ["run-2"], "extraction": []}, build, STOPWORDS)
+    assert len(builds) == 2  # a new graph version builds its own
+    for f in tmp_path.glob("*.json"):
+        f.write_text("{not json")
+    assert _ids(cached_names(tmp_path, version, build, STOPWORDS), question) == _ids(
+        first, question
+    )
+    assert len(builds) == 3  # an unreadable cache is rebuilt

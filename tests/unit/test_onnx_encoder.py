@@ -34,6 +34,16 @@ def test_onnx_questions_match_pytorch_and_the_export_is_reused(tmp_path: Path) -
     stamp = path.stat().st_mtime_ns
     encoder.use_onnx(tmp_path)
     assert path.stat().st_mtime_ns == stamp  # exported once per encoder
+    # a fresh encoder that finds the export encodes questions without the PyTorch transformer
+    # and without the Hugging Face tokenizer (tokenizer.json runs on `tokenizers` directly)
+    fresh = load_encoder(resolve_model_dir(None), ModelSettings(torch_threads=1))
+    fresh.use_onnx(tmp_path)
+    assert np.abs(np.stack([fresh.encode_query(q) for q in QUESTIONS]) - reference).max() < 1e-4
+    assert fresh.onnx is not None
+    assert np.abs(fresh.onnx.encode(QUESTIONS, 128) - reference).max() < 1e-4  # padded batch
+    long = " ".join(QUESTIONS * 20)  # truncated to max_length as the PyTorch path does
+    assert np.abs(fresh.onnx.encode([long], 16) - encoder.encode([long], 16)).max() < 1e-4
+    assert fresh._model is None and fresh._tokenizer is None
 
 
 def test_a_damaged_onnx_file_is_a_model_load_error(tmp_path: Path) -> None:

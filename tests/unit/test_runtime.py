@@ -32,6 +32,30 @@ def test_conf_uses_neo4j5_names_only(tmp_path: Path) -> None:
     assert settings["server.directories.data"] == str((tmp_path / "h" / "data").resolve())
 
 
+def test_conf_opens_the_browser_on_localhost_only_when_asked(tmp_path: Path) -> None:
+    cfg = Neo4jSettings(home=tmp_path / "h", bolt_port=7701, http_port=7702)
+    conf = dict(
+        line.split("=", 1) for line in runtime.render_conf(cfg, browser=True).splitlines()[1:]
+    )
+    assert conf["server.http.enabled"] == "true"
+    assert conf["server.http.listen_address"] == "127.0.0.1:7702"
+    assert conf["server.https.enabled"] == "false"
+    assert conf["dbms.security.auth_enabled"] == "true"
+
+
+def test_taken_browser_port_gives_clear_error(tmp_path: Path) -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen()
+        port = s.getsockname()[1]
+        cfg = Neo4jSettings(home=tmp_path / "h", bolt_port=free_port(), http_port=port)
+        with pytest.raises(RuntimeSetupError, match=f"port {port} .*EVIGRAPH_NEO4J__HTTP_PORT"):
+            runtime.start(cfg)
+        off = cfg.model_copy(update={"browser": False, "java": "no-such-java-bin"})
+        with pytest.raises(RuntimeSetupError, match="Java not found"):  # past the port check
+            runtime.start(off)
+
+
 @pytest.mark.parametrize(
     ("output", "major"),
     [

@@ -1,0 +1,58 @@
+"""Progress of long loops as log lines: step, share done, epoch, loss, rate, elapsed and ETA,
+at most every `every_s` seconds (30 when stderr is not a terminal, 10 on one), so no step of
+a training run is silent for minutes. extraction/readiness.py reads these lines back from
+the training job's logs for `evigraph models status`."""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+
+
+def duration(seconds: float) -> str:
+    """1h02m, 3m05s, 42s."""
+    s = max(0, round(seconds))
+    if s >= 3600:
+        return f"{s // 3600}h{s % 3600 // 60:02d}m"
+    if s >= 60:
+        return f"{s // 60}m{s % 60:02d}s"
+    return f"{s}s"
+
+
+class Progress:
+    """`update(done, loss)` after each step; logs when `every_s` passed since the last line."""
+
+    def __init__(
+        self,
+        name: str,
+        total: int,
+        log: logging.Logger,
+        *,
+        steps_per_epoch: float = 0.0,
+        every_s: float | None = None,
+    ) -> None:
+        self.name, self.total, self.log = name, total, log
+        self.steps_per_epoch = steps_per_epoch
+        self.every_s = every_s if every_s is not None else (10.0 if sys.stderr.isatty() else 30.0)
+        self.start = self.last = time.monotonic()
+
+    def update(self, done: int, loss: float | None = None) -> None:
+        now = time.monotonic()
+        if now - self.last >= self.every_s:
+            self.last = now
+            self.log.info("%s", self.line(done, loss, now - self.start))
+
+    def line(self, done: int, loss: float | None, elapsed: float) -> str:
+        rate = done / elapsed if elapsed > 0 else 0.0
+        parts = [f"step {done}/{self.total} ({100 * done / max(1, self.total):.0f}%)"]
+        if self.steps_per_epoch:
+            epochs = self.total / self.steps_per_epoch
+            parts.append(f"epoch {done / self.steps_per_epoch:.2f}/{epochs:g}")
+        if loss is not None:
+            parts.append(f"loss {loss:.4f}")
+        parts.append(f"{rate:.2f} steps/s")
+        parts.append(f"elapsed {duration(elapsed)}")
+        if rate > 0:
+            parts.append(f"ETA {duration((self.total - done) / rate)}")
+        return f"progress {self.name}: " + ", ".join(parts)
