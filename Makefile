@@ -28,6 +28,7 @@ run: install
 	$(EVIGRAPH) stats
 	$(EVIGRAPH) embeddings
 	$(EVIGRAPH) caff train --config retained_head --if-missing
+	$(EVIGRAPH) phenotype train --if-missing
 	$(EVIGRAPH) extract maude-train --if-missing
 	$(EVIGRAPH) extract ade-train --if-missing --tagger-seconds 4800 --gate-seconds 900
 	@test -f var/biored/biored.pt || $(EVIGRAPH) extract biored-train

@@ -7,7 +7,15 @@ import sys
 
 import typer
 
-from cli import extract_cmd, ingest_cmd, interop_cmd, neo4j_cmd, retrieval_cmd, serve_cmd
+from cli import (
+    extract_cmd,
+    ingest_cmd,
+    interop_cmd,
+    neo4j_cmd,
+    phenotype_cmd,
+    retrieval_cmd,
+    serve_cmd,
+)
 from cli.common import print_json, settings, store
 from core.exceptions import EvigraphError
 from core.logs import configure_logging
@@ -25,6 +33,7 @@ app.add_typer(ingest_cmd.app, name="ingest")
 app.add_typer(extract_cmd.app, name="extract")
 app.add_typer(retrieval_cmd.qa_app, name="qa")
 app.add_typer(retrieval_cmd.caff_app, name="caff")
+app.add_typer(phenotype_cmd.app, name="phenotype")
 app.command("evidence")(retrieval_cmd.evidence)
 app.command("embeddings")(retrieval_cmd.embeddings_build)
 app.add_typer(interop_cmd.export_app, name="export")

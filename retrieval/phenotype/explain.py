@@ -25,7 +25,7 @@ def _ref(kb: PhenotypeKB, t: int) -> dict[str, str]:
 
 
 def _best_annotation(kb: PhenotypeKB, e: int, under: int) -> Annotation | None:
-    found = [a for a in kb.annotations[e] if under in kb.onto.ancestors(a.term)]
+    found = [a for a in kb.annotations[e] if under in kb.onto.ancestor_set(a.term)]
     if not found:
         return None
     return max(found, key=lambda a: (0.5 if a.frequency is None else a.frequency,

@@ -30,6 +30,7 @@ class Ontology:
     obsolete: dict[str, list[str]]  # obsolete id without replaced_by -> its `consider` ids
     by_name: dict[str, int] = field(default_factory=dict)  # normalised name/synonym -> term
     index: dict[str, int] = field(default_factory=dict)
+    _anc_sets: dict[int, frozenset[int]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         self.index = {t: i for i, t in enumerate(self.ids)}
@@ -39,6 +40,12 @@ class Ontology:
 
     def ancestors(self, i: int) -> np.ndarray:
         return self.anc_idx[self.anc_ptr[i] : self.anc_ptr[i + 1]]
+
+    def ancestor_set(self, i: int) -> frozenset[int]:
+        got = self._anc_sets.get(i)
+        if got is None:
+            got = self._anc_sets[i] = frozenset(self.ancestors(i).tolist())
+        return got
 
     def is_under(self, i: int, top: str = PHENOTYPIC_ABNORMALITY) -> bool:
         j = self.index.get(top)

@@ -77,6 +77,7 @@ class PhenotypeRanker:
         s, ent, value = self.scores(r.observed, r.excluded)
         t1 = time.perf_counter()
         onto = self.kb.onto
+        self._explained: dict[int, dict[str, Any]] = {}
         diseases = [self._entry(s, int(e), float(v), n + 1) for n, (e, v) in
                     enumerate(zip(ent[:top_k], value[:top_k], strict=True))]
         genes = self._genes(s, ent, value, top_k)
@@ -104,8 +105,14 @@ class PhenotypeRanker:
             "score": round(value, 6),
             "rank": rank,
             "equivalent_ids": kb.equivalent[e],
-            **explain_entry(kb, s, e),
+            **self._explain(s, e),
         }
+
+    def _explain(self, s: Scores, e: int) -> dict[str, Any]:
+        got = self._explained.get(e)
+        if got is None:
+            got = self._explained[e] = explain_entry(self.kb, s, e)
+        return got
 
     def _genes(
         self, s: Scores, ent: np.ndarray, value: np.ndarray, top_k: int
@@ -128,7 +135,7 @@ class PhenotypeRanker:
                     "rank": len(out) + 1,
                     "equivalent_ids": [x for x in kb.gene_xrefs[g] if x.startswith("HGNC:")],
                     "via": {"id": kb.ids[int(e)], "name": kb.names[int(e)], "relation": rel},
-                    **explain_entry(kb, s, int(e)),
+                    **self._explain(s, int(e)),
                 })
                 if len(out) >= top_k:
                     return out

@@ -116,3 +116,17 @@ def train_served(data: Sequence[Prepared], seed: int = 13, k: int = 5) -> Rerank
         "l2_chosen_by": f"{k}-fold disease-disjoint CV, seed {seed}",
     }
     return fit_on(data, l2, info)
+
+
+def training_cases(cases: Sequence[Case], kb: PhenotypeKB, per_disease: int) -> list[Case]:
+    """The cases whose diagnosis has phenotype annotations here, at most `per_disease` per
+    diagnosis (first in name order), so that large cohorts do not dominate."""
+    seen: dict[str, int] = {}
+    out: list[Case] = []
+    for c in cases:
+        d = next((d for d in c.diseases if d in kb.member), None)
+        if d is None or seen.get(d, 0) >= per_disease:
+            continue
+        seen[d] = seen.get(d, 0) + 1
+        out.append(c)
+    return out
