@@ -20,7 +20,9 @@ def train(
     packets: Path | None = typer.Option(
         None, help="phenopacket-store .tar.gz (default: <data_dir>/phenopackets/...-dev.tar.gz)."
     ),
-    out: Path | None = typer.Option(None, help="Model path (default: var/phenotype/reranker.json)."),
+    out: Path | None = typer.Option(
+        None, help="Model path (default: var/phenotype/reranker.json)."
+    ),
     per_disease: int = typer.Option(8, min=1, help="At most this many cases per diagnosis."),
     seed: int = typer.Option(13, help="Seed of the disease-disjoint folds."),
     if_missing: bool = typer.Option(False, "--if-missing", help="Do nothing when out exists."),
@@ -40,10 +42,18 @@ def train(
     t0 = time.perf_counter()
     with store() as s:
         kb = build_kb(load_rows(s))
-    cases = training_cases(list(iter_tar(packets or cfg.ingest.data_dir / _STORE)), kb, per_disease)
+    cases = training_cases(
+        list(iter_tar(packets or cfg.ingest.data_dir / _STORE)), kb.member, per_disease
+    )
     logger.info("training on %d cases", len(cases))
     model = train_served(prepare(kb, cases), seed=seed)
     model.save(path)
-    print_json({"model": str(path), "l2": model.l2, **model.trained_on,
-                "weights": dict(zip(model.features, model.weights, strict=True)),
-                "seconds": round(time.perf_counter() - t0, 1)})
+    print_json(
+        {
+            "model": str(path),
+            "l2": model.l2,
+            **model.trained_on,
+            "weights": dict(zip(model.features, model.weights, strict=True)),
+            "seconds": round(time.perf_counter() - t0, 1),
+        }
+    )

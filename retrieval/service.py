@@ -31,6 +31,8 @@ from retrieval.embeddings import (
 from retrieval.expansion_cache import VersionedCache, VersionWatch
 from retrieval.linking import STOPWORDS
 from retrieval.name_index import LiveNames, NameIndex
+from retrieval.phenotype import answer as phenotype_answer
+from retrieval.phenotype.ranker import PhenotypeRanker
 from retrieval.provenance import provenance
 from retrieval.relations import Relation, parse_key, vocabulary
 
@@ -60,8 +62,10 @@ class EvidenceService:
         thresholds: dict[int, float],
         per_hop_thresholds: dict[int, float],
         checkpoint: Path,
+        phenotypes: PhenotypeRanker | None = None,
     ) -> None:
         self.store, self.settings = store, settings
+        self.phenotypes = phenotypes
         self.encoder, self.index, self.model = encoder, index, model
         self.frozen = model.for_inference()  # numpy parameters for one question at a time
         self.tail_tables = self.head_tables = None
@@ -133,7 +137,16 @@ class EvidenceService:
         per_hop = ckpt.get("thresholds_per_hop") or ckpt["thresholds"]
         per_hop_thresholds = {int(k): float(v) for k, v in per_hop.items()}
         service = cls(
-            store, settings, encoder, index, relations, model, thresholds, per_hop_thresholds, path
+            store,
+            settings,
+            encoder,
+            index,
+            relations,
+            model,
+            thresholds,
+            per_hop_thresholds,
+            path,
+            PhenotypeRanker.load(store, settings),
         )
         if service.names is not None:
             service.names.start()
@@ -150,6 +163,11 @@ class EvidenceService:
             "statement_cache": self.statements.stats() if self.statements is not None else None,
             "entity_cache": self.entities.stats() if self.entities is not None else None,
             "name_dictionary": self.names.stats() if self.names is not None else None,
+            "phenotype_ranker": (
+                {"scorer": self.phenotypes.scorer, "diseases": len(self.phenotypes.kb.ids)}
+                if self.phenotypes is not None
+                else None
+            ),
         }
 
     def link(self, question: str, seeds: list[str] | None) -> list[linking.Seed]:
@@ -177,9 +195,54 @@ class EvidenceService:
         threshold: float | None = None,
         top_k: int | None = None,
         raw_props: bool = False,
+        phenotypes: list[str] | None = None,
+        excluded_phenotypes: list[str] | None = None,
+        phenopacket: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
         """The evidence answer (see api.schemas.Evidence). `raw_props` adds each retained
-        triple's relationship properties as `statement_props` (for RDF output)."""
+        triple's relationship properties as `statement_props` (for RDF output).
+        With a patient's phenotypes (given, in a phenopacket, or named in the question) the
+        answer also ranks diseases and genes (`ranking`, `gene_ranking`, top_k or 20)."""
+        ranker = self.phenotypes
+        patient = None
+        if ranker is not None:
+            patient = phenotype_answer.from_request(
+                ranker, phenotypes, excluded_phenotypes, phenopacket
+            )
+        elif phenotypes or excluded_phenotypes or phenopacket is not None:
+            raise RetrievalError("phenotypes: the graph holds no HPO phenotype annotations")
+        if patient is not None and ranker is not None:
+            ranked = ranker.rank(patient, top_k or 20)
+            return phenotype_answer.answer(question, ranked, self._phenotype_model(ranker))
+        if ranker is not None and question.strip() and not seeds:
+            patient = phenotype_answer.from_question(ranker, question)
+        if patient is None or ranker is None:
+            return self._evidence(question, seeds, max_hops, mode, threshold, top_k, raw_props)
+        ranked = ranker.rank(patient, top_k or 20)
+        try:
+            out = self._evidence(question, seeds, max_hops, mode, threshold, top_k, raw_props)
+        except RetrievalError:  # the question names phenotypes only: the ranking answers it
+            return phenotype_answer.answer(question, ranked, self._phenotype_model(ranker))
+        out.update(phenotype_answer.ranking_fields(ranked))
+        out["timings_ms"].update({f"phenotype_{k}": v for k, v in ranked["timings_ms"].items()})
+        return out
+
+    def _phenotype_model(self, ranker: PhenotypeRanker) -> dict[str, Any]:
+        return {
+            "scorer": f"phenotype-{ranker.scorer}",
+            "checkpoint": str(ranker.model_file) if ranker.model_file else None,
+        }
+
+    def _evidence(
+        self,
+        question: str,
+        seeds: list[str] | None,
+        max_hops: int,
+        mode: str,
+        threshold: float | None,
+        top_k: int | None,
+        raw_props: bool,
+    ) -> dict[str, Any]:
         if not 1 <= max_hops <= self.model.cfg.hops:
             raise RetrievalError(
                 f"max_hops must be between 1 and {self.model.cfg.hops}, got {max_hops}"

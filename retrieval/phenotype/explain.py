@@ -4,6 +4,7 @@ the excluded terms that count against it; the observed terms it leaves unexplain
 
 from __future__ import annotations
 
+from itertools import pairwise
 from typing import Any
 
 import numpy as np
@@ -28,8 +29,10 @@ def _best_annotation(kb: PhenotypeKB, e: int, under: int) -> Annotation | None:
     found = [a for a in kb.annotations[e] if under in kb.onto.ancestor_set(a.term)]
     if not found:
         return None
-    return max(found, key=lambda a: (0.5 if a.frequency is None else a.frequency,
-                                     float(kb.ic[a.term]), -a.term))
+    return max(
+        found,
+        key=lambda a: (0.5 if a.frequency is None else a.frequency, float(kb.ic[a.term]), -a.term),
+    )
 
 
 def _path(kb: PhenotypeKB, q: int, via: int, ann: Annotation) -> list[dict[str, str]]:
@@ -38,12 +41,21 @@ def _path(kb: PhenotypeKB, q: int, via: int, ann: Annotation) -> list[dict[str, 
     onto = kb.onto
     up = onto.path_up(q, via)
     down = onto.path_up(ann.term, via)
-    triples = [{"subject": onto.ids[a], "predicate": "biolink:subclass_of",
-                "object": onto.ids[b]} for a, b in zip(up, up[1:], strict=False)]
-    triples += [{"subject": onto.ids[a], "predicate": "biolink:subclass_of",
-                 "object": onto.ids[b]} for a, b in zip(down, down[1:], strict=False)]
-    triples.append({"subject": ann.source_id, "predicate": "biolink:has_phenotype",
-                    "object": onto.ids[ann.term]})
+    triples = [
+        {"subject": onto.ids[a], "predicate": "biolink:subclass_of", "object": onto.ids[b]}
+        for a, b in pairwise(up)
+    ]
+    triples += [
+        {"subject": onto.ids[a], "predicate": "biolink:subclass_of", "object": onto.ids[b]}
+        for a, b in pairwise(down)
+    ]
+    triples.append(
+        {
+            "subject": ann.source_id,
+            "predicate": "biolink:has_phenotype",
+            "object": onto.ids[ann.term],
+        }
+    )
     return triples
 
 
@@ -85,13 +97,25 @@ def explain_entry(kb: PhenotypeKB, s: Scores, e: int) -> dict[str, Any]:
             continue
         ann = _best_annotation(kb, e, int(x))
         if ann is not None:
-            hits.append({"phenotype": _ref(kb, int(x)), "annotation": _ref(kb, ann.term),
-                         "frequency": ann.frequency, "sources": list(ann.sources),
-                         "publications": list(ann.publications)[:10]})
+            hits.append(
+                {
+                    "phenotype": _ref(kb, int(x)),
+                    "annotation": _ref(kb, ann.term),
+                    "frequency": ann.frequency,
+                    "sources": list(ann.sources),
+                    "publications": list(ann.publications)[:10],
+                }
+            )
     for q in s.observed:
         for a in kb.onto.ancestors(int(q)):
             neg = kb.negated.get(int(a))
             if neg is not None and e in neg:
-                hits.append({"phenotype": _ref(kb, int(q)), "annotation": _ref(kb, int(a)),
-                             "negated": True, "frequency": 0.0})
+                hits.append(
+                    {
+                        "phenotype": _ref(kb, int(q)),
+                        "annotation": _ref(kb, int(a)),
+                        "negated": True,
+                        "frequency": 0.0,
+                    }
+                )
     return {"explained": explained, "excluded_hits": hits, "unexplained": unexplained}

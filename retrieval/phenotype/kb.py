@@ -99,8 +99,24 @@ def build_kb(rows: dict[str, Rows]) -> PhenotypeKB:
     negated = {t: np.unique(np.asarray(d, dtype=np.int32)) for t, d in neg.items()}
     n_ann = np.asarray([len(a) for a in pos], dtype=np.float32)
     genes, symbols, xrefs, links = _genes(rows["gene_disease_edges"], member)
-    return PhenotypeKB(onto, ids, kb_names, equivalent, member, pos, ic, ptr, dis, freq,
-                       negated, n_ann, genes, symbols, xrefs, links)
+    return PhenotypeKB(
+        onto,
+        ids,
+        kb_names,
+        equivalent,
+        member,
+        pos,
+        ic,
+        ptr,
+        dis,
+        freq,
+        negated,
+        n_ann,
+        genes,
+        symbols,
+        xrefs,
+        links,
+    )
 
 
 def _merge_exact(rows: Rows, annotated: set[str]) -> list[list[str]]:
@@ -131,8 +147,9 @@ def _merge_exact(rows: Rows, annotated: set[str]) -> list[list[str]]:
 def frequency_of(row: dict[str, Any]) -> float | None:
     """Orphanet's frequency term, else hpoa's value; the mean where merged statements carry
     several; None where none is stated."""
-    orpha = [FREQUENCY_TERMS[v] for v in _listed(row.get("orphanet_frequency"))
-             if v in FREQUENCY_TERMS]
+    orpha = [
+        FREQUENCY_TERMS[v] for v in _listed(row.get("orphanet_frequency")) if v in FREQUENCY_TERMS
+    ]
     if orpha:
         return float(np.mean(orpha))
     values = [float(v) for v in _listed(row.get("hpoa_frequency"))]
@@ -163,8 +180,16 @@ def _annotations(
         if r.get("negated") or f == 0.0:
             neg[t].append(e)
             continue
-        pos[e].append(Annotation(t, f, False, r["disease"], tuple(r.get("sources") or ()),
-                                 tuple(r.get("publications") or ())))
+        pos[e].append(
+            Annotation(
+                t,
+                f,
+                False,
+                r["disease"],
+                tuple(r.get("sources") or ()),
+                tuple(r.get("publications") or ()),
+            )
+        )
     return pos, neg
 
 

@@ -96,8 +96,9 @@ def build_ontology(terms: Iterable[dict[str, Any]], edges: Iterable[dict[str, An
         if c is not None and p is not None and p not in parents[c]:
             parents[c].append(p)
     anc_ptr, anc_idx = _closure(parents)
-    onto = Ontology(ids, [t.get("name") or t["id"] for t in live], parents, anc_ptr, anc_idx,
-                    redirect, obsolete)
+    onto = Ontology(
+        ids, [t.get("name") or t["id"] for t in live], parents, anc_ptr, anc_idx, redirect, obsolete
+    )
     onto.by_name = _name_table(live, index)
     return onto
 

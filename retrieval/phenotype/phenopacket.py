@@ -99,9 +99,12 @@ def _genes(obj: dict[str, Any], key: str) -> list[str]:
     return found
 
 
-def _pmids(meta: dict[str, Any]) -> list[str]:
+def _pmids(meta: Any) -> list[str]:
+    if not isinstance(meta, dict):
+        return []
     refs = meta.get("externalReferences") or []
-    return [r["id"] for r in refs if isinstance(r, dict) and str(r.get("id", "")).startswith("PMID:")]
+    ids = [str(r.get("id", "")) for r in refs if isinstance(r, dict)]
+    return [i for i in ids if i.startswith("PMID:")]
 
 
 def read_phenopacket(path: Path) -> Case:

@@ -38,7 +38,20 @@ class PhenotypeRanker:
     @classmethod
     def load(cls, store: GraphStore, settings: Settings) -> PhenotypeRanker:
         t = time.perf_counter()
-        kb = build_kb(load_rows(store))
+        ranker = cls.load_with(build_kb(load_rows(store)), settings)
+        kb = ranker.kb
+        logger.info(
+            "phenotype ranker: %d diseases, %d terms, %d genes in %.1f s",
+            len(kb.ids),
+            len(kb.onto),
+            len(kb.genes),
+            time.perf_counter() - t,
+        )
+        return ranker
+
+    @classmethod
+    def load_with(cls, kb: PhenotypeKB, settings: Settings) -> PhenotypeRanker:
+        """A ranker on `kb` with the served re-ranker when one was trained."""
         path = model_path(settings)
         model = None
         if path.is_file():
@@ -47,21 +60,24 @@ class PhenotypeRanker:
             except ModelLoadError as e:
                 logger.warning("%s; ranking by information content only", e)
         else:
-            logger.warning("no phenotype re-ranker at %s (run `evigraph phenotype train`); "
-                           "ranking by information content only", path)
-        logger.info("phenotype ranker: %d diseases, %d terms, %d genes in %.1f s",
-                    len(kb.ids), len(kb.onto), len(kb.genes), time.perf_counter() - t)
+            logger.warning(
+                "no phenotype re-ranker at %s (run `evigraph phenotype train`); "
+                "ranking by information content only",
+                path,
+            )
         return cls(kb, model, path if model else None)
 
     @property
     def scorer(self) -> str:
         return "reranker" if self.model is not None else "resnik"
 
-    def scores(self, observed: list[int], excluded: list[int]) -> tuple[Scores, np.ndarray,
-                                                                         np.ndarray]:
+    def scores(
+        self, observed: list[int], excluded: list[int]
+    ) -> tuple[Scores, np.ndarray, np.ndarray]:
         """(the IC scores, candidate entries best first, their scores)."""
-        s = score_all(self.kb, np.asarray(observed, dtype=np.int64),
-                      np.asarray(excluded, dtype=np.int64))
+        s = score_all(
+            self.kb, np.asarray(observed, dtype=np.int64), np.asarray(excluded, dtype=np.int64)
+        )
         ent = candidates(s, self.model.candidates if self.model else N_CANDIDATES)
         if self.model is not None:
             raw = self.model.score(features(self.kb, s, ent))
@@ -78,12 +94,16 @@ class PhenotypeRanker:
         t1 = time.perf_counter()
         onto = self.kb.onto
         self._explained: dict[int, dict[str, Any]] = {}
-        diseases = [self._entry(s, int(e), float(v), n + 1) for n, (e, v) in
-                    enumerate(zip(ent[:top_k], value[:top_k], strict=True))]
+        diseases = [
+            self._entry(s, int(e), float(v), n + 1)
+            for n, (e, v) in enumerate(zip(ent[:top_k], value[:top_k], strict=True))
+        ]
         genes = self._genes(s, ent, value, top_k)
         return {
-            "phenotypes": [{"id": onto.ids[t], "name": onto.names[t], "given": r.given.get(t)}
-                           for t in r.observed],
+            "phenotypes": [
+                {"id": onto.ids[t], "name": onto.names[t], "given": r.given.get(t)}
+                for t in r.observed
+            ],
             "excluded_phenotypes": [
                 {"id": onto.ids[t], "name": onto.names[t], "given": r.given.get(t)}
                 for t in r.excluded
@@ -92,8 +112,10 @@ class PhenotypeRanker:
             "gene_ranking": genes,
             "notes": list(r.notes),
             "scorer": self.scorer,
-            "timings_ms": {"rank": round((t1 - t0) * 1000, 2),
-                           "explain": round((time.perf_counter() - t1) * 1000, 2)},
+            "timings_ms": {
+                "rank": round((t1 - t0) * 1000, 2),
+                "explain": round((time.perf_counter() - t1) * 1000, 2),
+            },
         }
 
     def _entry(self, s: Scores, e: int, value: float, rank: int) -> dict[str, Any]:
@@ -127,16 +149,18 @@ class PhenotypeRanker:
                 seen.add(g)
                 kb = self.kb
                 rel = next(t for d, t in kb.gene_diseases[g] if d == int(e))
-                out.append({
-                    "id": kb.genes[g],
-                    "name": kb.gene_symbols[g],
-                    "category": "biolink:Gene",
-                    "score": round(float(v), 6),
-                    "rank": len(out) + 1,
-                    "equivalent_ids": [x for x in kb.gene_xrefs[g] if x.startswith("HGNC:")],
-                    "via": {"id": kb.ids[int(e)], "name": kb.names[int(e)], "relation": rel},
-                    **self._explain(s, int(e)),
-                })
+                out.append(
+                    {
+                        "id": kb.genes[g],
+                        "name": kb.gene_symbols[g],
+                        "category": "biolink:Gene",
+                        "score": round(float(v), 6),
+                        "rank": len(out) + 1,
+                        "equivalent_ids": [x for x in kb.gene_xrefs[g] if x.startswith("HGNC:")],
+                        "via": {"id": kb.ids[int(e)], "name": kb.names[int(e)], "relation": rel},
+                        **self._explain(s, int(e)),
+                    }
+                )
                 if len(out) >= top_k:
                     return out
         return out

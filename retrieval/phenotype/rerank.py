@@ -29,7 +29,7 @@ class Reranker:
     def score(self, x: np.ndarray) -> np.ndarray:
         """(N,) scores of (N, F) candidate features."""
         z = (x - np.asarray(self.mean, dtype=np.float32)) / np.asarray(self.std, dtype=np.float32)
-        return z @ np.asarray(self.weights, dtype=np.float32)  # type: ignore[no-any-return]
+        return z @ np.asarray(self.weights, dtype=np.float32)
 
     def save(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -81,5 +81,6 @@ def fit(
     w0 = np.zeros(n_f)
     w0[list(FEATURES).index("resnik_bma")] = 1.0
     res = minimize(loss, w0, jac=True, method="L-BFGS-B", options={"maxiter": 300})
-    return Reranker(list(FEATURES), mean.tolist(), std.tolist(), res.x.tolist(), l2,
-                    candidates, info)
+    return Reranker(
+        list(FEATURES), mean.tolist(), std.tolist(), res.x.tolist(), l2, candidates, info
+    )

@@ -32,13 +32,17 @@ def resolve_one(onto: Ontology, raw: str, where: str, notes: list[str]) -> int:
             return onto.index[text]
         if text in onto.redirect:
             live, how = onto.redirect[text]
-            notes.append(f"{where}: {text} is retired in HPO ({how}); used {live} "
-                         f"({onto.names[onto.index[live]]}) instead")
+            notes.append(
+                f"{where}: {text} is retired in HPO ({how}); used {live} "
+                f"({onto.names[onto.index[live]]}) instead"
+            )
             return onto.index[live]
         if text in onto.obsolete:
             consider = ", ".join(onto.obsolete[text]) or "none"
-            raise RetrievalError(f"{where}: {text} is an obsolete HPO term with no replacement "
-                                 f"(consider: {consider})")
+            raise RetrievalError(
+                f"{where}: {text} is an obsolete HPO term with no replacement "
+                f"(consider: {consider})"
+            )
         raise RetrievalError(f"{where}: unknown HPO term {text!r}")
     found = onto.by_name.get(norm_name(text))
     if found is None:
@@ -47,14 +51,18 @@ def resolve_one(onto: Ontology, raw: str, where: str, notes: list[str]) -> int:
 
 
 def resolve(
-    onto: Ontology, observed: Sequence[str], excluded: Sequence[str],
+    onto: Ontology,
+    observed: Sequence[str],
+    excluded: Sequence[str],
     names: tuple[str, str] = ("phenotypes", "excluded_phenotypes"),
 ) -> Resolved:
     """RetrievalError (naming the field and item) for an unknown term or a term given as
     both observed and excluded."""
     out = Resolved()
-    for items, target, name in ((observed, out.observed, names[0]),
-                                (excluded, out.excluded, names[1])):
+    for items, target, name in (
+        (observed, out.observed, names[0]),
+        (excluded, out.excluded, names[1]),
+    ):
         for n, raw in enumerate(items):
             t = resolve_one(onto, raw, f"{name}[{n}]", out.notes)
             if t not in target:

@@ -89,11 +89,15 @@ def coverage(kb: PhenotypeKB, observed: np.ndarray, entries: np.ndarray) -> np.n
         if not anns:
             continue
         terms = np.fromiter((a.term for a in anns), dtype=np.int64, count=len(anns))
-        w = np.fromiter((0.5 if a.frequency is None else a.frequency for a in anns),
-                        dtype=np.float32, count=len(anns))
+        w = np.fromiter(
+            (0.5 if a.frequency is None else a.frequency for a in anns),
+            dtype=np.float32,
+            count=len(anns),
+        )
         starts, ends = onto.anc_ptr[terms], onto.anc_ptr[terms + 1]
-        got = np.maximum.reduceat(reach[onto.anc_idx[_ranges(starts, ends)]],
-                                  np.cumsum(ends - starts) - (ends - starts))
+        got = np.maximum.reduceat(
+            reach[onto.anc_idx[_ranges(starts, ends)]], np.cumsum(ends - starts) - (ends - starts)
+        )
         own = np.maximum(kb.ic[terms], 1e-3)
         out[k] = float((w * got / own).sum() / max(w.sum(), 1e-6))
     return out

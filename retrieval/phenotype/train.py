@@ -5,7 +5,7 @@ dev folds only."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -13,7 +13,7 @@ import numpy as np
 from retrieval.phenotype.kb import PhenotypeKB
 from retrieval.phenotype.phenopacket import Case
 from retrieval.phenotype.rerank import Reranker, fit
-from retrieval.phenotype.score import candidates, features, score_all
+from retrieval.phenotype.score import FEATURES, candidates, features, score_all
 
 logger = logging.getLogger(__name__)
 L2_GRID = (1e-4, 1e-3, 1e-2, 1e-1)
@@ -51,6 +51,10 @@ def prepare(kb: PhenotypeKB, cases: Sequence[Case], n: int = N_CANDIDATES) -> li
     out: list[Prepared] = []
     for k, c in enumerate(cases):
         gold = next((kb.member[d] for d in c.diseases if d in kb.member), -1)
+        if gold < 0:  # no phenotype annotation for the diagnosis: it cannot be ranked
+            empty = np.zeros((0, len(FEATURES)), dtype=np.float32)
+            out.append(Prepared(c, -1, np.zeros(0, dtype=np.int64), empty, -1, 0, False))
+            continue
         s = score_all(kb, term_indices(kb, c.observed), term_indices(kb, c.excluded))
         ent = candidates(s, n)
         pos = int(np.flatnonzero(ent == gold)[0]) if gold >= 0 and gold in ent else -1
@@ -118,13 +122,15 @@ def train_served(data: Sequence[Prepared], seed: int = 13, k: int = 5) -> Rerank
     return fit_on(data, l2, info)
 
 
-def training_cases(cases: Sequence[Case], kb: PhenotypeKB, per_disease: int) -> list[Case]:
+def training_cases(
+    cases: Sequence[Case], member: Mapping[str, int], per_disease: int
+) -> list[Case]:
     """The cases whose diagnosis has phenotype annotations here, at most `per_disease` per
     diagnosis (first in name order), so that large cohorts do not dominate."""
     seen: dict[str, int] = {}
     out: list[Case] = []
     for c in cases:
-        d = next((d for d in c.diseases if d in kb.member), None)
+        d = next((d for d in c.diseases if d in member), None)
         if d is None or seen.get(d, 0) >= per_disease:
             continue
         seen[d] = seen.get(d, 0) + 1
