@@ -69,7 +69,7 @@ class PhenotypeRanker:
 
     @property
     def scorer(self) -> str:
-        return "reranker" if self.model is not None else "resnik"
+        return "reranker" if self.model is not None else "ic-frequency"
 
     def scores(
         self, observed: list[int], excluded: list[int]
@@ -83,8 +83,9 @@ class PhenotypeRanker:
             raw = self.model.score(features(self.kb, s, ent))
             p = np.exp(raw - raw.max())
             value = p / p.sum()  # a softmax over the candidates
-        else:
-            value = s.resnik[ent]
+        else:  # untrained: Resnik, moved by frequencies, excluded terms and NOT annotations
+            value = s.resnik[ent] + 0.1 * s.freq[ent] + 0.3 * s.excluded_pen[ent]
+            value = value - 0.5 * s.not_hits[ent]
         order = np.argsort(-value, kind="stable")
         return s, ent[order], value[order]
 
