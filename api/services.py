@@ -31,6 +31,9 @@ class EvidenceBackend(Protocol):
         threshold: float | None,
         top_k: int | None,
         raw_props: bool = False,
+        phenotypes: list[str] | None = None,
+        excluded_phenotypes: list[str] | None = None,
+        phenopacket: dict[str, Any] | None = None,
     ) -> dict[str, Any]: ...
 
     def ready(self) -> dict[str, Any]: ...

@@ -35,7 +35,7 @@ def test_a_packet_that_is_not_v2_or_has_no_observed_term_is_refused() -> None:
         **obj,
         "phenotypicFeatures": [f for f in obj["phenotypicFeatures"] if f.get("excluded")],
     }
-    with pytest.raises(RetrievalError, match="phenopacket.phenotypicFeatures: no observed"):
+    with pytest.raises(RetrievalError, match=r"phenopacket\.phenotypicFeatures: no observed"):
         parse_phenopacket(only_excluded)
     bad = {**obj, "phenotypicFeatures": [{"type": {"id": "MONDO:1"}}]}
     with pytest.raises(RetrievalError, match=r"phenotypicFeatures\[0\]\.type\.id"):

@@ -185,7 +185,7 @@ def test_excluded_phenotype_lowers_a_disease(kb: PhenotypeKB) -> None:
     drop = {d: plain[d] - without_cataract[d] for d in plain}
     # cataract is occasional in OMIM:1, very rare in OMIM:4, not annotated in OMIM:2
     assert drop["OMIM:1"] > drop["OMIM:4"] > 0.0 == drop["OMIM:2"]
-    assert list(plain)[0] == "OMIM:1"
+    assert next(iter(plain)) == "OMIM:1"
     ranked = ranker.rank(resolve(kb.onto, ["HP:0001250"], ["HP:0000518"]), 10)
     one = next(e for e in ranked["ranking"] if e["id"] == "OMIM:1")
     assert [h["phenotype"]["id"] for h in one["excluded_hits"]] == ["HP:0000518"]
