@@ -3,6 +3,7 @@ queries return), where the expected order is known by hand."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -44,7 +45,7 @@ def _ann(
 
 
 def rows() -> dict[str, list[dict[str, Any]]]:
-    terms = [
+    terms: list[dict[str, Any]] = [
         {
             "id": i,
             "name": n,
@@ -132,12 +133,12 @@ def kb() -> PhenotypeKB:
     return build_kb(rows())
 
 
-def _ranking(kb: PhenotypeKB, observed: list[str], excluded: list[str] = ()) -> list[str]:
+def _ranking(kb: PhenotypeKB, observed: list[str], excluded: Sequence[str] = ()) -> list[str]:
     ranked = PhenotypeRanker(kb, None, None).rank(resolve(kb.onto, observed, list(excluded)), 10)
     return [e["id"] for e in ranked["ranking"]]
 
 
-def _scores(kb: PhenotypeKB, observed: list[str], excluded: list[str] = ()) -> Any:
+def _scores(kb: PhenotypeKB, observed: list[str], excluded: Sequence[str] = ()) -> Any:
     r = resolve(kb.onto, observed, list(excluded))
     return score_all(kb, np.asarray(r.observed), np.asarray(r.excluded, dtype=np.int64))
 
