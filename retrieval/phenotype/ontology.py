@@ -90,6 +90,10 @@ def build_ontology(terms: Iterable[dict[str, Any]], edges: Iterable[dict[str, An
     live.sort(key=lambda t: t["id"])
     ids = [t["id"] for t in live]
     index = {t: i for i, t in enumerate(ids)}
+    for old, (target, _) in list(redirect.items()):
+        if target not in index:  # replaced by a term this graph does not hold
+            del redirect[old]
+            obsolete[old] = [target]
     parents: list[list[int]] = [[] for _ in ids]
     for e in edges:
         c, p = index.get(e["child"]), index.get(e["parent"])
