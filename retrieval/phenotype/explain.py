@@ -61,7 +61,8 @@ def _path(kb: PhenotypeKB, q: int, via: int, ann: Annotation) -> list[dict[str, 
 
 def _explained(kb: PhenotypeKB, s: Scores, e: int, row: int, q: int) -> dict[str, Any] | None:
     anc = kb.onto.ancestors(q)
-    for a in anc[np.argsort(-kb.ic[anc], kind="stable")]:
+    depth = kb.onto.anc_ptr[anc + 1] - kb.onto.anc_ptr[anc]
+    for a in anc[np.lexsort((-depth, -kb.ic[anc]))]:  # most informative, then most specific
         if kb.ic[a] < MIN_IC and int(a) != q:
             return None
         if not _holds(kb, int(a), e):
