@@ -7,32 +7,14 @@ from __future__ import annotations
 from itertools import pairwise
 from typing import Any
 
-import numpy as np
-
 from retrieval.phenotype.kb import Annotation, PhenotypeKB
 from retrieval.phenotype.score import Scores
 
 MIN_IC = 1.0  # a match through a near-root class (organ system) explains nothing
 
 
-def _holds(kb: PhenotypeKB, term: int, e: int) -> bool:
-    dis, _ = kb.term_entries(term)
-    k = int(np.searchsorted(dis, e))
-    return k < len(dis) and int(dis[k]) == e
-
-
 def _ref(kb: PhenotypeKB, t: int) -> dict[str, str]:
     return {"id": kb.onto.ids[t], "name": kb.onto.names[t]}
-
-
-def _best_annotation(kb: PhenotypeKB, e: int, under: int) -> Annotation | None:
-    found = [a for a in kb.annotations[e] if under in kb.onto.ancestor_set(a.term)]
-    if not found:
-        return None
-    return max(
-        found,
-        key=lambda a: (0.5 if a.frequency is None else a.frequency, float(kb.ic[a.term]), -a.term),
-    )
 
 
 def _path(kb: PhenotypeKB, q: int, via: int, ann: Annotation) -> list[dict[str, str]]:
@@ -60,24 +42,21 @@ def _path(kb: PhenotypeKB, q: int, via: int, ann: Annotation) -> list[dict[str, 
 
 
 def _explained(kb: PhenotypeKB, s: Scores, e: int, row: int, q: int) -> dict[str, Any] | None:
-    anc = kb.onto.ancestors(q)
-    depth = kb.onto.anc_ptr[anc + 1] - kb.onto.anc_ptr[anc]
-    for a in anc[np.lexsort((-depth, -kb.ic[anc]))]:  # most informative, then most specific
-        if kb.ic[a] < MIN_IC and int(a) != q:
+    under = kb.best_under(e)
+    for a in kb.ranked_ancestors(q):  # most informative first, then most specific
+        if kb.ic[a] < MIN_IC and a != q:
             return None
-        if not _holds(kb, int(a), e):
-            continue
-        ann = _best_annotation(kb, e, int(a))
+        ann = under.get(a)
         if ann is None:
-            return None
+            continue
         return {
             "phenotype": _ref(kb, q),
             "annotation": _ref(kb, ann.term),
-            "via": _ref(kb, int(a)),
-            "match": "exact" if int(a) == q else "shared ancestor",
+            "via": _ref(kb, a),
+            "match": "exact" if a == q else "shared ancestor",
             "ic": round(float(s.best_ic[row, e]), 3),
             "frequency": ann.frequency,
-            "path": _path(kb, q, int(a), ann),
+            "path": _path(kb, q, a, ann),
             "sources": list(ann.sources),
             "publications": list(ann.publications)[:10],
         }
@@ -93,10 +72,9 @@ def explain_entry(kb: PhenotypeKB, s: Scores, e: int) -> dict[str, Any]:
         else:
             explained.append(got)
     hits: list[dict[str, Any]] = []
+    under = kb.best_under(e)
     for x in s.excluded:
-        if not _holds(kb, int(x), e):
-            continue
-        ann = _best_annotation(kb, e, int(x))
+        ann = under.get(int(x))
         if ann is not None:
             hits.append(
                 {

@@ -69,6 +69,53 @@ class PhenotypeKB:
     gene_xrefs: list[list[str]]
     gene_diseases: list[list[tuple[int, str]]]  # per gene: (entry, relationship type)
 
+    def __post_init__(self) -> None:
+        # Flat per-annotation arrays, entry by entry (ann_ptr: CSR over entries), for the
+        # vectorised coverage of candidates.
+        counts = np.asarray([len(a) for a in self.annotations], dtype=np.int64)
+        self.ann_ptr = np.zeros(len(counts) + 1, dtype=np.int64)
+        self.ann_ptr[1:] = np.cumsum(counts)
+        flat = [a for anns in self.annotations for a in anns]
+        self.ann_term = np.asarray([a.term for a in flat], dtype=np.int64)
+        self.ann_weight = np.asarray(
+            [UNKNOWN_FREQUENCY if a.frequency is None else a.frequency for a in flat],
+            dtype=np.float32,
+        )
+        self._under: dict[int, dict[int, Annotation]] = {}
+        self._ranked: dict[int, list[int]] = {}
+
+    def best_under(self, e: int) -> dict[int, Annotation]:
+        """term -> entry e's annotation at or below it with the highest frequency (then IC);
+        computed once per entry, kept for the most recently asked 4096."""
+        got = self._under.get(e)
+        if got is not None:
+            return got
+        got = {}
+        order = sorted(
+            self.annotations[e],
+            key=lambda a: (
+                UNKNOWN_FREQUENCY if a.frequency is None else a.frequency,
+                float(self.ic[a.term]),
+                -a.term,
+            ),
+        )
+        for a in order:  # increasing strength: the last write per term is the best
+            for u in self.onto.ancestors(a.term).tolist():
+                got[u] = a
+        if len(self._under) >= 4096:
+            self._under.clear()
+        self._under[e] = got
+        return got
+
+    def ranked_ancestors(self, q: int) -> list[int]:
+        """q's ancestors (itself included), most informative first, then most specific."""
+        got = self._ranked.get(q)
+        if got is None:
+            anc = self.onto.ancestors(q)
+            depth = self.onto.anc_ptr[anc + 1] - self.onto.anc_ptr[anc]
+            got = self._ranked[q] = anc[np.lexsort((-depth, -self.ic[anc]))].tolist()
+        return got
+
     def term_entries(self, t: int) -> tuple[np.ndarray, np.ndarray]:
         s = slice(self.term_ptr[t], self.term_ptr[t + 1])
         return self.term_dis[s], self.term_freq[s]

@@ -83,24 +83,21 @@ def coverage(kb: PhenotypeKB, observed: np.ndarray, entries: np.ndarray) -> np.n
     for q in observed:
         anc = onto.ancestors(int(q))
         reach[anc] = kb.ic[anc]
-    out = np.zeros(len(entries), dtype=np.float32)
-    for k, e in enumerate(entries):
-        anns = kb.annotations[int(e)]
-        if not anns:
-            continue
-        terms = np.fromiter((a.term for a in anns), dtype=np.int64, count=len(anns))
-        w = np.fromiter(
-            (0.5 if a.frequency is None else a.frequency for a in anns),
-            dtype=np.float32,
-            count=len(anns),
-        )
-        starts, ends = onto.anc_ptr[terms], onto.anc_ptr[terms + 1]
-        got = np.maximum.reduceat(
-            reach[onto.anc_idx[_ranges(starts, ends)]], np.cumsum(ends - starts) - (ends - starts)
-        )
-        own = np.maximum(kb.ic[terms], 1e-3)
-        out[k] = float((w * got / own).sum() / max(w.sum(), 1e-6))
-    return out
+    a0, a1 = kb.ann_ptr[entries], kb.ann_ptr[entries + 1]
+    ann = _ranges(a0, a1)  # the candidates' annotations, candidate by candidate
+    if not len(ann):
+        return np.zeros(len(entries), dtype=np.float32)
+    terms = kb.ann_term[ann]
+    starts, ends = onto.anc_ptr[terms], onto.anc_ptr[terms + 1]
+    got = np.maximum.reduceat(
+        reach[onto.anc_idx[_ranges(starts, ends)]], np.cumsum(ends - starts) - (ends - starts)
+    )
+    w = kb.ann_weight[ann]
+    ratio = w * got / np.maximum(kb.ic[terms], 1e-3)
+    seg = np.repeat(np.arange(len(entries)), a1 - a0)
+    num = np.bincount(seg, weights=ratio, minlength=len(entries))
+    den = np.bincount(seg, weights=w, minlength=len(entries))
+    return (num / np.maximum(den, 1e-6)).astype(np.float32)
 
 
 def _ranges(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
