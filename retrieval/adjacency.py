@@ -50,7 +50,9 @@ class Adjacency:
         for h in heads:
             rels = self.adj.get(h, {})
             for key in sorted(rels):
-                out.extend(bfs.Triple(hop, h, key, t) for t in rels[key][: cfg.k_per_relation])
+                # the strongest k, then in tail-id order as bfs.expand lists them
+                kept = sorted(rels[key][: cfg.k_per_relation])
+                out.extend(bfs.Triple(hop, h, key, t) for t in kept)
         return out
 
     def candidates(self, seeds: Sequence[str], cfg: bfs.BfsConfig) -> list[list[bfs.Triple]]:
