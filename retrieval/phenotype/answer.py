@@ -70,10 +70,13 @@ def from_question(ranker: PhenotypeRanker, question: str) -> Resolved | None:
     found = mentions(ranker.kb.onto, question)
     if len(found.observed) < MIN_TEXT_PHENOTYPES:
         return None
-    found.notes.append(
-        "phenotypes linked from the question: "
-        + ", ".join(f"{found.given[t]!r} -> {ranker.kb.onto.ids[t]}" for t in found.observed)
-    )
+    onto = ranker.kb.onto
+    seen = ", ".join(f"{found.given[t]!r} -> {onto.ids[t]}" for t in found.observed)
+    note = f"phenotypes linked from the question: {seen}"
+    if found.excluded:
+        absent = ", ".join(f"{found.given[t]!r} -> {onto.ids[t]}" for t in found.excluded)
+        note += f"; excluded: {absent}"
+    found.notes.append(note)
     return found
 
 
