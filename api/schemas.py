@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
 
 
 def valid_unicode(value: Any) -> Any:
@@ -303,17 +310,46 @@ class EvidenceRequest(BaseModel):
             }
         },
     )
-    question: Text = Field(min_length=1, max_length=2000)
+    question: Text | None = Field(
+        None,
+        min_length=1,
+        max_length=2000,
+        description="Required unless phenotypes, excluded_phenotypes or a phenopacket is given.",
+    )
+    phenotypes: list[Annotated[Text, StringConstraints(min_length=1, max_length=300)]] | None = (
+        Field(None, max_length=200, description="Observed phenotypes: HPO CURIEs or names.")
+    )
+    excluded_phenotypes: (
+        list[Annotated[Text, StringConstraints(min_length=1, max_length=300)]] | None
+    ) = Field(None, max_length=500, description="Phenotypes the patient does not have.")
+    phenopacket: dict[str, Any] | None = Field(
+        None, description="A GA4GH Phenopacket v2 JSON object (its phenotypicFeatures)."
+    )
     seeds: list[Curie] | None = Field(
         None, max_length=20, description="Seed CURIEs; unset: linked from the question."
     )
     max_hops: int = Field(3, ge=1, le=3)
     mode: Literal["autoregressive", "per_hop"] = "autoregressive"
     threshold: float | None = Field(None, allow_inf_nan=False, description="Keep scores >= this.")
-    top_k: int | None = Field(None, ge=1, le=1000, description="Keep at most this many per hop.")
+    top_k: int | None = Field(
+        None,
+        ge=1,
+        le=1000,
+        description="Keep at most this many per hop; ranked diseases and genes (default 20).",
+    )
     format: EvidenceFormat | None = Field(
         None, description="Answer format (or ?format=); default json."
     )
+
+    @model_validator(mode="after")
+    def _something_to_answer(self) -> EvidenceRequest:
+        if self.question is None and not (
+            self.phenotypes or self.excluded_phenotypes or self.phenopacket is not None
+        ):
+            raise ValueError(
+                "question: required unless phenotypes, excluded_phenotypes or phenopacket is given"
+            )
+        return self
 
 
 class Seed(EntityRef):
@@ -341,6 +377,27 @@ class ModelInfo(BaseModel):
     scorer: str | None = None
     encoder: str | None = None
     checkpoint: str | None = None
+
+
+class Explained(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    phenotype: EntityRef
+    annotation: EntityRef
+    via: EntityRef
+    match: str
+    frequency: float | None = None
+    path: list[dict[str, str]] = Field(description="subclass_of chain, then has_phenotype.")
+    sources: list[str] = []
+    publications: list[str] = []
+
+
+class RankedEntry(EntityRef):
+    score: float
+    rank: int
+    equivalent_ids: list[str] = []
+    explained: list[Explained] = []
+    excluded_hits: list[dict[str, Any]] = []
+    unexplained: list[EntityRef] = []
 
 
 class Evidence(BaseModel):
@@ -374,4 +431,13 @@ class Evidence(BaseModel):
     model: ModelInfo
     timings_ms: dict[str, Any] = Field(
         description="Milliseconds per stage (link, expand, score, ...)."
+    )
+    ranking: list[RankedEntry] | None = Field(
+        None, description="Diseases best first, for phenotype input (ORPHA/OMIM merged)."
+    )
+    gene_ranking: list[RankedEntry] | None = Field(
+        None, description="Genes best first, through the ranked diseases they cause."
+    )
+    notes: list[str] | None = Field(
+        None, description="How the input was read: retired HPO ids replaced, terms left out."
     )

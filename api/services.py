@@ -31,6 +31,9 @@ class EvidenceBackend(Protocol):
         threshold: float | None,
         top_k: int | None,
         raw_props: bool = False,
+        phenotypes: list[str] | None = None,
+        excluded_phenotypes: list[str] | None = None,
+        phenopacket: dict[str, Any] | None = None,
     ) -> dict[str, Any]: ...
 
     def ready(self) -> dict[str, Any]: ...
@@ -66,6 +69,9 @@ class EvidenceHolder:
                 self.service = module.EvidenceService.load(self.store, self.settings)
                 self.error = ""
                 logger.info("evidence service loaded")
+                warm = getattr(self.service, "warm_phenotypes", None)
+                if callable(warm):  # the phenotype ranker loads behind the live API
+                    warm()
             except EvigraphError as e:
                 self.error = f"retrieval not available: {e}"
                 logger.warning("%s; will retry", self.error)

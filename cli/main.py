@@ -13,6 +13,7 @@ from cli import (
     interop_cmd,
     models_cmd,
     neo4j_cmd,
+    phenotype_cmd,
     retrieval_cmd,
     serve_cmd,
 )
@@ -34,6 +35,7 @@ app.add_typer(extract_cmd.app, name="extract")
 app.add_typer(models_cmd.app, name="models")
 app.add_typer(retrieval_cmd.qa_app, name="qa")
 app.add_typer(retrieval_cmd.caff_app, name="caff")
+app.add_typer(phenotype_cmd.app, name="phenotype")
 app.command("evidence")(retrieval_cmd.evidence)
 app.command("embeddings")(retrieval_cmd.embeddings_build)
 app.add_typer(interop_cmd.export_app, name="export")

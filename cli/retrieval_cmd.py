@@ -176,18 +176,31 @@ def caff_eval(
 
 
 def evidence(
-    question: str = typer.Argument(..., help="The question, in words."),
+    question: str = typer.Argument("", help="The question, in words (optional with phenotypes)."),
     seed: list[str] | None = typer.Option(None, "--seed", help="Seed CURIE (repeatable)."),
+    phenotype: list[str] | None = typer.Option(
+        None, "--phenotype", help="An observed phenotype, HPO id or name (repeatable)."
+    ),
+    excluded: list[str] | None = typer.Option(
+        None, "--excluded", help="A phenotype the patient does not have (repeatable)."
+    ),
+    phenopacket: Path | None = typer.Option(None, help="A GA4GH phenopacket v2 JSON file."),
     hops: int = typer.Option(3, help="Hops to expand (1-3)."),
     mode: str = typer.Option("autoregressive", help="autoregressive | per_hop"),
     threshold: float | None = typer.Option(None, help="One threshold for every hop."),
-    top_k: int | None = typer.Option(None, help="At most this many triples per hop."),
+    top_k: int | None = typer.Option(
+        None, help="At most this many triples per hop; ranked diseases and genes (default 20)."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the full JSON answer."),
     rdf: str | None = typer.Option(
         None, "--rdf", help="Print the retained statements as RDF: turtle | json-ld | nt."
     ),
 ) -> None:
-    """Link the question, expand hop by hop, keep the triples the CAFF filter retains."""
+    """Link the question, expand hop by hop, keep the triples the CAFF filter retains; with
+    phenotypes (or a phenopacket, or a question naming them) rank diseases and genes."""
+    packet = _read_packet(phenopacket) if phenopacket is not None else None
+    if not question and not (phenotype or excluded or packet is not None):
+        raise typer.BadParameter("give a QUESTION, --phenotype/--excluded or --phenopacket")
     if rdf is not None and rdf not in FORMATS:
         raise typer.BadParameter(f"--rdf {rdf!r}: expected one of {', '.join(FORMATS)}")
     from retrieval.service import EvidenceService
@@ -195,7 +208,16 @@ def evidence(
     with store() as s:
         service = EvidenceService.load(s, settings())
         result = service.evidence(
-            question, seed or None, hops, mode, threshold, top_k, raw_props=rdf is not None
+            question,
+            seed or None,
+            hops,
+            mode,
+            threshold,
+            top_k,
+            raw_props=rdf is not None,
+            phenotypes=phenotype or None,
+            excluded_phenotypes=excluded or None,
+            phenopacket=packet,
         )
     if rdf is not None:
         typer.echo(serialize_evidence(result, rdf))
@@ -214,7 +236,28 @@ def evidence(
                 f"-{t['predicate']}{' (NOT)' if t['negated'] else ''}-> "
                 f"{t['object']['name']} [{t['object']['id']}]  {src}"
             )
+    _echo_ranking(result)
     typer.echo(f"timings (ms): {result['timings_ms']}")
+
+
+def _read_packet(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise typer.BadParameter(f"--phenopacket {path}: not a readable JSON file: {e}") from e
+
+
+def _echo_ranking(result: dict[str, Any]) -> None:
+    for note in result.get("notes") or []:
+        typer.echo(f"note: {note}")
+    for key in ("ranking", "gene_ranking"):
+        for e in result.get(key) or []:
+            same = f" = {', '.join(e['equivalent_ids'])}" if e["equivalent_ids"] else ""
+            typer.echo(
+                f"{key} {e['rank']:>3}  {e['score']:.4f}  {e['id']}{same}  {e['name']}  "
+                f"explains {len(e['explained'])}, against {len(e['excluded_hits'])}, "
+                f"unexplained {len(e['unexplained'])}"
+            )
 
 
 def embeddings_build() -> None:

@@ -3,8 +3,9 @@
 Building thousands of questions runs the hop query tens of thousands of times; the
 replica answers the same question from one streamed copy of the statements. It follows
 cypher/retrieval/expand_frontier.cypher exactly (same relation keys, same cap K_r per head
-and relation, same tail-id order), and `check_against_cypher` compares the two on sampled
-seeds at every build; the integration tests compare them on the fixture graph."""
+and relation, same order: strongest statement first, then tail id), and
+`check_against_cypher` compares the two on sampled seeds at every build; the integration
+tests compare them on the fixture graph."""
 
 from __future__ import annotations
 
@@ -23,19 +24,22 @@ logger = logging.getLogger(__name__)
 class Adjacency:
     def __init__(self, store: GraphStore, relations: Sequence[str]) -> None:
         keep = set(relations)
-        adj: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+        ranked: dict[str, dict[str, list[tuple[float, int, int, str]]]] = defaultdict(
+            lambda: defaultdict(list)
+        )
         n = 0
         for row in store.stream("retrieval/stream_adjacency", fetch_size=20000):
             s, o, t, neg = row["subject"], row["object"], row["type"], bool(row["negated"])
             fwd, back = relation_key(t, neg, True), relation_key(t, neg, False)
+            strength = (-float(row["freq"]), -row["n_sources"], -row["n_publications"])
             if fwd in keep:
-                adj[s][fwd].append(o)
+                ranked[s][fwd].append((*strength, o))
             if back in keep:
-                adj[o][back].append(s)
+                ranked[o][back].append((*strength, s))
             n += 1
-        for rels in adj.values():
-            for key in rels:
-                rels[key].sort()
+        adj: dict[str, dict[str, list[str]]] = {}
+        for head, rels in ranked.items():
+            adj[head] = {key: [x[-1] for x in sorted(rows)] for key, rows in rels.items()}
         self.adj = adj
         self.relations = sorted(keep)
         logger.info("adjacency: %d statements, %d entities", n, len(adj))
@@ -46,7 +50,9 @@ class Adjacency:
         for h in heads:
             rels = self.adj.get(h, {})
             for key in sorted(rels):
-                out.extend(bfs.Triple(hop, h, key, t) for t in rels[key][: cfg.k_per_relation])
+                # the strongest k, then in tail-id order as bfs.expand lists them
+                kept = sorted(rels[key][: cfg.k_per_relation])
+                out.extend(bfs.Triple(hop, h, key, t) for t in kept)
         return out
 
     def candidates(self, seeds: Sequence[str], cfg: bfs.BfsConfig) -> list[list[bfs.Triple]]:

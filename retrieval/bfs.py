@@ -40,6 +40,10 @@ class BfsConfig:
     max_frontier: int = 40  # heads expanded per hop, in the order they were first reached
 
 
+# How expand_frontier chooses the K_r statements it keeps (part of the QA set's fingerprint).
+CAP_ORDER = "strongest-first: frequency, sources, publications, tail id"
+
+
 def read_expansions(
     store: GraphStore, heads: Sequence[str], relations: Sequence[str], k: int
 ) -> list[dict[str, Any]]:

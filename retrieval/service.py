@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -33,6 +35,8 @@ from retrieval.embeddings import (
 from retrieval.expansion_cache import VersionedCache, VersionWatch
 from retrieval.linking import STOPWORDS
 from retrieval.name_index import LiveNames, NameIndex, cached_names
+from retrieval.phenotype import answer as phenotype_answer
+from retrieval.phenotype.ranker import PhenotypeRanker
 from retrieval.provenance import provenance
 from retrieval.relations import Relation, parse_key, vocabulary
 
@@ -68,8 +72,14 @@ class EvidenceService:
         thresholds: dict[int, float],
         per_hop_thresholds: dict[int, float],
         checkpoint: Path,
+        phenotypes: PhenotypeRanker | Callable[[], PhenotypeRanker] | None = None,
     ) -> None:
         self.store, self.settings = store, settings
+        # The phenotype ranker loads the HPO annotations (tens of seconds): on first use, so
+        # a CLI question that names no phenotypes never waits for it; the API warms it.
+        self._phenotype_lock = threading.Lock()
+        self._phenotype_loader = phenotypes if callable(phenotypes) else None
+        self._phenotypes = None if callable(phenotypes) else phenotypes
         self.encoder, self.index, self.model = encoder, index, model
         self.frozen = model.for_inference()  # numpy parameters for one question at a time
         self.tail_tables = self.head_tables = None
@@ -143,7 +153,16 @@ class EvidenceService:
         per_hop = ckpt.get("thresholds_per_hop") or ckpt["thresholds"]
         per_hop_thresholds = {int(k): float(v) for k, v in per_hop.items()}
         service = cls(
-            store, settings, encoder, index, relations, model, thresholds, per_hop_thresholds, path
+            store,
+            settings,
+            encoder,
+            index,
+            relations,
+            model,
+            thresholds,
+            per_hop_thresholds,
+            path,
+            lambda: PhenotypeRanker.load(store, settings),
         )
         if service.names is not None:
             service.names.start()
@@ -160,6 +179,11 @@ class EvidenceService:
             "statement_cache": self.statements.stats() if self.statements is not None else None,
             "entity_cache": self.entities.stats() if self.entities is not None else None,
             "name_dictionary": self.names.stats() if self.names is not None else None,
+            "phenotype_ranker": (
+                {"scorer": self._phenotypes.scorer, "diseases": len(self._phenotypes.kb.ids)}
+                if self._phenotypes is not None
+                else None
+            ),
         }
 
     def link(self, question: str, seeds: list[str] | None) -> list[linking.Seed]:
@@ -187,9 +211,81 @@ class EvidenceService:
         threshold: float | None = None,
         top_k: int | None = None,
         raw_props: bool = False,
+        phenotypes: list[str] | None = None,
+        excluded_phenotypes: list[str] | None = None,
+        phenopacket: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
         """The evidence answer (see api.schemas.Evidence). `raw_props` adds each retained
-        triple's relationship properties as `statement_props` (for RDF output)."""
+        triple's relationship properties as `statement_props` (for RDF output).
+        With a patient's phenotypes (given, in a phenopacket, or named in the question) the
+        answer also ranks diseases and genes (`ranking`, `gene_ranking`, top_k or 20)."""
+        wants = bool(phenotypes or excluded_phenotypes or phenopacket is not None)
+        free_text = bool(question.strip()) and not seeds and self._may_name_phenotypes(question)
+        ranker = self.phenotypes if wants or free_text else None
+        patient = None
+        if ranker is not None:
+            patient = phenotype_answer.from_request(
+                ranker, phenotypes, excluded_phenotypes, phenopacket
+            )
+        elif phenotypes or excluded_phenotypes or phenopacket is not None:
+            raise RetrievalError("phenotypes: the graph holds no HPO phenotype annotations")
+        if patient is not None and ranker is not None:
+            ranked = ranker.rank(patient, top_k or 20)
+            return phenotype_answer.answer(question, ranked, self._phenotype_model(ranker))
+        if ranker is not None and question.strip() and not seeds:
+            patient = phenotype_answer.from_question(ranker, question)
+        if patient is None or ranker is None:
+            return self._evidence(question, seeds, max_hops, mode, threshold, top_k, raw_props)
+        ranked = ranker.rank(patient, top_k or 20)
+        try:
+            out = self._evidence(question, seeds, max_hops, mode, threshold, top_k, raw_props)
+        except RetrievalError:  # the question names phenotypes only: the ranking answers it
+            return phenotype_answer.answer(question, ranked, self._phenotype_model(ranker))
+        out.update(phenotype_answer.ranking_fields(ranked))
+        out["timings_ms"].update({f"phenotype_{k}": v for k, v in ranked["timings_ms"].items()})
+        return out
+
+    @property
+    def phenotypes(self) -> PhenotypeRanker | None:
+        """The phenotype ranker, loaded on first use (None: the graph has no annotations)."""
+        with self._phenotype_lock:
+            if self._phenotype_loader is not None:
+                try:
+                    self._phenotypes = self._phenotype_loader()
+                except RetrievalError as e:
+                    logger.warning("phenotype ranking unavailable: %s", e)
+                self._phenotype_loader = None
+        return self._phenotypes
+
+    def warm_phenotypes(self) -> None:
+        """Load the phenotype ranker in a background thread (the API, at start-up)."""
+        threading.Thread(target=lambda: self.phenotypes, daemon=True).start()
+
+    def _may_name_phenotypes(self, question: str) -> bool:
+        """Whether the question names two or more HPO terms by a full name or synonym, by the
+        name dictionary: only then is the phenotype ranker needed for a free-text question."""
+        names = self.names.current() if self.names is not None else None
+        if names is None:
+            return True
+        hits = {c["id"] for c in names.candidates(question) if c["id"].startswith("HP:")}
+        return len(hits) >= phenotype_answer.MIN_TEXT_PHENOTYPES
+
+    def _phenotype_model(self, ranker: PhenotypeRanker) -> dict[str, Any]:
+        return {
+            "scorer": f"phenotype-{ranker.scorer}",
+            "checkpoint": str(ranker.model_file) if ranker.model_file else None,
+        }
+
+    def _evidence(
+        self,
+        question: str,
+        seeds: list[str] | None,
+        max_hops: int,
+        mode: str,
+        threshold: float | None,
+        top_k: int | None,
+        raw_props: bool,
+    ) -> dict[str, Any]:
         if not 1 <= max_hops <= self.model.cfg.hops:
             raise RetrievalError(
                 f"max_hops must be between 1 and {self.model.cfg.hops}, got {max_hops}"

@@ -56,7 +56,11 @@ def get_evidence(
 
     `format=turtle` or `json-ld` answers the retained statements as RDF (PROV-O provenance,
     hop and retrieval score on each reified statement) instead of JSON.
-    An unknown seed, a question that links to nothing or a bad hop count gives 422."""
+    With `phenotypes` / `excluded_phenotypes` (HPO ids or names) or a GA4GH v2 `phenopacket`
+    (or a question naming two or more phenotypes) the answer ranks diseases and genes:
+    `ranking` and `gene_ranking`, best first, top_k (default 20) each, with the annotation
+    paths that explain each entry. An unknown seed or HPO term, a question that links to
+    nothing, a bad phenopacket or a bad hop count gives 422."""
     if format is not None and body.format is not None and format != body.format:
         raise RetrievalError(
             f"format is {format!r} in the query but {body.format!r} in the body; give one"
@@ -64,13 +68,16 @@ def get_evidence(
     fmt = format or body.format or "json"
     service = state.evidence.get()
     out = service.evidence(
-        question=body.question,
+        question=body.question or "",
         seeds=body.seeds,
         max_hops=body.max_hops,
         mode=body.mode,
         threshold=body.threshold,
         top_k=body.top_k,
         raw_props=fmt != "json",
+        phenotypes=body.phenotypes,
+        excluded_phenotypes=body.excluded_phenotypes,
+        phenopacket=body.phenopacket,
     )
     state.metrics.observe_stages(out.get("timings_ms") or {})
     if fmt == "json":

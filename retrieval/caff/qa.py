@@ -172,6 +172,7 @@ def fingerprint(store: GraphStore, rel_keys: list[str], bcfg: bfs.BfsConfig, cfg
             "graph": graph_version_rows(store),
             "relations": rel_keys,
             "bfs": asdict(bcfg),
+            "cap_order": bfs.CAP_ORDER,
             "qa": asdict(cfg),
             "templates": [asdict(t) for t in TEMPLATES],
         },

@@ -8,6 +8,7 @@ import time
 from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -35,22 +36,46 @@ from .conftest import train_tiny_retrieval
 SEED = "ORPHA:558"  # Marfan syndrome
 
 
+FREQUENCY_TERMS = {
+    "HP:0040280": 1.0,
+    "HP:0040281": 0.895,
+    "HP:0040282": 0.545,
+    "HP:0040283": 0.17,
+    "HP:0040284": 0.025,
+    "HP:0040285": 0.0,
+}
+
+
+def _strength(props: dict[str, Any]) -> tuple[float, int, int]:
+    """The sort key of the K_r cap: strongest first (stated frequency, unstated 0.5; then
+    the number of sources and of publications)."""
+    raw = props.get("orphanet_frequency_hpo")
+    freq = FREQUENCY_TERMS.get(raw) if isinstance(raw, str) else None
+    value = props.get("hpoa_frequency_value")
+    if freq is None:
+        freq = value if isinstance(value, float) else 0.5
+    pubs = props.get("hpoa_publications") or []
+    return (-freq, -len(props.get("sources") or []), -len(pubs))
+
+
 def _expected_hops(
     store: GraphStore, seed: str, keys: list[str], cfg: bfs.BfsConfig
 ) -> list[set[tuple[str, str, str]]]:
     """The same BFS computed in Python from a dump of every edge."""
-    adj: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    adj: dict[str, dict[str, list[tuple[Any, ...]]]] = defaultdict(lambda: defaultdict(list))
     for e in store.stream("graph/stream_edges"):
         neg = bool(e["props"].get("negated"))
-        adj[e["subject"]][relation_key(e["type"], neg, True)].append(e["object"])
-        adj[e["object"]][relation_key(e["type"], neg, False)].append(e["subject"])
+        strength = _strength(e["props"])
+        adj[e["subject"]][relation_key(e["type"], neg, True)].append((*strength, e["object"]))
+        adj[e["object"]][relation_key(e["type"], neg, False)].append((*strength, e["subject"]))
     visited, frontier, out = {seed}, [seed], []
     for _ in range(cfg.max_hops):
         triples: list[tuple[str, str, str]] = []
         for h in frontier[: cfg.max_frontier]:
             for rel in sorted(adj[h]):
                 if rel in keys:
-                    triples += [(h, rel, t) for t in sorted(adj[h][rel])[: cfg.k_per_relation]]
+                    kept = sorted(adj[h][rel])[: cfg.k_per_relation]
+                    triples += [(h, rel, x[-1]) for x in kept]
         out.append(set(triples))
         frontier = [t for t in dict.fromkeys(x[2] for x in triples) if t not in visited]
         visited.update(x[2] for x in triples)
@@ -78,6 +103,27 @@ def test_bfs_matches_an_independent_computation_and_honours_k(store: GraphStore)
             per_head_rel[(t.head, t.rel)] += 1
     assert max(per_head_rel.values()) <= 3
     assert {t.rel[-1] for hop in got for t in hop} == {">", "<"}  # both directions, recorded
+
+
+def test_the_cap_keeps_the_strongest_statements_of_a_hub(store: GraphStore) -> None:
+    """Marfan syndrome has dozens of phenotypes in the fixtures: with K_r = 5 the kept ones
+    are the most frequent (very frequent in Orphanet and hpoa), not the lowest HP ids."""
+    load_fixture_graph(store)
+    cfg = bfs.BfsConfig(max_hops=1, k_per_relation=5, max_frontier=5)
+    (hop,) = bfs.candidates(store, [SEED], ["HAS_PHENOTYPE>"], cfg)
+    kept = [t.tail for t in hop]
+    strength = {
+        e["object"]: _strength(e["props"])
+        for e in store.stream("graph/stream_edges")
+        if e["subject"] == SEED and e["type"] == "HAS_PHENOTYPE"
+    }
+    assert len(strength) > 20 and len(kept) == 5
+    assert "HP:0001519" in kept  # disproportionate tall stature, very frequent, two sources
+    cut = max(strength[t] for t in kept)
+    assert all(strength[t] >= cut for t in strength if t not in kept)
+    assert kept != sorted(strength)[:5]  # the lowest ids are not what is kept
+    replica = Adjacency(store, ["HAS_PHENOTYPE>"]).candidates([SEED], cfg)
+    assert [t.tail for t in replica[0]] == kept
 
 
 def test_rare_relations_are_left_out(store: GraphStore) -> None:

@@ -87,6 +87,9 @@ def test_evidence_passes_the_request_through(client: TestClient, fake: FakeEvide
             "threshold": None,
             "top_k": None,
             "raw_props": False,
+            "phenotypes": None,
+            "excluded_phenotypes": None,
+            "phenopacket": None,
         }
     ]
     metrics = client.get("/metrics").text

@@ -1,0 +1,1 @@
+"""Phenotype-driven ranking of diseases and genes."""

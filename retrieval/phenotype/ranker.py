@@ -1,0 +1,167 @@
+"""The phenotype ranker the evidence service serves: diseases and genes for a patient's
+observed and excluded HPO terms, each with the paths that explain it."""
+
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from core.exceptions import ModelLoadError
+from core.settings import Settings
+from graph.repository import GraphStore
+from retrieval.phenotype.explain import explain_entry
+from retrieval.phenotype.kb import PhenotypeKB, build_kb, load_rows
+from retrieval.phenotype.rerank import Reranker
+from retrieval.phenotype.resolve import Resolved
+from retrieval.phenotype.score import Scores, candidates, features, score_all
+from retrieval.phenotype.train import N_CANDIDATES
+
+logger = logging.getLogger(__name__)
+
+
+def model_path(settings: Settings) -> Path:
+    return settings.models.var_dir / "phenotype" / "reranker.json"
+
+
+class PhenotypeRanker:
+    def __init__(self, kb: PhenotypeKB, model: Reranker | None, model_file: Path | None) -> None:
+        self.kb, self.model, self.model_file = kb, model, model_file
+        self.gene_of_entry: dict[int, list[int]] = {}
+        for g, links in enumerate(kb.gene_diseases):
+            for e, _ in links:
+                self.gene_of_entry.setdefault(e, []).append(g)
+
+    @classmethod
+    def load(cls, store: GraphStore, settings: Settings) -> PhenotypeRanker:
+        t = time.perf_counter()
+        ranker = cls.load_with(build_kb(load_rows(store)), settings)
+        kb = ranker.kb
+        logger.info(
+            "phenotype ranker: %d diseases, %d terms, %d genes in %.1f s",
+            len(kb.ids),
+            len(kb.onto),
+            len(kb.genes),
+            time.perf_counter() - t,
+        )
+        return ranker
+
+    @classmethod
+    def load_with(cls, kb: PhenotypeKB, settings: Settings) -> PhenotypeRanker:
+        """A ranker on `kb` with the served re-ranker when one was trained."""
+        path = model_path(settings)
+        model = None
+        if path.is_file():
+            try:
+                model = Reranker.load(path)
+            except ModelLoadError as e:
+                logger.warning("%s; ranking by information content only", e)
+        else:
+            logger.warning(
+                "no phenotype re-ranker at %s (run `evigraph phenotype train`); "
+                "ranking by information content only",
+                path,
+            )
+        return cls(kb, model, path if model else None)
+
+    @property
+    def scorer(self) -> str:
+        return "reranker" if self.model is not None else "ic-frequency"
+
+    def scores(
+        self, observed: list[int], excluded: list[int]
+    ) -> tuple[Scores, np.ndarray, np.ndarray]:
+        """(the IC scores, candidate entries best first, their scores)."""
+        s = score_all(
+            self.kb, np.asarray(observed, dtype=np.int64), np.asarray(excluded, dtype=np.int64)
+        )
+        ent = candidates(s, self.model.candidates if self.model else N_CANDIDATES)
+        if self.model is not None:
+            raw = self.model.score(features(self.kb, s, ent))
+            p = np.exp(raw - raw.max())
+            value = p / p.sum()  # a softmax over the candidates
+        else:  # untrained: Resnik, moved by frequencies, excluded terms and NOT annotations
+            value = s.resnik[ent] + 0.1 * s.freq[ent] + 0.3 * s.excluded_pen[ent]
+            value = value - 0.5 * s.not_hits[ent]
+        order = np.argsort(-value, kind="stable")
+        return s, ent[order], value[order]
+
+    def rank(self, r: Resolved, top_k: int) -> dict[str, Any]:
+        t0 = time.perf_counter()
+        s, ent, value = self.scores(r.observed, r.excluded)
+        t1 = time.perf_counter()
+        onto = self.kb.onto
+        self._explained: dict[int, dict[str, Any]] = {}
+        diseases = [
+            self._entry(s, int(e), float(v), n + 1)
+            for n, (e, v) in enumerate(zip(ent[:top_k], value[:top_k], strict=True))
+        ]
+        genes = self._genes(s, ent, value, top_k)
+        return {
+            "phenotypes": [
+                {"id": onto.ids[t], "name": onto.names[t], "given": r.given.get(t)}
+                for t in r.observed
+            ],
+            "excluded_phenotypes": [
+                {"id": onto.ids[t], "name": onto.names[t], "given": r.given.get(t)}
+                for t in r.excluded
+            ],
+            "ranking": diseases,
+            "gene_ranking": genes,
+            "notes": list(r.notes),
+            "scorer": self.scorer,
+            "timings_ms": {
+                "rank": round((t1 - t0) * 1000, 2),
+                "explain": round((time.perf_counter() - t1) * 1000, 2),
+            },
+        }
+
+    def _entry(self, s: Scores, e: int, value: float, rank: int) -> dict[str, Any]:
+        kb = self.kb
+        return {
+            "id": kb.ids[e],
+            "name": kb.names[e],
+            "category": "biolink:Disease",
+            "score": round(value, 6),
+            "rank": rank,
+            "equivalent_ids": kb.equivalent[e],
+            **self._explain(s, e),
+        }
+
+    def _explain(self, s: Scores, e: int) -> dict[str, Any]:
+        got = self._explained.get(e)
+        if got is None:
+            got = self._explained[e] = explain_entry(self.kb, s, e)
+        return got
+
+    def _genes(
+        self, s: Scores, ent: np.ndarray, value: np.ndarray, top_k: int
+    ) -> list[dict[str, Any]]:
+        """Genes by the best-ranked disease each causes or is associated with."""
+        out: list[dict[str, Any]] = []
+        seen: set[int] = set()
+        for e, v in zip(ent, value, strict=True):
+            for g in self.gene_of_entry.get(int(e), []):
+                if g in seen:
+                    continue
+                seen.add(g)
+                kb = self.kb
+                rel = next(t for d, t in kb.gene_diseases[g] if d == int(e))
+                out.append(
+                    {
+                        "id": kb.genes[g],
+                        "name": kb.gene_symbols[g],
+                        "category": "biolink:Gene",
+                        "score": round(float(v), 6),
+                        "rank": len(out) + 1,
+                        "equivalent_ids": [x for x in kb.gene_xrefs[g] if x.startswith("HGNC:")],
+                        "via": {"id": kb.ids[int(e)], "name": kb.names[int(e)], "relation": rel},
+                        **self._explain(s, int(e)),
+                    }
+                )
+                if len(out) >= top_k:
+                    return out
+        return out

@@ -1,0 +1,113 @@
+"""Patient phenotypes to live HPO terms: CURIEs (alt_id and obsolete ids followed to their
+replacement, with a note) or names/synonyms; and phenotype mentions in free text."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from core.exceptions import RetrievalError
+from retrieval.phenotype.ontology import Ontology, norm_name
+
+_HP = re.compile(r"HP:\d{7}")
+_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'-]*")
+_NEGATION = frozenset({"no", "without", "not", "absent", "absence", "lacks", "lacking", "denies"})
+_MAX_WORDS = 8
+
+
+@dataclass
+class Resolved:
+    observed: list[int] = field(default_factory=list)
+    excluded: list[int] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    given: dict[int, str] = field(default_factory=dict)  # term -> what the caller wrote
+
+
+def resolve_one(onto: Ontology, raw: str, where: str, notes: list[str]) -> int:
+    text = raw.strip()
+    if _HP.fullmatch(text.upper()):
+        text = text.upper()
+        if text in onto.index:
+            return onto.index[text]
+        if text in onto.redirect:
+            live, how = onto.redirect[text]
+            notes.append(
+                f"{where}: {text} is retired in HPO ({how}); used {live} "
+                f"({onto.names[onto.index[live]]}) instead"
+            )
+            return onto.index[live]
+        if text in onto.obsolete:
+            consider = ", ".join(onto.obsolete[text]) or "none"
+            raise RetrievalError(
+                f"{where}: {text} is an obsolete HPO term with no replacement "
+                f"(consider: {consider})"
+            )
+        raise RetrievalError(f"{where}: unknown HPO term {text!r}")
+    found = onto.by_name.get(norm_name(text))
+    if found is None:
+        raise RetrievalError(f"{where}: {raw!r} is neither an HPO id nor an HPO term name")
+    return found
+
+
+def resolve(
+    onto: Ontology,
+    observed: Sequence[str],
+    excluded: Sequence[str],
+    names: tuple[str, str] = ("phenotypes", "excluded_phenotypes"),
+) -> Resolved:
+    """RetrievalError (naming the field and item) for an unknown term or a term given as
+    both observed and excluded."""
+    out = Resolved()
+    for items, target, name in (
+        (observed, out.observed, names[0]),
+        (excluded, out.excluded, names[1]),
+    ):
+        for n, raw in enumerate(items):
+            t = resolve_one(onto, raw, f"{name}[{n}]", out.notes)
+            if t not in target:
+                target.append(t)
+                out.given.setdefault(t, raw)
+    both = sorted(set(out.observed) & set(out.excluded))
+    if both:
+        shown = ", ".join(f"{onto.ids[t]} ({onto.names[t]})" for t in both)
+        raise RetrievalError(f"{names[1]}: {shown} given as both observed and excluded")
+    return out
+
+
+def mentions(onto: Ontology, text: str) -> Resolved:
+    """HPO terms named in free text, longest mentions first, without overlaps; a mention
+    right after a negation word ('no', 'without' ...) counts as excluded."""
+    words = [(m.group(0), m.start()) for m in _WORD.finditer(text)]
+    lowered = [w.lower() for w, _ in words]
+    taken = [False] * len(words)
+    out = Resolved()
+    spans: list[tuple[int, int, int]] = []
+    for size in range(min(_MAX_WORDS, len(words)), 0, -1):
+        for i in range(len(words) - size + 1):
+            if any(taken[i : i + size]):
+                continue
+            t = _lookup(onto, lowered[i : i + size])
+            if t is None:
+                continue
+            for k in range(i, i + size):
+                taken[k] = True
+            spans.append((i, size, t))
+    for i, size, t in sorted(spans):
+        window = lowered[max(0, i - 3) : i]
+        negated = any(w in _NEGATION for w in window) and "with" not in window[-1:]
+        target = out.excluded if negated else out.observed
+        if t not in out.observed and t not in out.excluded:
+            target.append(t)
+            out.given[t] = " ".join(w for w, _ in words[i : i + size])
+    return out
+
+
+def _lookup(onto: Ontology, words: list[str]) -> int | None:
+    phrase = " ".join(words)
+    if len(phrase) < 4:
+        return None
+    t = onto.by_name.get(phrase)
+    if t is None and phrase.endswith("s") and len(words[-1]) > 3:
+        t = onto.by_name.get(phrase[:-1])  # 'short fingers' -> 'short finger'
+    return t

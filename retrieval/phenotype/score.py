@@ -1,0 +1,147 @@
+"""Scores of every disease entry for one patient, vectorised over entries.
+
+For a patient term q and an entry d, the best match is the most informative common ancestor
+of q and any of d's annotations: walking q's ancestors a in increasing information content
+(IC) and writing IC(a) onto the entries whose annotation closure holds a leaves, per entry,
+the IC of the best one (Resnik best-match). The same walk gives the frequency-aware match
+IC(a) + log f(a, d), f the highest frequency among d's annotations under a. Excluded terms
+count against the entries annotated with them (or below them), by frequency; NOT annotations
+count against the entries whose NOT term the patient has."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from retrieval.phenotype.kb import PhenotypeKB
+
+FEATURES = (
+    "resnik_bma",  # mean over patient terms of the best match IC
+    "freq_match",  # mean over patient terms of max(0, IC(a) + log f)
+    "coverage",  # share of the entry's annotation IC the patient's terms explain
+    "excluded",  # sum over excluded terms of log(1 - 0.9 f)
+    "not_hits",  # patient terms the entry is annotated NOT to have
+    "exact_share",  # share of patient terms annotated at or below themselves
+    "log_annotations",  # log(1 + number of annotations)
+    "resnik_gap",  # resnik_bma minus the best entry's
+    "freq_gap",  # freq_match minus the best entry's
+    "lin_share",  # mean over patient terms of best match IC / the term's own IC
+    "rarity",  # sum over patient terms of -log(share of entries matching at least as well)
+    "freq_rarity",  # the same for the frequency-aware match
+)
+
+
+@dataclass
+class Scores:
+    observed: np.ndarray  # (Q,) term indices
+    excluded: np.ndarray  # (X,)
+    best_ic: np.ndarray  # (Q, D) IC of the best common ancestor per term and entry
+    freq_match: np.ndarray  # (Q, D) max(0, IC(a) + log f(a, d))
+    excluded_pen: np.ndarray  # (D,) sum of log(1 - 0.9 f) over excluded terms
+    not_hits: np.ndarray  # (D,)
+
+    @property
+    def resnik(self) -> np.ndarray:
+        return self.best_ic.mean(0)  # type: ignore[no-any-return]
+
+    @property
+    def freq(self) -> np.ndarray:
+        return self.freq_match.mean(0)  # type: ignore[no-any-return]
+
+
+def score_all(kb: PhenotypeKB, observed: np.ndarray, excluded: np.ndarray) -> Scores:
+    n = len(kb.ids)
+    best = np.zeros((len(observed), n), dtype=np.float32)
+    fmatch = np.zeros((len(observed), n), dtype=np.float32)
+    hits = np.zeros(n, dtype=np.float32)
+    for row, q in enumerate(observed):
+        anc = kb.onto.ancestors(int(q))
+        for a in anc[np.argsort(kb.ic[anc], kind="stable")]:
+            ic = kb.ic[a]
+            if ic <= 0.0:
+                continue
+            dis, freq = kb.term_entries(int(a))
+            best[row, dis] = ic  # increasing IC: the last write per entry is the best
+            v = ic + np.log(np.maximum(freq, 1e-3))
+            fmatch[row, dis] = np.maximum(fmatch[row, dis], v)
+            neg = kb.negated.get(int(a))
+            if neg is not None:
+                hits[neg] += 1.0
+    pen = np.zeros(n, dtype=np.float32)
+    for x in excluded:
+        dis, freq = kb.term_entries(int(x))
+        pen[dis] += np.log1p(-0.9 * freq)
+    return Scores(observed, excluded, best, fmatch, pen, hits)
+
+
+def coverage(kb: PhenotypeKB, observed: np.ndarray, entries: np.ndarray) -> np.ndarray:
+    """(len(entries),) for each entry, the IC of its annotations matched by the patient's
+    terms (best common ancestor) over their own IC, frequency-weighted."""
+    onto = kb.onto
+    reach = np.zeros(len(onto), dtype=np.float32)  # IC of terms that are patient ancestors
+    for q in observed:
+        anc = onto.ancestors(int(q))
+        reach[anc] = kb.ic[anc]
+    a0, a1 = kb.ann_ptr[entries], kb.ann_ptr[entries + 1]
+    ann = _ranges(a0, a1)  # the candidates' annotations, candidate by candidate
+    if not len(ann):
+        return np.zeros(len(entries), dtype=np.float32)
+    terms = kb.ann_term[ann]
+    starts, ends = onto.anc_ptr[terms], onto.anc_ptr[terms + 1]
+    got = np.maximum.reduceat(
+        reach[onto.anc_idx[_ranges(starts, ends)]], np.cumsum(ends - starts) - (ends - starts)
+    )
+    w = kb.ann_weight[ann]
+    ratio = w * got / np.maximum(kb.ic[terms], 1e-3)
+    seg = np.repeat(np.arange(len(entries)), a1 - a0)
+    num = np.bincount(seg, weights=ratio, minlength=len(entries))
+    den = np.bincount(seg, weights=w, minlength=len(entries))
+    return (num / np.maximum(den, 1e-6)).astype(np.float32)
+
+
+def _ranges(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    lens = ends - starts
+    return np.repeat(starts - np.cumsum(lens) + lens, lens) + np.arange(lens.sum())
+
+
+def features(kb: PhenotypeKB, s: Scores, entries: np.ndarray) -> np.ndarray:
+    """(len(entries), len(FEATURES)) features of the candidate entries."""
+    resnik, freq = s.resnik, s.freq
+    own_ic = np.maximum(kb.ic[s.observed], 1e-3)[:, None]
+    exact = (s.best_ic[:, entries] >= own_ic - 1e-4).mean(0)
+    cols = [
+        resnik[entries],
+        freq[entries],
+        coverage(kb, s.observed, entries),
+        s.excluded_pen[entries],
+        s.not_hits[entries],
+        exact,
+        np.log1p(kb.n_annotations[entries]),
+        resnik[entries] - resnik.max(),
+        freq[entries] - freq.max(),
+        (s.best_ic[:, entries] / own_ic).mean(0),
+        _rarity(s.best_ic, entries),
+        _rarity(s.freq_match, entries),
+    ]
+    return np.stack(cols, axis=1).astype(np.float32)
+
+
+def _rarity(m: np.ndarray, entries: np.ndarray) -> np.ndarray:
+    """Per entry, sum over rows of -log(share of all entries scoring at least as high)."""
+    n = m.shape[1]
+    out = np.zeros(len(entries), dtype=np.float64)
+    for row in m:
+        ranked = np.sort(row)
+        at_least = n - np.searchsorted(ranked, row[entries], side="left")
+        out += -np.log(at_least / n)
+    return out.astype(np.float32)
+
+
+def candidates(s: Scores, n: int) -> np.ndarray:
+    """The union of the top n entries by Resnik and by frequency-aware match."""
+    picks = []
+    for v in (s.resnik, s.freq + 0.1 * s.excluded_pen):
+        k = min(n, len(v))
+        picks.append(np.argpartition(-v, k - 1)[:k])
+    return np.unique(np.concatenate(picks))

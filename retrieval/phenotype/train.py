@@ -1,0 +1,138 @@
+"""Training and cross-validating the re-ranker on phenopackets, split by disease so that a
+test disease is never seen in training; the served model's L2 strength is chosen on the
+dev folds only."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from retrieval.phenotype.kb import PhenotypeKB
+from retrieval.phenotype.phenopacket import Case
+from retrieval.phenotype.rerank import Reranker, fit
+from retrieval.phenotype.score import FEATURES, candidates, features, score_all
+
+logger = logging.getLogger(__name__)
+L2_GRID = (1e-4, 1e-3, 1e-2, 1e-1)
+N_CANDIDATES = 150
+
+
+@dataclass
+class Prepared:
+    case: Case
+    gold: int  # the gold entry, -1 when the diagnosis has no phenotype annotation here
+    entries: np.ndarray  # candidate entries
+    x: np.ndarray  # (N, F) their features
+    gold_pos: int  # the gold's row in entries, -1 when not a candidate
+    resnik_rank: int  # the gold's rank by Resnik best-match alone (0: not rankable)
+    leaked: bool  # the gold's annotations cite the case's PMID
+
+
+def term_indices(kb: PhenotypeKB, ids: Sequence[str]) -> np.ndarray:
+    """Live term indices of HPO ids (alt_id / replaced_by followed, unknown ones dropped)."""
+    out: set[int] = set()
+    for i in ids:
+        live = kb.onto.redirect.get(i, (i, ""))[0]
+        if live in kb.onto.index:
+            out.add(kb.onto.index[live])
+    return np.asarray(sorted(out), dtype=np.int64)
+
+
+def rank_of(values: np.ndarray, i: int) -> int:
+    """1-based rank of values[i] sorted descending, ties broken by index (stable)."""
+    v = values[i]
+    return int((values > v).sum() + (values[:i] == v).sum()) + 1
+
+
+def prepare(kb: PhenotypeKB, cases: Sequence[Case], n: int = N_CANDIDATES) -> list[Prepared]:
+    out: list[Prepared] = []
+    for k, c in enumerate(cases):
+        gold = next((kb.member[d] for d in c.diseases if d in kb.member), -1)
+        if gold < 0:  # no phenotype annotation for the diagnosis: it cannot be ranked
+            empty = np.zeros((0, len(FEATURES)), dtype=np.float32)
+            out.append(Prepared(c, -1, np.zeros(0, dtype=np.int64), empty, -1, 0, False))
+            continue
+        s = score_all(kb, term_indices(kb, c.observed), term_indices(kb, c.excluded))
+        ent = candidates(s, n)
+        pos = int(np.flatnonzero(ent == gold)[0]) if gold >= 0 and gold in ent else -1
+        leaked = gold >= 0 and any(
+            p in c.pmids for a in kb.annotations[gold] for p in a.publications
+        )
+        rr = rank_of(s.resnik, gold) if gold >= 0 else 0
+        out.append(Prepared(c, gold, ent, features(kb, s, ent), pos, rr, leaked))
+        if k % 1000 == 999:
+            logger.info("features of %d/%d cases", k + 1, len(cases))
+    return out
+
+
+def served_rank(p: Prepared, model: Reranker | None) -> int:
+    """The gold's rank after re-ranking (0: not rankable). A gold outside the candidates
+    keeps its Resnik rank, behind every candidate."""
+    if p.gold < 0:
+        return 0
+    if p.gold_pos < 0 or model is None:
+        return max(p.resnik_rank, len(p.entries) + 1) if model else p.resnik_rank
+    return rank_of(model.score(p.x), p.gold_pos)
+
+
+def disease_folds(data: Sequence[Prepared], k: int, seed: int) -> list[int]:
+    """A fold per case, by disease: every case of a disease lands in the same fold."""
+    diseases = sorted({p.case.diseases[0] if p.case.diseases else "" for p in data})
+    order = np.random.default_rng(seed).permutation(len(diseases))
+    fold_of = {diseases[j]: n % k for n, j in enumerate(order)}
+    return [fold_of[p.case.diseases[0] if p.case.diseases else ""] for p in data]
+
+
+def fit_on(data: Sequence[Prepared], l2: float, info: dict[str, object]) -> Reranker:
+    return fit([p.x for p in data], [p.gold_pos for p in data], l2, N_CANDIDATES, info)
+
+
+def mrr(ranks: Sequence[int]) -> float:
+    return float(np.mean([1.0 / r if r > 0 else 0.0 for r in ranks])) if ranks else 0.0
+
+
+def choose_l2(data: Sequence[Prepared], k: int, seed: int) -> float:
+    """The L2 strength with the best mean reciprocal rank over disease-disjoint folds of
+    `data` (dev data only)."""
+    folds = disease_folds(data, k, seed)
+    best, best_mrr = L2_GRID[0], -1.0
+    for l2 in L2_GRID:
+        ranks: list[int] = []
+        for f in range(k):
+            train = [p for p, g in zip(data, folds, strict=True) if g != f]
+            model = fit_on(train, l2, {})
+            ranks += [served_rank(p, model) for p, g in zip(data, folds, strict=True) if g == f]
+        score = mrr(ranks)
+        logger.info("l2 %g: dev MRR %.4f", l2, score)
+        if score > best_mrr:
+            best, best_mrr = l2, score
+    return best
+
+
+def train_served(data: Sequence[Prepared], seed: int = 13, k: int = 5) -> Reranker:
+    l2 = choose_l2(data, k, seed)
+    info: dict[str, object] = {
+        "cases": len(data),
+        "diseases": len({p.gold for p in data if p.gold >= 0}),
+        "l2_chosen_by": f"{k}-fold disease-disjoint CV, seed {seed}",
+    }
+    return fit_on(data, l2, info)
+
+
+def training_cases(
+    cases: Sequence[Case], member: Mapping[str, int], per_disease: int
+) -> list[Case]:
+    """The cases whose diagnosis has phenotype annotations here, at most `per_disease` per
+    diagnosis (first in name order), so that large cohorts do not dominate."""
+    seen: dict[str, int] = {}
+    out: list[Case] = []
+    for c in cases:
+        d = next((d for d in c.diseases if d in member), None)
+        if d is None or seen.get(d, 0) >= per_disease:
+            continue
+        seen[d] = seen.get(d, 0) + 1
+        out.append(c)
+    return out

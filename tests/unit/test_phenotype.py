@@ -1,0 +1,257 @@
+"""The phenotype ranker on a hand-built mini HPO and annotation set (the rows the graph
+queries return), where the expected order is known by hand."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pytest
+
+from core.exceptions import RetrievalError
+from retrieval.phenotype.kb import PhenotypeKB, build_kb
+from retrieval.phenotype.ranker import PhenotypeRanker
+from retrieval.phenotype.rerank import fit
+from retrieval.phenotype.resolve import mentions, resolve
+from retrieval.phenotype.score import FEATURES, score_all
+
+TERMS = [
+    ("HP:0000001", "All", None),
+    ("HP:0000118", "Phenotypic abnormality", "HP:0000001"),
+    ("HP:0000707", "Abnormality of the nervous system", "HP:0000118"),
+    ("HP:0001250", "Seizure", "HP:0000707"),
+    ("HP:0002069", "Generalized tonic-clonic seizure", "HP:0001250"),
+    ("HP:0001252", "Hypotonia", "HP:0000707"),
+    ("HP:0000478", "Abnormality of the eye", "HP:0000118"),
+    ("HP:0000518", "Cataract", "HP:0000478"),
+    ("HP:0001083", "Ectopia lentis", "HP:0000478"),
+]
+VERY_FREQUENT, OCCASIONAL, OBLIGATE = "HP:0040281", "HP:0040283", "HP:0040280"
+
+
+def _ann(
+    d: str, t: str, freq: str | None = None, negated: bool = False, value: float | None = None
+) -> dict[str, Any]:
+    return {
+        "disease": d,
+        "term": t,
+        "negated": negated,
+        "hpoa_frequency": value,
+        "orphanet_frequency": freq,
+        "publications": ["PMID:1"],
+        "sources": ["hpoa"],
+    }
+
+
+def rows() -> dict[str, list[dict[str, Any]]]:
+    terms: list[dict[str, Any]] = [
+        {
+            "id": i,
+            "name": n,
+            "synonyms": [],
+            "alt_ids": None,
+            "obsolete": False,
+            "replaced_by": None,
+            "consider": None,
+        }
+        for i, n, _ in TERMS
+    ]
+    terms[5]["alt_ids"] = ["HP:0011398"]  # Hypotonia
+    terms[7]["synonyms"] = ["Cataracts", "Lens opacity"]
+    terms += [
+        {
+            "id": "HP:0000057",
+            "name": "obsolete Lens clouding",
+            "obsolete": True,
+            "replaced_by": "HP:0000518",
+        },
+        {
+            "id": "HP:0000099",
+            "name": "obsolete Something",
+            "obsolete": True,
+            "consider": ["HP:0000478"],
+        },
+    ]
+    return {
+        "phenotype_terms": terms,
+        "phenotype_subclass": [{"child": i, "parent": p} for i, _, p in TERMS if p],
+        "phenotype_annotations": [
+            _ann("OMIM:1", "HP:0001250", VERY_FREQUENT),
+            _ann("OMIM:1", "HP:0000518", OCCASIONAL),
+            _ann("OMIM:2", "HP:0001252", OBLIGATE),
+            _ann("OMIM:2", "HP:0001083", VERY_FREQUENT),
+            _ann("OMIM:2", "HP:0001250", negated=True),
+            _ann("ORPHA:3", "HP:0002069", OCCASIONAL),
+            _ann("OMIM:3", "HP:0000518", value=0.5),
+            _ann("OMIM:4", "HP:0001250", value=0.02),
+            _ann("OMIM:4", "HP:0000518", value=0.02),
+            *(_ann(f"OMIM:{n}", "HP:0001083") for n in range(5, 11)),  # fillers: eye only
+        ],
+        "phenotype_diseases": [
+            {"id": d, "name": f"disease {d}"}
+            for d in (
+                "OMIM:1",
+                "OMIM:2",
+                "ORPHA:3",
+                "OMIM:3",
+                "OMIM:4",
+                *(f"OMIM:{n}" for n in range(5, 11)),
+            )
+        ],
+        "disease_exact_matches": [
+            {
+                "subject": "ORPHA:3",
+                "object": "OMIM:3",
+                "relation": "E (Exact mapping)",
+                "sources": ["orphanet"],
+            }
+        ],
+        "gene_disease_edges": [
+            {
+                "gene": "NCBIGene:10",
+                "symbol": "GENEA",
+                "xrefs": ["HGNC:5"],
+                "type": "CAUSES",
+                "disease": "ORPHA:3",
+                "sources": ["orphanet"],
+            },
+            {
+                "gene": "NCBIGene:20",
+                "symbol": "GENEB",
+                "xrefs": [],
+                "type": "ASSOCIATED_WITH",
+                "disease": "OMIM:2",
+                "sources": ["hpoa"],
+            },
+        ],
+    }
+
+
+@pytest.fixture(scope="module")
+def kb() -> PhenotypeKB:
+    return build_kb(rows())
+
+
+def _ranking(kb: PhenotypeKB, observed: list[str], excluded: Sequence[str] = ()) -> list[str]:
+    ranked = PhenotypeRanker(kb, None, None).rank(resolve(kb.onto, observed, list(excluded)), 10)
+    return [e["id"] for e in ranked["ranking"]]
+
+
+def _scores(kb: PhenotypeKB, observed: list[str], excluded: Sequence[str] = ()) -> Any:
+    r = resolve(kb.onto, observed, list(excluded))
+    return score_all(kb, np.asarray(r.observed), np.asarray(r.excluded, dtype=np.int64))
+
+
+def test_exact_mapping_merges_orpha_and_omim(kb: PhenotypeKB) -> None:
+    e = kb.member["ORPHA:3"]
+    assert kb.member["OMIM:3"] == e and kb.ids[e] == "OMIM:3"
+    assert kb.equivalent[e] == ["ORPHA:3"]
+    assert {kb.onto.ids[a.term] for a in kb.annotations[e]} == {"HP:0002069", "HP:0000518"}
+    assert len(kb.ids) == 10
+
+
+def test_ancestor_match_beats_no_match(kb: PhenotypeKB) -> None:
+    s = _scores(kb, ["HP:0002069"])
+    resnik = dict(zip(kb.ids, s.resnik.tolist(), strict=True))
+    # OMIM:3 has the term itself, OMIM:1 its parent Seizure, OMIM:2 only a nervous-system term
+    assert resnik["OMIM:3"] > resnik["OMIM:1"] > resnik["OMIM:2"]
+    assert _ranking(kb, ["HP:0002069"])[:2] == ["OMIM:3", "OMIM:1"]
+
+
+def test_frequency_matters(kb: PhenotypeKB) -> None:
+    s = _scores(kb, ["HP:0001250", "HP:0000518"])
+    one, four = kb.member["OMIM:1"], kb.member["OMIM:4"]
+    assert s.resnik[one] == pytest.approx(s.resnik[four])  # same terms annotated
+    assert s.freq[one] > s.freq[four]  # but OMIM:4 has them very rarely
+    order = _ranking(kb, ["HP:0001250", "HP:0000518"])
+    assert order.index("OMIM:1") < order.index("OMIM:4")
+
+
+def test_excluded_phenotype_lowers_a_disease(kb: PhenotypeKB) -> None:
+    assert _ranking(kb, ["HP:0000518"])[0] in {"OMIM:1", "OMIM:3", "OMIM:4"}
+    before = _scores(kb, ["HP:0001250"])
+    after = _scores(kb, ["HP:0001250"], ["HP:0000518"])
+    one = kb.member["OMIM:1"]
+    assert before.excluded_pen[one] == 0.0 and after.excluded_pen[one] < 0.0
+    assert after.excluded_pen[kb.member["OMIM:2"]] == 0.0  # no cataract annotated
+    ranker = PhenotypeRanker(kb, None, None)
+
+    def served(excluded: list[str]) -> dict[str, float]:
+        r = resolve(kb.onto, ["HP:0001250"], excluded)
+        _, ent, value = ranker.scores(r.observed, r.excluded)
+        return {kb.ids[e]: float(v) for e, v in zip(ent, value, strict=True)}
+
+    plain, without_cataract = served([]), served(["HP:0000518"])
+    drop = {d: plain[d] - without_cataract[d] for d in plain}
+    # cataract is occasional in OMIM:1, very rare in OMIM:4, not annotated in OMIM:2
+    assert drop["OMIM:1"] > drop["OMIM:4"] > 0.0 == drop["OMIM:2"]
+    assert next(iter(plain)) == "OMIM:1"
+    ranked = ranker.rank(resolve(kb.onto, ["HP:0001250"], ["HP:0000518"]), 10)
+    one = next(e for e in ranked["ranking"] if e["id"] == "OMIM:1")
+    assert [h["phenotype"]["id"] for h in one["excluded_hits"]] == ["HP:0000518"]
+
+
+def test_not_annotation_counts_against(kb: PhenotypeKB) -> None:
+    s = _scores(kb, ["HP:0002069"])
+    assert s.not_hits[kb.member["OMIM:2"]] == 1.0 and s.not_hits[kb.member["OMIM:1"]] == 0.0
+
+
+def test_explanation_cites_the_subclass_path(kb: PhenotypeKB) -> None:
+    ranked = PhenotypeRanker(kb, None, None).rank(resolve(kb.onto, ["HP:0002069"], []), 10)
+    one = next(e for e in ranked["ranking"] if e["id"] == "OMIM:1")
+    (ex,) = one["explained"]
+    assert ex["annotation"]["id"] == "HP:0001250" and ex["match"] == "shared ancestor"
+    assert ex["path"] == [
+        {"subject": "HP:0002069", "predicate": "biolink:subclass_of", "object": "HP:0001250"},
+        {"subject": "OMIM:1", "predicate": "biolink:has_phenotype", "object": "HP:0001250"},
+    ]
+    assert ex["frequency"] == pytest.approx(0.895) and ex["publications"] == ["PMID:1"]
+    genes = ranked["gene_ranking"]
+    assert genes[0]["id"] == "NCBIGene:10" and genes[0]["via"]["id"] == "OMIM:3"
+    assert genes[0]["equivalent_ids"] == ["HGNC:5"]
+
+
+def test_retired_ids_are_followed_with_a_note(kb: PhenotypeKB) -> None:
+    r = resolve(kb.onto, ["HP:0000057", "HP:0011398", "lens opacity"], [])
+    assert [kb.onto.ids[t] for t in r.observed] == ["HP:0000518", "HP:0001252"]
+    assert any("HP:0000057" in n and "replaced_by" in n for n in r.notes)
+    assert any("HP:0011398" in n and "alt_id" in n for n in r.notes)
+
+
+@pytest.mark.parametrize(
+    ("observed", "excluded", "needle"),
+    [
+        (["HP:0000099"], [], "phenotypes[0]: HP:0000099 is an obsolete"),
+        (["HP:0000518", "HP:9999999"], [], "phenotypes[1]: unknown HPO term"),
+        (["no such phenotype"], [], "phenotypes[0]"),
+        (["HP:0000518"], ["Cataract"], "excluded_phenotypes: HP:0000518"),
+    ],
+)
+def test_bad_terms_name_the_field(
+    kb: PhenotypeKB, observed: list[str], excluded: list[str], needle: str
+) -> None:
+    with pytest.raises(RetrievalError) as e:
+        resolve(kb.onto, observed, excluded)
+    assert needle in str(e.value)
+
+
+def test_free_text_mentions(kb: PhenotypeKB) -> None:
+    r = mentions(kb.onto, "A child with hypotonia and cataracts, without seizures: why?")
+    assert [kb.onto.ids[t] for t in r.observed] == ["HP:0001252", "HP:0000518"]
+    assert [kb.onto.ids[t] for t in r.excluded] == ["HP:0001250"]
+
+
+def test_reranker_learns_the_informative_feature() -> None:
+    rng = np.random.default_rng(0)
+    xs, golds = [], []
+    for _ in range(60):
+        x = rng.normal(size=(20, len(FEATURES))).astype(np.float32)
+        g = int(rng.integers(20))
+        x[g, 2] += 3.0  # feature 2 marks the gold
+        xs.append(x)
+        golds.append(g)
+    model = fit(xs, golds, 1e-3, 20, {})
+    assert int(np.argmax(model.weights)) == 2
+    hits = sum(int(np.argmax(model.score(x))) == g for x, g in zip(xs, golds, strict=True))
+    assert hits >= 55
