@@ -178,7 +178,7 @@ def try_ingest_kill(h: Harness, rng: random.Random, clean: str) -> tuple[bool, s
         args = ["ingest", "hpo", "--hpoa", str(hpoa)]
     else:
         args = ["ingest", "all", "--force"]
-    at = rng.uniform(2.0, 150.0)
+    at = rng.uniform(2.0, 100.0)
     killed = kill_at(h.start(*args), at)
     h.run("ingest", "all")
     got = h.checksum()
@@ -192,7 +192,7 @@ def try_neo4j_kill(h: Harness, rng: random.Random, clean: str) -> tuple[bool, st
 
     hpoa = changed_hpoa(default_hpo_paths()["hpoa"], h.work / "hpoa-changed", rng.random())
     job = h.start("ingest", "hpo", "--hpoa", str(hpoa))
-    at = rng.uniform(2.0, 120.0)
+    at = rng.uniform(2.0, 60.0)  # the changed-release ingest takes 60-110 s here
     try:
         job.wait(timeout=at)
         hit = False

@@ -262,13 +262,13 @@ class EvidenceService:
         threading.Thread(target=lambda: self.phenotypes, daemon=True).start()
 
     def _may_name_phenotypes(self, question: str) -> bool:
-        """Whether the question names two or more HPO terms by a full name or synonym, by the
-        name dictionary: only then is the phenotype ranker needed for a free-text question."""
+        """Whether the question names an HPO term by a full name or synonym, by the name
+        dictionary: only then is the phenotype ranker needed for a free-text question (it
+        then looks for two or more, plurals and excluded ones included)."""
         names = self.names.current() if self.names is not None else None
         if names is None:
             return True
-        hits = {c["id"] for c in names.candidates(question) if c["id"].startswith("HP:")}
-        return len(hits) >= phenotype_answer.MIN_TEXT_PHENOTYPES
+        return any(c["id"].startswith("HP:") for c in names.candidates(question))
 
     def _phenotype_model(self, ranker: PhenotypeRanker) -> dict[str, Any]:
         return {
