@@ -14,8 +14,9 @@ from typing import Any
 from graph.repository import GraphStore
 
 MOD = 1 << 256
-# Which run wrote a fact, and when, says nothing about the fact itself.
-BOOKKEEPING_SUFFIXES = ("_run",)
+# Which run wrote a fact, and when, says nothing about the fact itself (a literature run
+# killed and resumed lists two runs where one clean run lists one, for the same facts).
+BOOKKEEPING_SUFFIXES = ("_run", "_runs")
 BOOKKEEPING_KEYS = frozenset({"last_ingest_run", "extracted_at", "extraction_run"})
 
 
