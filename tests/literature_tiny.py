@@ -17,8 +17,16 @@ from extraction.ade.service import AdeService
 from extraction.literature.extractors import AdeExtractor, Extractor
 from tests.ade_tiny import make_tiny_encoder
 
-DRUGS = ["famotidine", "indomethacin", "nonsteroidal anti-inflammatory drugs", "lithium"]
-EVENTS = ["delirium", "hypotension", "back pain", "pain", "toxicity"]
+DRUGS = [
+    "famotidine", "indomethacin", "nonsteroidal anti-inflammatory drugs", "lithium", "cocaine",
+    "cisplatin", "doxorubicin", "haloperidol", "morphine", "heparin", "ketamine", "amphetamine",
+    "methamphetamine", "nicotine", "caffeine", "dopamine", "cyclophosphamide", "gentamicin",
+]  # fmt: skip
+EVENTS = [
+    "delirium", "hypotension", "back pain", "pain", "toxicity", "seizures", "hepatotoxicity",
+    "nephrotoxicity", "hypertension", "cardiotoxicity", "arrhythmia", "catalepsy",
+    "bradycardia", "tachycardia", "proteinuria", "thrombocytopenia", "hepatitis",
+]  # fmt: skip
 HPO = [HpoTerm("HP:0031258", "Delirium", ()), HpoTerm("HP:0002615", "Hypotension", ())]
 
 
