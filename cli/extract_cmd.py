@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import typer
 
-from cli import ade_cmd, maude_cmd
+from cli import ade_cmd, literature_cmd, maude_cmd
 from cli.common import print_json, store
 from extraction import writeback
 
@@ -15,6 +15,7 @@ app = typer.Typer(help="Extract relations from text and write them back as evide
 maude_cmd.register(app)
 app.command("ade")(ade_cmd.ade)
 app.command("ade-train")(ade_cmd.ade_train)
+app.command("literature")(literature_cmd.literature)
 
 
 @app.command("runs")

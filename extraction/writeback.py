@@ -186,6 +186,21 @@ def _node_rows(statements: Sequence[Statement]) -> list[dict[str, object]]:
     ]
 
 
+def statement_rows(
+    model: ModelInfo, statements: Sequence[Statement]
+) -> tuple[list[dict[str, object]], list[dict[str, object]]]:
+    """The (node rows, statement rows) `extraction/upsert_nodes` and `upsert_statements` take:
+    plain JSON-able data, so extraction and write-back can run in different processes."""
+    for st in statements:
+        st.evidence.check()
+    return _node_rows(statements), [_edge_row(model, st) for st in statements]
+
+
+def document_key(model: ModelInfo, document_id: str) -> str:
+    """The key of the marker saying `model` has read `document_id` (ExtractedDocument)."""
+    return f"{model.extractor}:{model.name}@{model.version}|{document_id}"
+
+
 def new_run_id(extractor: str) -> str:
     return f"{extractor}-{uuid.uuid4().hex[:12]}"
 
@@ -271,6 +286,16 @@ def _finish(
 def _retract(store: GraphStore, run: str) -> tuple[int, int]:
     edges = store.write("extraction/retract_run_statements", run=run)
     nodes = store.write("extraction/retract_run_nodes", run=run)
+    store.write("extraction/retract_run_documents", run=run)
+    return edges.relationships_deleted, nodes.nodes_deleted
+
+
+def retract_documents(store: GraphStore, document_ids: list[str]) -> tuple[int, int]:
+    """Remove every extracted statement read from `document_ids` (a PubMed DeleteCitation),
+    their read markers and the extracted nodes left with no relationship:
+    (relationships deleted, nodes deleted). Curated data is never touched."""
+    edges = store.write("extraction/retract_document_evidence", ids=document_ids)
+    nodes = store.write("extraction/delete_orphan_extracted_nodes")
     return edges.relationships_deleted, nodes.nodes_deleted
 
 

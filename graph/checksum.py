@@ -14,11 +14,11 @@ from typing import Any
 from graph.repository import GraphStore
 
 MOD = 1 << 256
-# Which run wrote a fact, and when, says nothing about the fact itself.
-BOOKKEEPING_SUFFIXES = ("_run",)
-BOOKKEEPING_KEYS = frozenset(
-    {"last_ingest_run", "extracted_at", "extraction_run", "extraction_runs"}
-)
+# Which run wrote a fact, and when, says nothing about the fact itself (a run killed and
+# resumed, or rerun after the killed one was retracted, lists other runs than one clean run
+# does, for the same facts).
+BOOKKEEPING_SUFFIXES = ("_run", "_runs")
+BOOKKEEPING_KEYS = frozenset({"last_ingest_run", "extracted_at", "extraction_run"})
 
 
 def _content(props: dict[str, Any]) -> dict[str, Any]:

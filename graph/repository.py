@@ -245,6 +245,29 @@ class GraphStore:
         except (DriverError, OSError) as e:
             raise wrap_driver_error(self.cfg, e) from e
 
+    def write_together(self, name: str, steps: Sequence[tuple[str, dict[str, Any]]]) -> WriteCounts:
+        """Catalog queries `steps` ((query name, params), in order) in ONE transaction: all of
+        them are committed or none. The driver may retry the transaction, so each step must be
+        safe to run twice (MERGE)."""
+        loaded = [(q, queries.load(q), params) for q, params in steps]
+
+        def work(tx: ManagedTransaction) -> WriteCounts:
+            counts = WriteCounts()
+            for q, text, params in loaded:
+                logger.debug("query %s (in %s) params=%.300r", q, name, params)
+                result = tx.run(text, params)
+                counts.records.extend(r.data() for r in result)
+                counts.add(result.consume().counters)
+            return counts
+
+        t0 = time.perf_counter()
+        try:
+            done: WriteCounts = self.execute_write(name, work)
+            return done
+        finally:
+            if self.observer is not None:
+                self.observer(name, time.perf_counter() - t0)
+
     def stats(self) -> dict[str, dict[str, int]]:
         """{"nodes": {label: count}, "relationships": {type: count}}."""
         nodes = self.read("graph/count_nodes_by_label")

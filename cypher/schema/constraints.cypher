@@ -14,3 +14,4 @@ CREATE CONSTRAINT device_id IF NOT EXISTS FOR (n:Device) REQUIRE n.id IS UNIQUE;
 CREATE CONSTRAINT device_report_key IF NOT EXISTS FOR (n:DeviceReport) REQUIRE n.mdr_report_key IS UNIQUE;
 CREATE CONSTRAINT ingest_run_id IF NOT EXISTS FOR (n:IngestRun) REQUIRE n.id IS UNIQUE;
 CREATE CONSTRAINT extraction_run_id IF NOT EXISTS FOR (n:ExtractionRun) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT extracted_document_key IF NOT EXISTS FOR (n:ExtractedDocument) REQUIRE n.key IS UNIQUE;

@@ -1,0 +1,3 @@
+// A retracted run's documents count as unread again.
+MATCH (d:ExtractedDocument {run: $run})
+DETACH DELETE d
