@@ -5,6 +5,7 @@ cli/extract_cmd.py)."""
 from __future__ import annotations
 
 import functools
+import json
 import sys
 from dataclasses import asdict
 from pathlib import Path
@@ -50,6 +51,9 @@ def literature(
         None, "--gate/--no-gate", help="ADE sentence gate (default: setting ade.sentence_gate)."
     ),
     out: Path | None = typer.Option(None, help="Shard folder (default <var>/literature)."),
+    summary_file: Path | None = typer.Option(
+        None, "--summary", help="Also write the run's JSON summary to this file when it ends."
+    ),
 ) -> None:
     """Extract adverse drug events (ADE, raw text) and BioRED relations (documents with entity
     annotations) from literature files; shards go to <out>/<run>/, --write loads them into
@@ -80,7 +84,13 @@ def literature(
     for line in summary.problems + summary.failed:
         typer.secho(f"skipped {line}", fg="yellow", err=True)
     _table(summary)
-    print_json(asdict(summary) | {"problems": summary.problems[:50], "failed": summary.failed[:50]})
+    body = asdict(summary) | {"problems": summary.problems[:50], "failed": summary.failed[:50]}
+    if summary_file is not None:
+        summary_file.parent.mkdir(parents=True, exist_ok=True)
+        tmp = summary_file.with_name(summary_file.name + ".tmp")
+        tmp.write_text(json.dumps(body, indent=2, default=str) + "\n", encoding="utf-8")
+        tmp.replace(summary_file)
+    print_json(body)
 
 
 def _table(summary: object) -> None:

@@ -26,6 +26,7 @@ class ModelSpec:
     train: tuple[str, ...]
     ready: Callable[[Settings], list[Path]]
     watched: Callable[[Settings], list[Path]]
+    args: Callable[[Settings], list[str]] | None = None  # arguments that depend on settings
 
 
 def ade_dir(settings: Settings) -> Path:
@@ -51,6 +52,20 @@ def _biored(settings: Settings) -> list[Path]:
     return [settings.models.var_dir / "biored" / "biored.pt"]
 
 
+# The literature that ships in ../shared/data, extracted once the ADE model is ready, so the
+# analyst queries return rows out of the box; its summary file marks it done.
+SHIPPED_LITERATURE = ("pubmed/medline16n0902.xml.gz",)
+
+
+def _literature(settings: Settings) -> list[Path]:
+    return [settings.models.var_dir / "literature" / "shipped.json"]
+
+
+def _literature_args(settings: Settings) -> list[str]:
+    paths = [str(settings.ingest.data_dir / p) for p in SHIPPED_LITERATURE]
+    return [*paths, "--extractors", "ade", "--write", "--summary", str(_literature(settings)[0])]
+
+
 ADE_TRAIN = (
     *("extract", "ade-train", "--if-missing"),
     *("--tagger-seconds", "14400", "--gate-seconds", "3600"),
@@ -66,6 +81,9 @@ MODELS: dict[str, ModelSpec] = {
         _ade_watched,
     ),
     "biored": ModelSpec("biored", ("extract", "biored-train"), _biored, _biored),
+    "literature": ModelSpec(
+        "literature", ("extract", "literature"), _literature, _literature, _literature_args
+    ),
 }
 
 
@@ -77,7 +95,11 @@ def training_steps(settings: Settings) -> list[jobs.Step]:
     """The job's steps: each model's training command, skipped once its files exist."""
     cli = [sys.executable, "-m", "cli.main"]
     return [
-        jobs.Step(m.name, [*cli, *m.train], [str(p) for p in m.ready(settings)])
+        jobs.Step(
+            m.name,
+            [*cli, *m.train, *(m.args(settings) if m.args else [])],
+            [str(p) for p in m.ready(settings)],
+        )
         for m in MODELS.values()
     ]
 

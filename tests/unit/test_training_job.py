@@ -109,3 +109,23 @@ def test_model_states_from_the_job_and_the_files(tmp_path: Path) -> None:
     failed = readiness.model_state("biored", settings)
     assert failed["state"] == "failed" and "CUDA out of memory" in failed["log"][-1]
     assert readiness.all_states(settings)["job"]["running"] is False
+
+
+def test_the_job_extracts_the_shipped_literature_after_the_models(tmp_path: Path) -> None:
+    """make run's background job ends by extracting the PubMed file in ../shared/data with
+    the ADE model, so the analyst queries return rows; its summary marks the step done."""
+    from core.settings import IngestSettings
+
+    settings = Settings(
+        models=ModelSettings(var_dir=tmp_path / "var"),
+        ingest=IngestSettings(data_dir=tmp_path / "data"),
+    )
+    steps = readiness.training_steps(settings)
+    assert [s.name for s in steps] == ["maude", "ade", "biored", "literature"]
+    lit = steps[-1]
+    summary = str(tmp_path / "var" / "literature" / "shipped.json")
+    assert lit.done == [summary]
+    assert lit.argv[-8:] == [
+        *("extract", "literature", str(tmp_path / "data" / "pubmed" / "medline16n0902.xml.gz")),
+        *("--extractors", "ade", "--write", "--summary", summary),
+    ]
