@@ -53,7 +53,9 @@ def build_model(
         from transformers import AutoConfig, AutoModel
 
         enc = AutoModel.from_config(AutoConfig.from_pretrained(str(model_dir.path)))  # type: ignore[no-untyped-call]
-    enc.resize_token_embeddings(cfg.vocab_size)
+    # A new model's marker rows start from the embeddings' mean (transformers' default); a
+    # loaded one gets them from its state_dict, so the mean (and its notice) is not needed.
+    enc.resize_token_embeddings(cfg.vocab_size, mean_resizing=pretrained)
     if cfg.arch == "single":
         drug_id = tok.convert_tokens_to_ids(DRUG_OPEN)
         adr_id = tok.convert_tokens_to_ids(ADR_OPEN)
