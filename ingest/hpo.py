@@ -15,6 +15,7 @@ from importlib import resources
 from pathlib import Path
 
 from core.exceptions import IngestError
+from graph.vocabulary import HPO_FREQUENCY_TERMS
 from ingest.files import iter_lines
 from ingest.hpo_obo import FieldError, check_hp_id
 from ingest.hpo_obo import parse_obo as parse_obo  # re-exported: ingest.hpo is the entry point
@@ -38,15 +39,7 @@ _VERSION = re.compile(r"\d{4}-\d{2}-\d{2}")
 _DISEASE = re.compile(r"(?:OMIM|ORPHA|DECIPHER):\d+")
 _RATIO = re.compile(r"(\d+)/(\d+)")
 _PERCENT = re.compile(r"(\d+(?:\.\d+)?)%")
-# HPO's frequency subontology; each value is the midpoint of the term's documented range.
-_FREQUENCY_TERMS = {
-    "HP:0040280": 1.0,  # Obligate
-    "HP:0040281": 0.895,  # Very frequent (80-99%)
-    "HP:0040282": 0.545,  # Frequent (30-79%)
-    "HP:0040283": 0.17,  # Occasional (5-29%)
-    "HP:0040284": 0.025,  # Very rare (1-4%)
-    "HP:0040285": 0.0,  # Excluded
-}
+_FREQUENCY_TERMS = HPO_FREQUENCY_TERMS
 _ASPECTS = {
     "P": RelType.HAS_PHENOTYPE,  # phenotypic abnormality
     "C": RelType.HAS_PHENOTYPE,  # clinical course (onset, progression)

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from graph.repository import GraphStore
+from graph.vocabulary import HPO_FREQUENCY_TERMS
 from retrieval.phenotype.ontology import PHENOTYPIC_ABNORMALITY, Ontology, build_ontology
 
 logger = logging.getLogger(__name__)
@@ -28,15 +29,7 @@ QUERIES = (
     "disease_exact_matches",
     "gene_disease_edges",
 )
-# HPO's frequency terms (Orphanet states its frequencies with the same terms).
-FREQUENCY_TERMS = {
-    "HP:0040280": 1.0,  # obligate
-    "HP:0040281": 0.895,  # very frequent (80-99%)
-    "HP:0040282": 0.545,  # frequent (30-79%)
-    "HP:0040283": 0.17,  # occasional (5-29%)
-    "HP:0040284": 0.025,  # very rare (1-4%)
-    "HP:0040285": 0.0,  # excluded
-}
+FREQUENCY_TERMS = HPO_FREQUENCY_TERMS  # Orphanet states its frequencies with HPO's terms
 UNKNOWN_FREQUENCY = 0.5  # an annotation that states no frequency
 
 
