@@ -125,3 +125,18 @@ def test_volumes_are_declared_and_hold_the_artefacts() -> None:
     assert Path(_env(COMPOSE["services"]["evigraph"])["EVIGRAPH_INGEST__DATA_DIR"]) == Path(
         "/shared/data"
     )
+
+
+def test_the_entry_script_prepares_what_make_run_prepares() -> None:
+    """Every step of `make run` between the server's start and serving (ingest, index, the
+    evidence filter, the phenotype re-ranker, the training job) is in the image's command."""
+    make = (PROJECT_ROOT / "Makefile").read_text().split("\nrun: ", 1)[1].split("\n\n", 1)[0]
+    steps = [
+        line.strip().removeprefix("$(EVIGRAPH) ")
+        for line in make.splitlines()[1:]
+        if line.strip().startswith("$(EVIGRAPH) ")
+    ]
+    steps = [s for s in steps if not s.startswith(("neo4j ", "serve"))]
+    entry = (PROJECT_ROOT / "scripts" / "docker-entry.sh").read_text().splitlines()
+    assert len(steps) >= 6
+    assert all(f"evigraph {s}" in entry for s in steps), steps
