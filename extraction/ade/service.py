@@ -205,9 +205,11 @@ class AdeService:
         docs = [Document("text", inputs)] if isinstance(inputs, str) else list(inputs)
         if not docs:
             raise ExtractionError("no documents to extract from")
-        results = [
-            DocumentResult(d.id, error=self._problem(d, docs[:n])) for n, d in enumerate(docs)
-        ]
+        seen: set[str] = set()
+        results = []
+        for d in docs:
+            results.append(DocumentResult(d.id, error=self._problem(d, seen)))
+            seen.add(d.id)
         usable = [d for d, r in zip(docs, results, strict=True) if r.error is None]
         if not usable:
             raise ExtractionError("; ".join(r.error or "" for r in results))
@@ -233,13 +235,14 @@ class AdeService:
             )
         return self.gate
 
-    def _problem(self, doc: Document, before: Sequence[Document]) -> str | None:
-        """Why `doc` cannot be extracted from, or None."""
+    def _problem(self, doc: Document, seen: set[str]) -> str | None:
+        """Why `doc` cannot be extracted from, or None; `seen`: the ids of the documents
+        before it."""
         try:
             check_document(doc, self.max_chars)
         except ExtractionError as e:
             return str(e)
-        if any(d.id == doc.id for d in before):
+        if doc.id in seen:
             return f"document {doc.id}: the id is repeated (an earlier document has it); skipped"
         return None
 
