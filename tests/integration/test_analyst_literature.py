@@ -14,6 +14,7 @@ from extraction.biored.service import ExtractedRelation, to_statements
 from graph import analyst
 from graph.repository import GraphStore
 from tests.integration.interop_fixtures import load_fixture_graph
+from tests.integration.test_biored_writeback import _rel as biored_relation
 
 pytestmark = pytest.mark.neo4j
 BIORED = Path(__file__).parents[1] / "data" / "biored" / "sample.pubtator"
@@ -24,14 +25,7 @@ GENE, DIS, CHEM = "GeneOrGeneProduct", "DiseaseOrPhenotypicFeature", "ChemicalEn
 def _rel(
     id1: str, id2: str, t1: str, t2: str, rel: str, subject: str | None, novel: bool
 ) -> ExtractedRelation:
-    direction = (
-        "undirected"
-        if subject is None
-        else ("first_is_subject" if subject == id1 else "second_is_subject")
-    )
-    return ExtractedRelation(
-        "15485686", id1, id2, t1, t2, rel, 0.9, 0.7, novel, 0.8, subject, direction, 0.6
-    )
+    return biored_relation("15485686", id1, id2, t1, t2, rel, subject, novel)
 
 
 @pytest.fixture
