@@ -26,15 +26,28 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from core.settings import Neo4jSettings
+
 ROOT = Path(__file__).resolve().parents[1]
 EVIGRAPH = [sys.executable, "-c", "import sys; from cli.main import main; sys.exit(main())"]
-KINDS = ("concurrent", "ingest_kill", "neo4j_kill", "extract_kill", "bulk_kill")
+KINDS = (
+    "concurrent",
+    "ingest_kill",
+    "neo4j_kill",
+    "bulk_kill",
+    "disk_full",
+    "extract_kill",
+    "neo4j_kill_extract",
+)
+EXTRACTION_KINDS = ("extract_kill", "neo4j_kill_extract")
 DEFAULT_TRIES = {
     "concurrent": 3,
     "ingest_kill": 20,
     "neo4j_kill": 10,
-    "extract_kill": 10,
     "bulk_kill": 10,
+    "disk_full": 3,
+    "extract_kill": 10,
+    "neo4j_kill_extract": 10,
 }
 
 
@@ -44,6 +57,9 @@ class Harness:
     port: int
     log: Path
     env: dict[str, str] = field(default_factory=dict)
+    # seconds an unkilled run of each kind took here, so kills fall inside the run
+    took: dict[str, float] = field(default_factory=dict)
+    peak_csv_bytes: int = 0
 
     def __post_init__(self) -> None:
         self.env = os.environ | {
@@ -77,6 +93,16 @@ class Harness:
             raise RuntimeError(f"evigraph {' '.join(args)} exited {rc}; see {self.log}")
         return rc
 
+    def timed(self, key: str, *args: str) -> None:
+        """`run` that records how long it took under `key`."""
+        t0 = time.monotonic()
+        self.run(*args)
+        self.took[key] = time.monotonic() - t0
+
+    def kill_time(self, rng: random.Random, key: str) -> float:
+        """A random moment inside a run of `key` (its measured length, a tenth more)."""
+        return rng.uniform(1.0, 1.1 * self.took[key])
+
     def output(self, *args: str) -> str:
         out = subprocess.run(
             [*EVIGRAPH, *args], cwd=ROOT, env=self.env, capture_output=True, check=True
@@ -90,6 +116,9 @@ class Harness:
         status = json.loads(self.output("neo4j", "status"))
         pid = status.get("pid")
         return int(pid) if pid and status.get("running") else None
+
+    def settings(self) -> Neo4jSettings:
+        return Neo4jSettings(home=self.work / "neo4j")
 
     def wipe(self) -> None:
         """An empty local database: the server stopped and its data folder removed."""
@@ -110,7 +139,7 @@ def kill_at(proc: subprocess.Popen[bytes], seconds: float) -> bool:
         return True
 
 
-def changed_hpoa(src: Path, dest: Path, seed: int) -> Path:
+def changed_hpoa(src: Path, dest: Path, seed: float) -> Path:
     """A 'new release' of phenotype.hpoa: a tenth of the annotations dropped, another tenth
     given another frequency, so a refresh has rows to add, change and retract."""
     rng = random.Random(seed)
@@ -178,7 +207,7 @@ def try_ingest_kill(h: Harness, rng: random.Random, clean: str) -> tuple[bool, s
         args = ["ingest", "hpo", "--hpoa", str(hpoa)]
     else:
         args = ["ingest", "all", "--force"]
-    at = rng.uniform(2.0, 100.0)
+    at = h.kill_time(rng, "refresh" if changed else "force")
     killed = kill_at(h.start(*args), at)
     h.run("ingest", "all")
     got = h.checksum()
@@ -192,30 +221,49 @@ def try_neo4j_kill(h: Harness, rng: random.Random, clean: str) -> tuple[bool, st
 
     hpoa = changed_hpoa(default_hpo_paths()["hpoa"], h.work / "hpoa-changed", rng.random())
     job = h.start("ingest", "hpo", "--hpoa", str(hpoa))
-    at = rng.uniform(2.0, 60.0)  # the changed-release ingest takes 60-110 s here
-    try:
-        job.wait(timeout=at)
-        hit = False
-    except subprocess.TimeoutExpired:
-        pid = h.neo4j_pid()
-        hit = pid is not None
-        if pid is not None:
-            os.kill(pid, signal.SIGKILL)
-        job.wait()
+    at = h.kill_time(rng, "refresh")
+    hit = kill_server_at(h, job, at)
     h.run("neo4j", "start")
     h.run("ingest", "all")
     return h.checksum() == clean, f"server killed at {at:.1f} s: {hit}, ingest rc {job.returncode}"
+
+
+def kill_server_at(h: Harness, job: subprocess.Popen[bytes], seconds: float) -> bool:
+    """SIGKILL the Neo4j server after `seconds` unless `job` ended before; waits for `job`."""
+    try:
+        job.wait(timeout=seconds)
+        return False
+    except subprocess.TimeoutExpired:
+        pid = h.neo4j_pid()
+        if pid is not None:
+            os.kill(pid, signal.SIGKILL)
+        job.wait()
+        return pid is not None
+
+
+def extract_args(h: Harness) -> list[str]:
+    return ["extract", "ade", "--input", str(h.work / "abstracts.jsonl"), "--write"]
 
 
 def try_extract_kill(h: Harness, rng: random.Random, clean: str) -> tuple[bool, str]:
     """kill -9 of `extract ade --write` over a JSONL of abstracts, then a rerun: the same
     statements as a clean run, no duplicate evidence. `clean` here is the checksum after one
     clean extraction run."""
-    docs = h.work / "abstracts.jsonl"
-    at = rng.uniform(1.0, 60.0)
-    killed = kill_at(h.start("extract", "ade", "--input", str(docs), "--write"), at)
-    h.run("extract", "ade", "--input", str(docs), "--write")
+    at = h.kill_time(rng, "extract")
+    killed = kill_at(h.start(*extract_args(h)), at)
+    h.run(*extract_args(h))
     return h.checksum() == clean, f"killed at {at:.1f} s: {killed}"
+
+
+def try_neo4j_kill_extract(h: Harness, rng: random.Random, clean: str) -> tuple[bool, str]:
+    """kill -9 of the Neo4j server while `extract ade --write` runs; restart, rerun the
+    extraction: the clean extraction's checksum."""
+    job = h.start(*extract_args(h))
+    at = h.kill_time(rng, "extract")
+    hit = kill_server_at(h, job, at)
+    h.run("neo4j", "start")
+    h.run(*extract_args(h))
+    return h.checksum() == clean, f"server killed at {at:.1f} s: {hit}, extract rc {job.returncode}"
 
 
 def try_bulk_kill(h: Harness, rng: random.Random, clean: str) -> tuple[bool, str]:
@@ -223,19 +271,55 @@ def try_bulk_kill(h: Harness, rng: random.Random, clean: str) -> tuple[bool, str
     neo4j-admin import, swap, restart), then a rerun: the database is complete and equals a
     clean load."""
     h.wipe()
-    at = rng.uniform(1.0, 90.0)
+    at = h.kill_time(rng, "bulk")
     killed = kill_at(h.start("ingest", "all", "--if-empty"), at)
     h.run("neo4j", "start", check=False)
     h.run("ingest", "all", "--if-empty")
     return h.checksum() == clean, f"killed at {at:.1f} s: {killed}"
 
 
+def try_disk_full(h: Harness, rng: random.Random, clean: str) -> tuple[bool, str]:
+    """The bulk first load with its import-CSV folder on a small tmpfs that fills while the CSV
+    is written: a clear error naming the folder, the server up again, the (empty) database
+    unchanged; with the space back, a rerun loads it clean. Needs root (mount)."""
+    from ingest.bulk import csv_folder
+
+    h.wipe()
+    empty = h.checksum()
+    folder = csv_folder(h.settings())
+    folder.mkdir(parents=True, exist_ok=True)
+    size_kb = max(64, int(h.peak_csv_bytes * rng.uniform(0.02, 0.9) / 1024))
+    subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={size_kb}k", "tmpfs", str(folder)], check=True
+    )
+    try:
+        out = subprocess.run(
+            [*EVIGRAPH, "ingest", "all", "--if-empty"], cwd=ROOT, env=h.env, capture_output=True
+        )
+    finally:
+        subprocess.run(["umount", "-l", str(folder)], check=False)
+    err = out.stderr.decode(errors="replace")
+    with h.log.open("a") as log:
+        log.write(f"\n$ evigraph ingest all --if-empty  (CSV on a {size_kb} kB tmpfs)\n{err}")
+    clear = out.returncode != 0 and "no space left" in err and str(folder) in err
+    up = h.neo4j_pid() is not None
+    untouched = h.checksum() == empty
+    h.run("ingest", "all", "--if-empty")
+    ok = clear and up and untouched and h.checksum() == clean
+    return ok, (
+        f"{size_kb} kB tmpfs: rc {out.returncode}, clear error {clear}, server up {up}, "
+        f"database untouched {untouched}"
+    )
+
+
 TRIES: dict[str, Try] = {
     "concurrent": try_concurrent,
     "ingest_kill": try_ingest_kill,
     "neo4j_kill": try_neo4j_kill,
-    "extract_kill": try_extract_kill,
     "bulk_kill": try_bulk_kill,
+    "disk_full": try_disk_full,
+    "extract_kill": try_extract_kill,
+    "neo4j_kill_extract": try_neo4j_kill_extract,
 }
 
 
@@ -279,27 +363,79 @@ def main() -> None:
 
 
 def run_kinds(h: Harness, kinds: list[str], args: argparse.Namespace) -> dict[str, Outcome]:
-    h.wipe()
-    h.run("ingest", "all", "--if-empty")
-    clean = h.checksum()
-    print(f"clean load: {clean[:16]}", flush=True)
+    clean = clean_load(h)
+    print(
+        f"clean load: {clean[:16]} ({h.took['bulk']:.0f} s, import CSV peak "
+        f"{h.peak_csv_bytes / 1e6:.0f} MB)",
+        flush=True,
+    )
+    if {"ingest_kill", "neo4j_kill"} & set(kinds):
+        calibrate_refresh(h, clean)
     results: dict[str, Outcome] = {}
-    for kind in kinds:
-        base = clean
-        if kind == "extract_kill":
-            abstracts(h.work / "abstracts.jsonl", args.abstracts)
-            h.run("extract", "ade", "--input", str(h.work / "abstracts.jsonl"), "--write")
-            base = h.checksum()
-        print(f"== {kind}", flush=True)
-        out = results[kind] = Outcome()
-        for n in range(args.tries or DEFAULT_TRIES[kind]):
-            seed = args.seed * 1000 + n
-            ok, note = TRIES[kind](h, random.Random(seed), base)
-            out.record(seed, ok, note)
-        if kind == "extract_kill":
-            h.wipe()
-            h.run("ingest", "all", "--if-empty")
+    for kind in [k for k in kinds if k not in EXTRACTION_KINDS]:
+        results[kind] = run_tries(h, kind, clean, args)
+    extraction = [k for k in kinds if k in EXTRACTION_KINDS]
+    if extraction:
+        abstracts(h.work / "abstracts.jsonl", args.abstracts)
+        h.timed("extract", *extract_args(h))
+        base = h.checksum()
+        print(f"clean extraction: {base[:16]} ({h.took['extract']:.0f} s)", flush=True)
+        for kind in extraction:
+            results[kind] = run_tries(h, kind, base, args)
     return results
+
+
+def run_tries(h: Harness, kind: str, base: str, args: argparse.Namespace) -> Outcome:
+    print(f"== {kind}", flush=True)
+    out = Outcome()
+    for n in range(args.tries or DEFAULT_TRIES[kind]):
+        seed = args.seed * 1000 + n
+        ok, note = TRIES[kind](h, random.Random(seed), base)
+        out.record(seed, ok, note)
+    return out
+
+
+def clean_load(h: Harness) -> str:
+    """The bulk load of the empty database, timed, the import CSV's peak size watched."""
+    from ingest.bulk import csv_folder
+
+    h.wipe()
+    folder = csv_folder(h.settings())
+    job = h.start("ingest", "all", "--if-empty")
+    t0 = time.monotonic()
+    while job.poll() is None:
+        h.peak_csv_bytes = max(h.peak_csv_bytes, folder_bytes(folder))
+        time.sleep(0.2)
+    h.took["bulk"] = time.monotonic() - t0
+    if job.returncode != 0:
+        raise RuntimeError(f"the clean load exited {job.returncode}; see {h.log}")
+    return h.checksum()
+
+
+def folder_bytes(folder: Path) -> int:
+    try:
+        return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+    except OSError:  # a file removed while walking
+        return 0
+
+
+def calibrate_refresh(h: Harness, clean: str) -> None:
+    """Unkilled runs of what the kinds kill, timed (their kill moments fall inside them), and a
+    control: a refresh to a changed release and back, and --force, give the clean checksum."""
+    from ingest.hpo import default_hpo_paths
+
+    hpoa = changed_hpoa(default_hpo_paths()["hpoa"], h.work / "hpoa-changed", 0.5)
+    h.timed("refresh", "ingest", "hpo", "--hpoa", str(hpoa))
+    h.timed("revert", "ingest", "all")
+    h.timed("force", "ingest", "all", "--force")
+    got = h.checksum()
+    print(
+        f"control: refresh {h.took['refresh']:.0f} s, back {h.took['revert']:.0f} s, "
+        f"--force {h.took['force']:.0f} s; clean again: {got == clean}",
+        flush=True,
+    )
+    if got != clean:
+        raise RuntimeError("a refresh and back without a fault did not give the clean graph")
 
 
 def report(results: dict[str, Outcome], out: Path) -> None:

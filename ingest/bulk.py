@@ -22,21 +22,25 @@ then diffs each source against it (writing nothing new) and records the runs.
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
 import multiprocessing
 import os
+import shutil
 import socket
-import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
+from core.exceptions import IngestError
 from core.settings import Neo4jSettings, Settings
 from graph import bulk_import, runtime, schema
 from graph.import_csv import ImportFiles, ImportNode, ImportRel, merge_files, write_import_csv
@@ -99,9 +103,9 @@ def load_empty(
         planned = [done[src] for src in sources]
         logger.info("bulk: %d sources parsed and planned, %.1f s in", len(sources), _s(t0))
         stopping.wait()  # before the fork below: no other thread may run then
-        with tempfile.TemporaryDirectory(prefix="bulk-csv-", dir=neo.home.resolve()) as tmp:
+        with _csv_folder(neo) as tmp:
             plans = [(p.plan, p.run_id) for p in planned]
-            files, n_nodes, n_edges = _compose_and_write(plans, Path(tmp))
+            files, n_nodes, n_edges = _compose_and_write(plans, tmp)
             logger.info(
                 "bulk: composed and written as import CSV (%d nodes, %d relationships), %.1f s in",
                 n_nodes,
@@ -129,6 +133,48 @@ def load_empty(
         results = [_record(store, p, seconds) for p in planned]
     logger.info("bulk: done in %.1f s", seconds)
     return results
+
+
+CSV_FOLDER = "import-csv"
+
+
+def csv_folder(cfg: Neo4jSettings) -> Path:
+    """Where the import CSV is written: one fixed folder beside the database, emptied at the
+    start and end of every bulk load, so a killed load leaves nothing that piles up."""
+    return cfg.home.resolve() / CSV_FOLDER
+
+
+@contextmanager
+def _csv_folder(cfg: Neo4jSettings) -> Iterator[Path]:
+    """The emptied CSV folder; a full disk while writing it is an IngestError naming it.
+    Runs under the ingest lock, so no other load is writing there."""
+    root = csv_folder(cfg)
+    root.mkdir(parents=True, exist_ok=True)
+    _empty(root)  # a killed load's leftovers
+    try:
+        yield root
+    except OSError as e:
+        if e.errno != errno.ENOSPC:
+            raise
+        _empty(root)
+        free = shutil.disk_usage(root).free
+        raise IngestError(
+            str(root),
+            None,
+            f"no space left on the device while writing the import CSV ({free / 1e6:.0f} MB "
+            "free now that it is removed; the default data needs about 1 GB here); the database "
+            "was not changed: free some space and run the ingest again",
+        ) from e
+    finally:
+        _empty(root)
+
+
+def _empty(folder: Path) -> None:
+    for child in folder.iterdir():
+        if child.is_dir() and not child.is_symlink():
+            shutil.rmtree(child, ignore_errors=True)
+        else:
+            child.unlink(missing_ok=True)
 
 
 def _compose_and_write(plans: list[tuple[Plan, str]], folder: Path) -> tuple[ImportFiles, int, int]:
