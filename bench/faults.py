@@ -69,6 +69,7 @@ class Harness:
             "EVIGRAPH_NEO4J__PASSWORD": "evigraph-faults",
             "EVIGRAPH_NEO4J__HEAP": "1g",
             "EVIGRAPH_NEO4J__PAGECACHE": "512m",
+            "EVIGRAPH_NEO4J__BROWSER": "false",
             "EVIGRAPH_LOG_LEVEL": "WARNING",
             "PYTHONPATH": str(ROOT),
         }

@@ -162,7 +162,7 @@ def _csv_folder(cfg: Neo4jSettings) -> Iterator[Path]:
             str(root),
             None,
             f"no space left on the device while writing the import CSV ({free / 1e6:.0f} MB "
-            "free now that it is removed; the default data needs about 1 GB here); the database "
+            "free now that it is removed; the default data's CSV takes about 300 MB); the database "
             "was not changed: free some space and run the ingest again",
         ) from e
     finally:

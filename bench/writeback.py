@@ -1,0 +1,117 @@
+"""Write-back statements per second: the literature loader (one transaction per shard, the
+shared upsert queries) on copies of real extracted rows, in two layouts side by side:
+
+- spread: every copy under new document AND node ids, so no drug-event pair is denser than
+  in the run itself (the layout bench.literature measured first);
+- dense: copies under new document ids only, the same drugs and events, so each pair gathers
+  evidence from many documents, as popular pairs do in PubMed (aspirin, bleeding).
+
+    EVIGRAPH_NEO4J__BOLT_PORT=7695 ... .venv/bin/python -m bench.writeback \\
+        [--abstracts 120] [--statements 30000] [--shard-statements 5000]
+
+The rows come from the served ADE pipeline (or bench.literature's stand-in) run locally over the
+first `--abstracts` citations of the 2016 MEDLINE file. Use a throw-away server: each layout's
+run is retracted afterwards. Prints JSON."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from bench.literature import _copies, served_or_standin
+from core.settings import get_settings
+from extraction import writeback as wb
+from extraction.literature import engines, loader, shards
+from extraction.literature.documents import LitDocument
+from extraction.literature.job import LiteratureJob, open_run
+from extraction.literature.readers import read_file
+from graph.repository import GraphStore
+
+Row = dict[str, Any]
+
+
+def extracted_rows(abstracts: int, tmp: Path) -> tuple[list[Row], str]:
+    src = get_settings().ingest.data_dir / "pubmed" / "medline16n0902.xml.gz"
+    docs = [d for d in read_file(src, []) if isinstance(d, LitDocument)][:abstracts]
+    jsonl = tmp / "abstracts.jsonl"
+    jsonl.write_text("".join(json.dumps({"id": d.id, "text": d.text}) + "\n" for d in docs))
+    ex, models = served_or_standin(get_settings(), tmp)
+    job = LiteratureJob(ex, engines.local_engine(ex), None, tmp / "shards", 32, 1)
+    folder = job.run([jsonl]).folder
+    rows = [r for f in sorted(Path(folder).glob("shard-*")) for r in shards.read_shard(f)]
+    return [r for r in rows if r.get("edges")], models
+
+
+def dense_copies(rows: list[Row], want: int) -> list[Row]:
+    """The rows again under new document (and so evidence) ids, same entities."""
+    spread = _copies(rows, want)  # new ids everywhere; take back the entities' own ids
+    by_key = {r["key"]: r for r in rows}
+    out = []
+    for copy in spread:
+        tag = copy["key"][len(_original_key(copy["key"])) :]
+        orig = by_key[_original_key(copy["key"])]
+        edges = [
+            {**e, "subject": o["subject"], "object": o["object"]}
+            for e, o in zip(copy["edges"], orig["edges"], strict=True)
+        ]
+        out.append({**copy, "edges": edges, "nodes": orig["nodes"], "key": orig["key"] + tag})
+    return out
+
+
+def _original_key(key: str) -> str:
+    return key.split("#copy", 1)[0]
+
+
+def load(store: GraphStore, rows: list[Row], per_shard: int) -> dict[str, Any]:
+    run, _ = open_run(store, [], json.dumps({"bench": time.time()}))
+    parts: list[list[Row]] = [[]]
+    for r in rows:
+        if sum(len(x["edges"]) for x in parts[-1]) >= per_shard:
+            parts.append([])
+        parts[-1].append(r)
+    t0 = time.perf_counter()
+    total = sum(loader.load_rows(store, run, p).statements for p in parts)
+    el = time.perf_counter() - t0
+    densest = store.run_text(
+        "bench/densest",
+        "MATCH (a)-[r]->(b) WHERE r.extraction_run = $run "
+        "WITH a, b, count(r) AS n RETURN max(n) AS n",
+        {"run": run},
+        read=True,
+    )[0]["n"]
+    wb.retract_run(store, run)
+    return {
+        "statements": total,
+        "shards": len(parts),
+        "seconds": round(el, 2),
+        "statements_per_s": round(total / el, 1),
+        "densest_pair": densest,
+    }
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--abstracts", type=int, default=120)
+    p.add_argument("--statements", type=int, default=30_000)
+    p.add_argument("--shard-statements", type=int, default=5_000)
+    a = p.parse_args()
+    out: dict[str, Any] = {
+        "machine": platform.node(),
+        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+    }
+    with tempfile.TemporaryDirectory() as tmp:
+        rows, out["models"] = extracted_rows(a.abstracts, Path(tmp))
+    out["rows"] = {"documents": len(rows), "statements": sum(len(r["edges"]) for r in rows)}
+    with GraphStore.connect(get_settings().neo4j) as store:
+        out["spread"] = load(store, _copies(rows, a.statements), a.shard_statements)
+        out["dense"] = load(store, dense_copies(rows, a.statements), a.shard_statements)
+    print(json.dumps(out, indent=2))
+
+
+if __name__ == "__main__":
+    main()
