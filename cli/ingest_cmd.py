@@ -10,12 +10,12 @@ from rich.console import Console
 from rich.table import Table
 
 from cli.common import print_json, settings, store
+from core.progress import Bars
 from graph import schema
 from graph.repository import GraphStore
 from ingest import bulk, runs
 from ingest.job import RunResult, run_source
 from ingest.lock import ingest_lock, lock_path
-from ingest.progress import Progress
 from ingest.rows import Source
 from ingest.sources import NEEDS_GENE_MAP, Input, default_inputs, orphanet_kind, parse_source
 
@@ -37,7 +37,7 @@ def _run(
     force: bool,
 ) -> list[RunResult]:
     cfg = settings()
-    progress = Progress()
+    progress = Bars()
     results = []
     # connect first: an unreachable server is reported before parsing
     with ingest_lock(lock_path(cfg)), store() as s:

@@ -1,13 +1,18 @@
 """Progress of long loops as log lines: step, share done, epoch, loss, rate, elapsed and ETA,
 at most every `every_s` seconds (30 when stderr is not a terminal, 10 on one), so no step of
 a training run is silent for minutes. extraction/readiness.py reads these lines back from
-the training job's logs for `evigraph models status`."""
+the training job's logs for `evigraph models status`. `Bars`: a rich bar on a terminal (rows,
+names, steps per second and ETA) for the long steps of `make run` (ingest, embeddings)."""
 
 from __future__ import annotations
 
 import logging
 import sys
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+logger = logging.getLogger(__name__)
 
 
 def duration(seconds: float) -> str:
@@ -56,3 +61,71 @@ class Progress:
         if rate > 0:
             parts.append(f"ETA {duration((self.total - done) / rate)}")
         return f"progress {self.name}: " + ", ".join(parts)
+
+
+Advance = Callable[[int], None]
+
+
+class Bars:
+    """`with bars.task("hpoa edges", total) as advance: advance(n)`: a rich bar with the rate
+    and ETA on a terminal, a log line at most every 5 s otherwise."""
+
+    def __init__(self, enabled: bool | None = None, unit: str = "rows") -> None:
+        self.interactive = sys.stderr.isatty() if enabled is None else enabled
+        self.unit = unit
+
+    @contextmanager
+    def task(self, description: str, total: int) -> Iterator[Advance]:
+        if self.interactive:
+            with self._rich(description, total) as advance:
+                yield advance
+            return
+        yield from self._plain(description, total)
+
+    @contextmanager
+    def _rich(self, description: str, total: int) -> Iterator[Advance]:
+        from rich.console import Console
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            TaskProgressColumn,
+            TextColumn,
+            TimeRemainingColumn,
+        )
+        from rich.progress import Progress as RichProgress
+
+        columns = (
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TaskProgressColumn(),
+            TextColumn("{task.fields[rate]} " + self.unit + "/s"),
+            TimeRemainingColumn(),
+        )
+        with RichProgress(*columns, transient=False, console=Console(stderr=True)) as bar:
+            tid = bar.add_task(description, total=total, rate="-")
+            start = time.monotonic()
+            done = 0
+
+            def advance(n: int) -> None:
+                nonlocal done
+                done += n
+                rate = done / max(time.monotonic() - start, 1e-6)
+                bar.update(tid, advance=n, rate=f"{rate:,.0f}")
+
+            yield advance
+
+    def _plain(self, description: str, total: int) -> Iterator[Advance]:
+        start = last = time.monotonic()
+        done = 0
+
+        def advance(n: int) -> None:
+            nonlocal done, last
+            done += n
+            now = time.monotonic()
+            if now - last >= 5 or done >= total:
+                last = now
+                rate = done / max(now - start, 1e-6)
+                logger.info("%s: %d/%d (%.0f %s/s)", description, done, total, rate, self.unit)
+
+        yield advance

@@ -18,10 +18,10 @@ from pathlib import Path
 from typing import Any
 
 from core.exceptions import IngestError
+from core.progress import Bars
 from graph.repository import GraphStore
 from ingest import runs
 from ingest.merge import Plan, build_plan
-from ingest.progress import Progress
 from ingest.rows import ParsedFile, Source
 
 logger = logging.getLogger(__name__)
@@ -69,9 +69,9 @@ def run_source(
     source: Source,
     parsed: list[ParsedFile],
     batch_size: int,
-    progress: Progress | None = None,
+    progress: Bars | None = None,
 ) -> RunResult:
-    progress = progress or Progress(enabled=False)
+    progress = progress or Bars(enabled=False)
     t0 = time.monotonic()
     run_id = runs.new_run_id(source)
     plan, release = plan_source(source, parsed, run_id)
@@ -102,7 +102,7 @@ def _write(
     plan: Plan,
     run_id: str,
     batch_size: int,
-    progress: Progress,
+    progress: Bars,
     recovering: bool,
 ) -> dict[str, int]:
     """Diff the plan against what the source holds in the graph, then write only the difference:

@@ -25,6 +25,7 @@ import torch
 
 from core.exceptions import ModelLoadError, RetrievalError
 from core.models import ModelDir, encode_texts, load_tokenizer, load_transformer
+from core.progress import Bars
 from core.settings import ModelSettings
 from graph.repository import GraphStore
 from retrieval.onnx_encoder import OnnxEncoder, load_onnx_encoder
@@ -221,10 +222,11 @@ def _encode_reusing(
         if key in known:
             vectors[n] = known[key]
     step = 4096
-    for start in range(0, len(todo), step):
-        part = todo[start : start + step]
-        vectors[part] = encoder.encode([names[i] for i in part], max_length=32)
-        logger.info("entity names: %d/%d", min(start + step, len(todo)), len(todo))
+    with Bars(unit="names").task("embedding entity names", len(todo)) as advance:
+        for start in range(0, len(todo), step):
+            part = todo[start : start + step]
+            vectors[part] = encoder.encode([names[i] for i in part], max_length=32)
+            advance(len(part))
     return vectors
 
 

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from core.exceptions import IngestError
+from core.progress import Bars
 from graph.checksum import checksum
 from graph.repository import GraphStore
 from ingest import job, runs
-from ingest.progress import Progress
 from ingest.rows import EdgeRow, NodeLabel, NodeRow, ParsedFile, RelType, Source
 
 MARFAN = NodeRow("ORPHA:558", NodeLabel.DISEASE, "Marfan syndrome", ("MFS",), ("OMIM:154700",))
@@ -232,7 +232,7 @@ def test_a_run_that_broke_after_a_completed_one_is_not_unchanged(
         release="r2",
     )
 
-    class Dies(Progress):  # the server goes away after the first batch of edges
+    class Dies(Bars):  # the server goes away after the first batch of edges
         def task(self, name: str, total: int):  # type: ignore[no-untyped-def, override]
             def advance(n: int) -> None:
                 if name.endswith("edges"):

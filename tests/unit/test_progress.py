@@ -6,7 +6,7 @@ import logging
 
 import pytest
 
-from core.progress import Progress, duration
+from core.progress import Bars, Progress, duration
 from extraction.readiness import _progress
 
 
@@ -48,3 +48,24 @@ def test_status_reads_the_line_back(tmp_path: object) -> None:
         "1m15s",
     )
     assert got["last_line"] == "some later line"
+
+
+def test_bars_off_a_terminal_log_the_count_and_rate_in_their_unit(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    bars = Bars(enabled=False, unit="names")
+    with (
+        caplog.at_level(logging.INFO, logger="core.progress"),
+        bars.task("embedding entity names", 10) as advance,
+    ):
+        advance(4)
+        advance(6)  # the last one always logs
+    lines = [r.getMessage() for r in caplog.records]
+    assert lines and lines[-1].startswith("embedding entity names: 10/10 (")
+    assert lines[-1].endswith(" names/s)")
+
+
+def test_bars_on_a_terminal_draw_a_rich_bar(capsys: pytest.CaptureFixture[str]) -> None:
+    with Bars(enabled=True, unit="rows").task("hpoa edges", 3) as advance:
+        advance(3)
+    assert "hpoa edges" in capsys.readouterr().err
