@@ -99,13 +99,21 @@ def main() -> None:
     p.add_argument("--abstracts", type=int, default=120)
     p.add_argument("--statements", type=int, default=30_000)
     p.add_argument("--shard-statements", type=int, default=5_000)
+    p.add_argument(
+        "--rows", type=Path, help="Read the extracted rows from (or save them to) this JSON."
+    )
     a = p.parse_args()
     out: dict[str, Any] = {
         "machine": platform.node(),
         "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
     }
-    with tempfile.TemporaryDirectory() as tmp:
-        rows, out["models"] = extracted_rows(a.abstracts, Path(tmp))
+    if a.rows and a.rows.is_file():
+        rows, out["models"] = json.loads(a.rows.read_text()), f"rows read from {a.rows}"
+    else:
+        with tempfile.TemporaryDirectory() as tmp:
+            rows, out["models"] = extracted_rows(a.abstracts, Path(tmp))
+        if a.rows:
+            a.rows.write_text(json.dumps(rows))
     out["rows"] = {"documents": len(rows), "statements": sum(len(r["edges"]) for r in rows)}
     with GraphStore.connect(get_settings().neo4j) as store:
         out["spread"] = load(store, _copies(rows, a.statements), a.shard_statements)
