@@ -11,6 +11,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from starlette.concurrency import run_in_threadpool
 
 from api import errors
+from api.extraction_models import ExtractionModels
 from api.metrics import Metrics, MetricsMiddleware
 from api.routes import cypher, entities, evidence, extract, health, trapi
 from api.services import EvidenceBackend, EvidenceHolder, ServiceState
@@ -45,7 +46,8 @@ def create_app(
         holder = EvidenceHolder(store, cfg, evidence_service)
         if evidence_service is None and cfg.api.load_models:
             await run_in_threadpool(holder.load)
-        app.state.evigraph = ServiceState(cfg, store, metrics, holder)
+        extraction = ExtractionModels(cfg)
+        app.state.evigraph = ServiceState(cfg, store, metrics, holder, extraction)
         try:
             yield
         finally:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from api.errors import ServiceNotAvailableError
+from api.extraction_models import ExtractionModels
 from api.metrics import Metrics
 from core.exceptions import EvigraphError
 from core.settings import Settings
@@ -101,3 +102,4 @@ class ServiceState:
     store: GraphStore
     metrics: Metrics
     evidence: EvidenceHolder
+    extraction: ExtractionModels

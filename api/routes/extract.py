@@ -1,48 +1,24 @@
 """Extraction endpoints under /v1/extract/ (ade, biored, maude).
 
-A model loads on first use once it is trained; until then its endpoint answers 503 with the
-training state (extraction/readiness.py). Every request stats the model's files, so a model
-trained (or retrained) while the API runs is loaded by the next request, without a restart.
+The models live in the app state (api/extraction_models.py): each loads on first use once it
+is trained; until then its endpoint answers 503 with the training state. Every request stats
+the model's files, so a model trained (or retrained) while the API runs is loaded by the next
+request, without a restart.
 Extraction alone is a read; `write: true` writes the statements back as one ExtractionRun and
 needs an API key."""
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import State, api_key_header, read_access, require_key
 from api.routes.common import problems
-from core.exceptions import ModelNotReadyError
-from core.settings import Settings
 from extraction import readiness
 
 router = APIRouter(prefix="/v1/extract", tags=["extract"])
-T = TypeVar("T")
-_lock = threading.Lock()
-_loaded: dict[str, Any] = {}  # a service put here without a signature (tests) is served as is
-_signatures: dict[str, tuple[tuple[str, int, int], ...]] = {}
-
-
-def _service(name: str, settings: Settings, load: Callable[[], T]) -> T:
-    """The loaded model `name`, (re)loaded when its files changed since; 503 until trained."""
-    with _lock:
-        if name in _loaded and name not in _signatures:
-            injected: T = _loaded[name]
-            return injected
-        state = readiness.model_state(name, settings)
-        if state["state"] != "ready":
-            raise ModelNotReadyError(name, state)
-        sig = readiness.signature(name, settings)
-        if _signatures.get(name) != sig:
-            _loaded[name] = load()
-            _signatures[name] = sig
-        service: T = _loaded[name]
-        return service
 
 
 def _write_allowed(state: State, request: Request, write: bool) -> None:
@@ -96,7 +72,7 @@ def extract_maude(body: MaudeRequest, state: State, request: Request) -> dict[st
 
     _write_allowed(state, request, body.write)
     folder = readiness.MODELS["maude"].ready(state.settings)[0].parent
-    service = _service("maude", state.settings, lambda: MaudeService.load(folder))
+    service = state.extraction.get("maude", lambda: MaudeService.load(folder))
     reports = [
         MaudeReport(
             r.mdr_report_key,
@@ -157,10 +133,8 @@ def extract_biored(body: BioredRequest, state: State, request: Request) -> dict[
         else corpus.parse_bioc_collection(body.bioc, "request", skipped)
     )
     path = checkpoint.default_path(state.settings.models.var_dir)
-    service = _service(
-        "biored",
-        state.settings,
-        lambda: BioREDService(path, state.settings.models.encoder_dir),
+    service = state.extraction.get(
+        "biored", lambda: BioREDService(path, state.settings.models.encoder_dir)
     )
     relations, failed = service.extract_each(docs)
     out: dict[str, Any] = {
@@ -213,7 +187,7 @@ def extract_ade(body: AdeRequest, state: State, request: Request) -> dict[str, A
     _write_allowed(state, request, body.write)
     if (body.text is None) == (body.documents is None):
         raise ExtractionError("send exactly one of `text` or `documents`")
-    service = _service("ade", state.settings, lambda: AdeService.from_settings(state.settings))
+    service = state.extraction.get("ade", lambda: AdeService.from_settings(state.settings))
     inputs: str | list[Document] = (
         body.text
         if body.text is not None

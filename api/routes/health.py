@@ -10,7 +10,6 @@ from fastapi.responses import JSONResponse
 from api.deps import State
 from api.schemas import Health, Ready
 from core.exceptions import EvigraphError
-from extraction import readiness
 from graph import schema
 
 router = APIRouter(tags=["operations"])
@@ -42,7 +41,7 @@ def readyz(state: State) -> JSONResponse:
     ok, detail = state.evidence.ready()
     checks["models"] = {"ok": ok, "detail": detail}
     ready = all(c["ok"] for c in checks.values())
-    extraction = readiness.all_states(state.settings)
+    extraction = state.extraction.states()
     body = Ready.model_validate(
         {"ready": ready, "checks": checks, "extraction": extraction}
     ).model_dump()

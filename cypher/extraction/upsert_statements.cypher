@@ -2,10 +2,10 @@
 // evidence_id: document, spans, statement and model version). Writing the same evidence
 // again only adds the run to it; curated relationships carry no evidence_id and never match.
 // One branch per extracted relationship type (extraction/writeback.py RelType; a unit test
-// keeps them equal): a MERGE with a static type finds existing evidence through that type's
-// evidence_id index (cypher/schema/indexes.cypher) instead of expanding every relationship
-// between the two nodes, which a dynamic type does (5x slower, and far worse between a
-// drug and an event that thousands of documents pair).
+// keeps them equal): a MERGE with a static type finds existing evidence through the index of
+// that type's evidence_id uniqueness constraint (cypher/schema/constraints.cypher) instead of
+// expanding every relationship between the two nodes (a dynamic type, or no constraint, does:
+// many times slower between a drug and an event that many documents pair).
 UNWIND $rows AS row
 CALL (row) {
   WITH row WHERE row.rel = 'CAUSES_ADVERSE_EVENT'

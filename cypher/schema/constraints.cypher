@@ -15,3 +15,19 @@ CREATE CONSTRAINT device_report_key IF NOT EXISTS FOR (n:DeviceReport) REQUIRE n
 CREATE CONSTRAINT ingest_run_id IF NOT EXISTS FOR (n:IngestRun) REQUIRE n.id IS UNIQUE;
 CREATE CONSTRAINT extraction_run_id IF NOT EXISTS FOR (n:ExtractionRun) REQUIRE n.id IS UNIQUE;
 CREATE CONSTRAINT extracted_document_key IF NOT EXISTS FOR (n:ExtractedDocument) REQUIRE n.key IS UNIQUE;
+// One relationship per piece of extracted evidence: evidence_id is unique per extracted
+// relationship type (a relationship constraint covers one type). Its index is what the
+// write-back's MERGE seeks (extraction/upsert_statements.cypher); without it the MERGE
+// expands every relationship between the two nodes, slow between a drug and an event that
+// many documents pair.
+CREATE CONSTRAINT causes_adverse_event_evidence_id_unique IF NOT EXISTS FOR ()-[r:CAUSES_ADVERSE_EVENT]-() REQUIRE r.evidence_id IS UNIQUE;
+CREATE CONSTRAINT association_evidence_id_unique IF NOT EXISTS FOR ()-[r:ASSOCIATION]-() REQUIRE r.evidence_id IS UNIQUE;
+CREATE CONSTRAINT positive_correlation_evidence_id_unique IF NOT EXISTS FOR ()-[r:POSITIVE_CORRELATION]-() REQUIRE r.evidence_id IS UNIQUE;
+CREATE CONSTRAINT negative_correlation_evidence_id_unique IF NOT EXISTS FOR ()-[r:NEGATIVE_CORRELATION]-() REQUIRE r.evidence_id IS UNIQUE;
+CREATE CONSTRAINT bind_evidence_id_unique IF NOT EXISTS FOR ()-[r:BIND]-() REQUIRE r.evidence_id IS UNIQUE;
+CREATE CONSTRAINT cotreatment_evidence_id_unique IF NOT EXISTS FOR ()-[r:COTREATMENT]-() REQUIRE r.evidence_id IS UNIQUE;
+CREATE CONSTRAINT comparison_evidence_id_unique IF NOT EXISTS FOR ()-[r:COMPARISON]-() REQUIRE r.evidence_id IS UNIQUE;
+CREATE CONSTRAINT drug_interaction_evidence_id_unique IF NOT EXISTS FOR ()-[r:DRUG_INTERACTION]-() REQUIRE r.evidence_id IS UNIQUE;
+CREATE CONSTRAINT conversion_evidence_id_unique IF NOT EXISTS FOR ()-[r:CONVERSION]-() REQUIRE r.evidence_id IS UNIQUE;
+CREATE CONSTRAINT involves_device_evidence_id_unique IF NOT EXISTS FOR ()-[r:INVOLVES_DEVICE]-() REQUIRE r.evidence_id IS UNIQUE;
+CREATE CONSTRAINT mentions_phenotype_evidence_id_unique IF NOT EXISTS FOR ()-[r:MENTIONS_PHENOTYPE]-() REQUIRE r.evidence_id IS UNIQUE;

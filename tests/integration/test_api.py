@@ -236,15 +236,15 @@ def test_evidence_as_rdf(client: TestClient, fmt: str, media: str) -> None:
 
 
 def test_maude_predictions_follow_the_checkpoints_death_rule(
-    client: TestClient, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    client: TestClient, tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:
-    from api.routes import extract
-
+    models = client.app.state.evigraph.extraction  # type: ignore[attr-defined]
+    request.addfinalizer(lambda: models.unload("maude"))
     report = {"mdr_report_key": "1", "text": "The mesh eroded and was removed."}
     # Threshold 0: every report is Death; 2: none is, whatever the argmax says.
     for threshold, death in ((0.0, True), (2.0, False)):
         service = ruled_service(tmp_path / f"ckpt{threshold}", threshold)
-        monkeypatch.setitem(extract._loaded, "maude", service)
+        models.put("maude", service)
         r = client.post("/v1/extract/maude", json={"reports": [report]})
         assert r.status_code == 200, r.text
         pred = r.json()["predictions"][0]
@@ -291,11 +291,10 @@ def test_extract_biored_with_a_cpu_checkpoint(client: TestClient) -> None:
 
 
 def test_extract_ade_passes_the_gate_switch_on(
-    client: TestClient, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    client: TestClient, tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:
     """`gate` reaches the service: true without a trained gate is a 503 naming the command;
     false extracts; a non-boolean is a 422."""
-    from api.routes import extract
     from core.models import resolve_model_dir
     from extraction.ade.checkpoint import new_bundle
     from extraction.ade.dictionary import DictionaryTagger
@@ -309,7 +308,9 @@ def test_extract_ade_passes_the_gate_switch_on(
     pair.threshold = 0.0
     tagger = DictionaryTagger(["cisplatin"], ["renal failure"])
     linker = HpoLinker([HpoTerm("HP:0000083", "Renal insufficiency", ("Renal failure",))], None)
-    monkeypatch.setitem(extract._loaded, "ade", AdeService(pair, tagger, linker))
+    models = client.app.state.evigraph.extraction  # type: ignore[attr-defined]
+    models.put("ade", AdeService(pair, tagger, linker))
+    request.addfinalizer(lambda: models.unload("ade"))
     text = "Acute renal failure developed after treatment with cisplatin."
     _problem(
         client.post("/v1/extract/ade", json={"text": text, "gate": True}), 503, "--gate-seconds"

@@ -12,7 +12,6 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.main import create_app
-from api.routes import extract
 from core.settings import ApiSettings, ModelSettings, Neo4jSettings, Settings
 from extraction import jobs, readiness
 from graph.process import free_port
@@ -29,8 +28,6 @@ def _wait(cond: Callable[[], bool], timeout: float = 120.0) -> None:
 
 @pytest.fixture
 def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
-    monkeypatch.setattr(extract, "_loaded", {})
-    monkeypatch.setattr(extract, "_signatures", {})
     return Settings(
         neo4j=Neo4jSettings(uri=f"bolt://127.0.0.1:{free_port()}", max_retry_time_s=0),
         models=ModelSettings(var_dir=tmp_path / "var"),
@@ -83,11 +80,13 @@ def test_503_while_training_then_served_and_reloaded(
     assert r.json()["training"]["step"] == "1/4" and "ETA 2m00s" in r.json()["detail"]
     ready = client.get("/readyz").json()["extraction"]
     assert ready["job"]["running"] and ready["models"]["maude"]["state"] == "training"
+    assert ready["models"]["maude"]["loaded"] is False
 
     go.touch()
     _wait(lambda: not jobs.is_running(paths))
     assert _predict(client)["death_threshold"] == 0.0  # trained meanwhile: no restart
-    assert client.get("/readyz").json()["extraction"]["models"]["maude"]["state"] == "ready"
+    maude = client.get("/readyz").json()["extraction"]["models"]["maude"]
+    assert maude["state"] == "ready" and maude["loaded"] is True  # held in the app's state
 
     paths.state.unlink()
     jobs.start(paths, [jobs.Step("maude", _trainer(folder, 2.0, go), [])])  # a retrain

@@ -1,7 +1,7 @@
 """The write-back's statement query has one static-type branch, and the schema one evidence_id
-index, for every extracted relationship type: a type missing from either would be dropped by
-the write-back (no branch) or written by expanding every relationship between its two nodes
-(no index)."""
+uniqueness constraint, for every extracted relationship type: a type missing from either would
+be dropped by the write-back (no branch) or written by expanding every relationship between its
+two nodes (no constraint, whose index the MERGE seeks)."""
 
 from __future__ import annotations
 
@@ -19,11 +19,11 @@ def test_every_extracted_type_has_a_write_branch() -> None:
     assert merged == branches
 
 
-def test_every_extracted_type_has_an_evidence_id_index() -> None:
+def test_every_extracted_type_has_a_unique_evidence_id() -> None:
     indexed = {
         m.group(1)
-        for stmt in queries.statements("schema/indexes")
-        if (m := re.search(r"FOR \(\)-\[r:(\w+)\]-\(\) ON \(r\.evidence_id\)", stmt))
+        for stmt in queries.statements("schema/constraints")
+        if (m := re.search(r"FOR \(\)-\[r:(\w+)\]-\(\) REQUIRE r\.evidence_id IS UNIQUE", stmt))
     }
     assert indexed == {t.value for t in RelType}
-    assert {f"{t.value.lower()}_evidence_id" for t in RelType} <= schema.expected_names()
+    assert {f"{t.value.lower()}_evidence_id_unique" for t in RelType} <= schema.expected_names()
