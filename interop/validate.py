@@ -21,6 +21,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from graph.repository import GraphStore
+from graph.vocabulary import LABEL_CATEGORIES
 from interop import biolink
 from interop.prefixes import PREFIX_MAP
 
@@ -109,7 +110,7 @@ def _check_nodes(report: Report, g: dict[str, Any]) -> None:
         report.add(
             "category", "error", n, f"{where} with category {cat!r} unknown to Biolink", example
         )
-    elif not labels or any(cat not in biolink.LABEL_CATEGORIES.get(lb, ()) for lb in labels):
+    elif not labels or any(cat not in LABEL_CATEGORIES.get(lb, ()) for lb in labels):
         report.add(
             "category",
             "error",
