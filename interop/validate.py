@@ -1,6 +1,6 @@
 """`evigraph validate`: the graph against the Biolink rules evigraph relies on.
 
-Rules (interop/biolink.py and interop/prefixes.py hold the data):
+Rules (interop/biolink.py, interop/prefixes.py and graph/vocabulary/labels.py hold the data):
 - category: every node has a known Biolink category that fits its Neo4j label;
 - prefix: every node id is a CURIE with a prefix of the documented prefix map;
 - predicate: every statement has a known Biolink predicate;
