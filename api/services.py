@@ -1,11 +1,11 @@
 """What the app holds for its lifetime: settings, the one GraphStore, metrics, the evidence
-service. The evidence service comes from retrieval.service, imported when the app starts; if
-it cannot load (module missing, Neo4j down at start) the route answers 503 and loading is
-tried again, at most once per retry interval, until it succeeds."""
+service. The evidence service comes from retrieval.service, imported when the app starts
+(not when this module is: it brings torch); if it cannot load (module missing, Neo4j down at
+start) the route answers 503 and loading is tried again, at most once per retry interval,
+until it succeeds."""
 
 from __future__ import annotations
 
-import importlib
 import logging
 import threading
 import time
@@ -60,7 +60,7 @@ class EvidenceHolder:
                 return
             self._last_try = time.monotonic()
             try:
-                module = importlib.import_module("retrieval.service")
+                import retrieval.service as module
             except ImportError as e:
                 self.permanent = True
                 self.error = f"retrieval not available: {e}"

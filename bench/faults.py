@@ -200,7 +200,7 @@ def try_concurrent(h: Harness, rng: random.Random, clean: str) -> tuple[bool, st
 def try_ingest_kill(h: Harness, rng: random.Random, clean: str) -> tuple[bool, str]:
     """kill -9 of a transactional ingest (a refresh to a changed release, or --force of the
     same files) at a random moment, then a plain rerun of the default files."""
-    from ingest.hpo import default_hpo_paths
+    from graph.hpo_obo import default_hpo_paths
 
     changed = rng.random() < 0.7
     if changed:
@@ -218,7 +218,7 @@ def try_ingest_kill(h: Harness, rng: random.Random, clean: str) -> tuple[bool, s
 
 def try_neo4j_kill(h: Harness, rng: random.Random, clean: str) -> tuple[bool, str]:
     """kill -9 of the Neo4j server during an ingest of a changed release; restart, rerun."""
-    from ingest.hpo import default_hpo_paths
+    from graph.hpo_obo import default_hpo_paths
 
     hpoa = changed_hpoa(default_hpo_paths()["hpoa"], h.work / "hpoa-changed", rng.random())
     job = h.start("ingest", "hpo", "--hpoa", str(hpoa))
@@ -441,7 +441,7 @@ def folder_bytes(folder: Path) -> int:
 def calibrate_refresh(h: Harness, clean: str) -> None:
     """Unkilled runs of what the kinds kill, timed (their kill moments fall inside them), and a
     control: a refresh to a changed release and back, and --force, give the clean checksum."""
-    from ingest.hpo import default_hpo_paths
+    from graph.hpo_obo import default_hpo_paths
 
     hpoa = changed_hpoa(default_hpo_paths()["hpoa"], h.work / "hpoa-changed", 0.5)
     h.timed("refresh", "ingest", "hpo", "--hpoa", str(hpoa))

@@ -30,8 +30,8 @@ from core.logs import configure_logging
 from core.settings import Neo4jSettings, get_settings
 from graph import jars, runtime
 from graph.process import free_port
+from graph.vocabulary import Source
 from ingest.job import plan_source
-from ingest.rows import Source
 from ingest.sources import default_inputs, parse_source
 
 ORDER = [Source.HPO, Source.HPOA, Source.OMIM, Source.ORPHANET]

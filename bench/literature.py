@@ -58,14 +58,15 @@ def standin(settings: Settings) -> Any:
     from core.models import resolve_model_dir
     from extraction.ade.checkpoint import new_bundle
     from extraction.ade.dictionary import DictionaryTagger
-    from extraction.ade.linking import HpoLinker, hpo_terms_from_obo
+    from extraction.ade.linking import HpoLinker
     from extraction.ade.service import DICTIONARY, AdeService, ade_dir
+    from graph.hpo_terms import terms_from_obo
 
     torch.manual_seed(0)
     pair = new_bundle(resolve_model_dir(None), "single", "attention", 64, context_chars=25)
     pair.threshold = 0.5
     tagger = DictionaryTagger.load(ade_dir(settings) / DICTIONARY)
-    return AdeService(pair, tagger, HpoLinker(hpo_terms_from_obo(), None))
+    return AdeService(pair, tagger, HpoLinker(terms_from_obo(), None))
 
 
 def run_engine(

@@ -13,10 +13,10 @@ from cli.common import print_json, settings, store
 from core.progress import Bars
 from graph import schema
 from graph.repository import GraphStore
+from graph.vocabulary import Source
 from ingest import bulk, runs
 from ingest.job import RunResult, run_source
 from ingest.lock import ingest_lock, lock_path
-from ingest.rows import Source
 from ingest.sources import NEEDS_GENE_MAP, Input, default_inputs, orphanet_kind, parse_source
 
 logger = logging.getLogger(__name__)
@@ -118,7 +118,7 @@ def hpo(
     force: bool = ForceOpt,
 ) -> None:
     """HPO: the ontology (hp.obo) and its annotations (hpoa, gene files); .gz read as is."""
-    from ingest.hpo import default_hpo_paths
+    from graph.hpo_obo import default_hpo_paths
 
     given = {"obo": obo, "hpoa": hpoa, "g2p": g2p, "p2g": p2g}
     defaults = default_hpo_paths()

@@ -10,15 +10,14 @@ from pathlib import Path
 import typer
 
 from cli.common import print_json, settings, store
-from extraction.writeback import INFORES
 from graph import analyst
-from ingest.rows import Source
+from graph.vocabulary import EVIGRAPH_INFORES, SOURCE_INFORES
 from interop import kgx_check, kgx_export, kgx_import, rdf_export, validate
 
 export_app = typer.Typer(help="Export the graph as KGX or RDF.", no_args_is_help=True)
 import_app = typer.Typer(help="Import interchange files into the graph.", no_args_is_help=True)
 
-SOURCES = {s.value: s.infores for s in Source} | {"evigraph": INFORES, "extraction": INFORES}
+SOURCES = SOURCE_INFORES | {"evigraph": EVIGRAPH_INFORES, "extraction": EVIGRAPH_INFORES}
 
 
 @export_app.command("kgx")

@@ -1,16 +1,18 @@
 """Exact and synonym dictionary linking of phenotype mentions to the graph's HPO terms.
 
-The dictionary is read from the graph (names and synonyms of PhenotypicFeature nodes), so
-it links to exactly the terms the graph holds. Matching is case-insensitive on word
+The dictionary is read from the graph (names and synonyms of its HPO terms, through
+graph/hpo_terms.py, the reader every linker shares), so it links to exactly the terms the
+graph holds. Matching is case-insensitive on word
 tokens, longest match first, never overlapping. Any extractor can reuse it; an embedding
 linker can replace it behind the same `link(text)` call."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 
+from graph.hpo_terms import HpoTerm, terms_from_graph
 from graph.repository import GraphStore
 
 _TOKEN = re.compile(r"[a-z0-9]+")
@@ -37,19 +39,15 @@ def _tokens(text: str) -> list[tuple[str, int, int]]:
 
 
 class PhenotypeLinker:
-    def __init__(self, terms: Iterable[Mapping[str, object]]) -> None:
-        """terms: rows with id, name and synonyms (a list of strings)."""
+    def __init__(self, terms: Iterable[HpoTerm]) -> None:
         self.entries: dict[tuple[str, ...], tuple[str, str, str]] = {}
         self.max_len = 1
         for t in terms:
-            tid, name = str(t["id"]), str(t["name"])
-            if tid in _SKIP_IDS:
+            if t.id in _SKIP_IDS:
                 continue
-            raw = t.get("synonyms") or []
-            synonyms = [str(s) for s in raw] if isinstance(raw, list) else []
-            self._add(name, (tid, name, "exact"), prefer=True)
-            for s in synonyms:
-                self._add(s, (tid, name, "synonym"), prefer=False)
+            self._add(t.name, (t.id, t.name, "exact"), prefer=True)
+            for s in t.synonyms:
+                self._add(s, (t.id, t.name, "synonym"), prefer=False)
 
     def _add(self, surface: str, entry: tuple[str, str, str], prefer: bool) -> None:
         key = tuple(tok for tok, _, _ in _tokens(surface))
@@ -64,7 +62,7 @@ class PhenotypeLinker:
 
     @classmethod
     def from_graph(cls, store: GraphStore) -> PhenotypeLinker:
-        return cls(store.read("extraction/list_phenotype_terms", exclude_roots=list(EXCLUDE_ROOTS)))
+        return cls(terms_from_graph(store, EXCLUDE_ROOTS))
 
     def __len__(self) -> int:
         return len(self.entries)

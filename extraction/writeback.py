@@ -4,7 +4,8 @@ Each statement becomes one relationship per piece of evidence, keyed by `evidenc
 (a hash of the extractor, document, spans, statement and model version): writing the same
 evidence twice changes nothing, a new model version adds its own evidence beside the old.
 Every write belongs to an (:ExtractionRun); `retract_run` removes exactly what a run added.
-Curated nodes and relationships are matched, never modified."""
+Curated nodes and relationships are matched, never modified. Labels and relationship types
+come from the graph's vocabulary (graph/vocabulary/), the allow-list the Cypher receives."""
 
 from __future__ import annotations
 
@@ -16,49 +17,16 @@ import socket
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from enum import StrEnum
 
 from core.exceptions import ExtractionError, GraphError
 from graph.process import pid_alive
 from graph.repository import GraphStore
+from graph.vocabulary import EVIGRAPH_INFORES, NodeLabel, RelType
 
 logger = logging.getLogger(__name__)
 
-INFORES = "infores:evigraph"
 Scalar = str | int | float | bool
 PropValue = Scalar | list[str] | list[int] | list[float] | None
-
-
-class NodeLabel(StrEnum):
-    """Labels an extractor may create (allow-list; the Cypher receives only these)."""
-
-    DRUG = "Drug"
-    ADVERSE_EVENT = "AdverseEvent"
-    PHENOTYPIC_FEATURE = "PhenotypicFeature"
-    DISEASE = "Disease"
-    GENE = "Gene"
-    CHEMICAL_ENTITY = "ChemicalEntity"
-    SEQUENCE_VARIANT = "SequenceVariant"
-    ORGANISM_TAXON = "OrganismTaxon"
-    CELL_LINE = "CellLine"
-    DEVICE = "Device"
-    DEVICE_REPORT = "DeviceReport"
-
-
-class RelType(StrEnum):
-    """Relationship types of extracted statements (allow-list)."""
-
-    CAUSES_ADVERSE_EVENT = "CAUSES_ADVERSE_EVENT"
-    ASSOCIATION = "ASSOCIATION"
-    POSITIVE_CORRELATION = "POSITIVE_CORRELATION"
-    NEGATIVE_CORRELATION = "NEGATIVE_CORRELATION"
-    BIND = "BIND"
-    COTREATMENT = "COTREATMENT"
-    COMPARISON = "COMPARISON"
-    DRUG_INTERACTION = "DRUG_INTERACTION"
-    CONVERSION = "CONVERSION"
-    INVOLVES_DEVICE = "INVOLVES_DEVICE"
-    MENTIONS_PHENOTYPE = "MENTIONS_PHENOTYPE"
 
 
 @dataclass(frozen=True)
@@ -146,7 +114,7 @@ def _edge_row(model: ModelInfo, st: Statement) -> dict[str, object]:
         "object": obj.id,
         "directed": st.directed,
         "score": float(st.score),
-        "primary_knowledge_source": INFORES,
+        "primary_knowledge_source": EVIGRAPH_INFORES,
         "knowledge_level": "prediction",
         "agent_type": "text_mining_agent",
         "model_name": model.name,

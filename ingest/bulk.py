@@ -45,11 +45,12 @@ from core.settings import Neo4jSettings, Settings
 from graph import bulk_import, runtime, schema
 from graph.import_csv import ImportFiles, ImportNode, ImportRel, merge_files, write_import_csv
 from graph.repository import GraphStore
+from graph.vocabulary import Source
 from ingest import runs
 from ingest.compose import Graph, compose
 from ingest.job import RunResult, plan_source
 from ingest.merge import Plan
-from ingest.rows import ParsedFile, Source
+from ingest.rows import ParsedFile
 from ingest.sources import Input, parse_source
 
 logger = logging.getLogger(__name__)

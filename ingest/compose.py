@@ -14,11 +14,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from graph.vocabulary import SOURCE_INFORES, SOURCE_KEYS
 from ingest.merge import Plan
-from ingest.rows import Source
 
-ALL_SOURCES = [s.value for s in Source]  # the order of `sources` lists, as in job.py
-INFORES = {s.value: s.infores for s in Source}
 # refresh_display_props: the resource that owns the id names it first.
 NAME_ORDER = ("hpo", "orphanet", "omim", "hpoa")
 
@@ -104,12 +102,12 @@ def _set_all(props: dict[str, Any], new: dict[str, Any]) -> None:
 
 def _with_source(current: list[str] | None, src: str) -> list[str]:
     have = current or []
-    return [s for s in ALL_SOURCES if s in have or s == src]
+    return [s for s in SOURCE_KEYS if s in have or s == src]
 
 
 def _edge_provenance(props: dict[str, Any], run_id: str) -> None:
     sources = props["sources"]
-    props["primary_knowledge_source"] = [INFORES[s] for s in sources]
+    props["primary_knowledge_source"] = [SOURCE_INFORES[s] for s in sources]
     for k in ("knowledge_level", "agent_type"):
         first = props.get(sources[0] + "_" + k) if sources else None
         if first is None:
@@ -134,7 +132,7 @@ def _display_props(props: dict[str, Any]) -> None:
     for s in synonyms:  # reduce(t = '', s IN synonyms | t + CASE WHEN t = '' ... END + s)
         text += ("" if text == "" else " | ") + s
     props["synonym_text"] = text
-    props["primary_knowledge_source"] = [INFORES[s] for s in props.get("sources") or []]
+    props["primary_knowledge_source"] = [SOURCE_INFORES[s] for s in props.get("sources") or []]
 
 
 def _concat_unique(props: dict[str, Any], what: str) -> list[Any]:

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from ingest.rows import EdgeRow, NodeLabel, NodeRow, ParsedFile
+from graph.vocabulary import NodeLabel
+from ingest.rows import EdgeRow, NodeRow, ParsedFile
 
 PLACEHOLDER_PREFIXES = ("HGNC:", "HGNC.SYMBOL:", "OMIM.GENE:")
 

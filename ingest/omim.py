@@ -26,9 +26,10 @@ from pathlib import Path
 from typing import Final
 
 from core.exceptions import IngestError
-from ingest.files import iter_lines
+from core.files import iter_lines
+from graph.vocabulary import NodeLabel, RelType
 from ingest.inheritance import OMIM_INHERITANCE
-from ingest.rows import EdgeRow, NodeLabel, NodeRow, ParsedFile, PropValue, RelType
+from ingest.rows import EdgeRow, NodeRow, ParsedFile, PropValue
 
 _MIM = re.compile(r"^\d{6}$")
 _ENTREZ = re.compile(r"^\d+$")

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from core.exceptions import IngestError
-from ingest.files import open_binary
+from core.files import open_binary
 from ingest.orphanet_facts import (
     DisorderFacts,
     FactError,

@@ -20,8 +20,9 @@ from dataclasses import dataclass, field
 from typing import Final
 
 from core.exceptions import IngestError
+from graph.vocabulary import NodeLabel, RelType, normalize_curie
 from ingest.inheritance import ORPHANET_INHERITANCE
-from ingest.rows import EdgeRow, NodeLabel, NodeRow, ParsedFile, PropValue, RelType, normalize_curie
+from ingest.rows import EdgeRow, NodeRow, ParsedFile, PropValue
 
 EXCLUDED: Final = "Excluded (0%)"
 FREQUENCY_HPO: Final[dict[str, str]] = {

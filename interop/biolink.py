@@ -2,7 +2,8 @@
 
 Only the classes and predicates the graph uses are listed, with the Biolink ancestors needed
 to check domain and range. Where evigraph deliberately departs from Biolink, the rule says so
-in `deviation` and the validator reports it as a note, not a violation."""
+in `deviation` and the validator reports it as a note, not a violation. Which categories
+each node label carries is the graph's vocabulary (graph/vocabulary/labels.py)."""
 
 from __future__ import annotations
 
@@ -38,37 +39,6 @@ CLASS_PARENTS: dict[str, tuple[str, ...]] = {
     "biolink:InformationContentEntity": ("biolink:NamedThing",),
     "biolink:Publication": ("biolink:InformationContentEntity",),
 }
-
-# Neo4j label -> the categories a node with that label may carry. AdverseEvent has no Biolink
-# class of its own: an adverse event is a disease or phenotypic feature.
-LABEL_CATEGORIES: dict[str, frozenset[str]] = {
-    "Disease": frozenset({"biolink:Disease"}),
-    "PhenotypicFeature": frozenset({"biolink:PhenotypicFeature", "biolink:ClinicalFinding"}),
-    "Gene": frozenset({"biolink:Gene"}),
-    "Drug": frozenset({"biolink:Drug", "biolink:SmallMolecule", "biolink:ChemicalEntity"}),
-    "AdverseEvent": frozenset(
-        {
-            "biolink:PhenotypicFeature",
-            "biolink:Disease",
-            "biolink:DiseaseOrPhenotypicFeature",
-            "biolink:ClinicalFinding",
-        }
-    ),
-    "ChemicalEntity": frozenset(
-        {"biolink:ChemicalEntity", "biolink:SmallMolecule", "biolink:MolecularEntity"}
-    ),
-    "SequenceVariant": frozenset({"biolink:SequenceVariant"}),
-    "OrganismTaxon": frozenset({"biolink:OrganismTaxon"}),
-    "CellLine": frozenset({"biolink:CellLine"}),
-    "Device": frozenset({"biolink:Device"}),
-    "DeviceReport": frozenset({"biolink:InformationContentEntity", "biolink:Publication"}),
-}
-
-# The label a category gets when a KGX file names no label (first label listing it).
-CATEGORY_LABEL: dict[str, str] = {}
-for _label, _cats in LABEL_CATEGORIES.items():
-    for _cat in sorted(_cats):
-        CATEGORY_LABEL.setdefault(_cat, _label)
 
 KNOWLEDGE_LEVELS = frozenset(
     {
@@ -123,7 +93,7 @@ PREDICATES: dict[str, PredicateRule] = {
     "biolink:broad_match": PredicateRule(_ANY, _ANY),
     "biolink:narrow_match": PredicateRule(_ANY, _ANY),
     "biolink:close_match": PredicateRule(_ANY, _ANY),
-    # Extracted statements (extraction/writeback.py RelType).
+    # Extracted statements (graph/vocabulary/relations.py).
     "biolink:has_adverse_event": PredicateRule(
         "biolink:ChemicalOrDrugOrTreatment", "biolink:DiseaseOrPhenotypicFeature"
     ),

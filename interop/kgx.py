@@ -23,7 +23,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from extraction.writeback import INFORES
+from graph.vocabulary import EVIGRAPH_INFORES
 from interop.prefixes import from_biolink, to_biolink
 
 # Neo4j property -> KGX column, for nodes.
@@ -115,8 +115,8 @@ def edge_to_kgx(rec: dict[str, Any]) -> dict[str, Any]:
         out["primary_knowledge_sources"] = sources
     elif sources is not None:
         out["primary_knowledge_source"] = sources
-    if out.get("primary_knowledge_source") not in (None, INFORES):
-        out["aggregator_knowledge_source"] = [INFORES]
+    if out.get("primary_knowledge_source") not in (None, EVIGRAPH_INFORES):
+        out["aggregator_knowledge_source"] = [EVIGRAPH_INFORES]
     out["neo4j_type"] = rel_type
     if props.get("negated") is False:
         del props["negated"]

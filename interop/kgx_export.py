@@ -31,6 +31,7 @@ from core.exceptions import EvigraphError
 from core.logs import configure_logging
 from core.settings import Neo4jSettings
 from graph.repository import GraphStore
+from graph.vocabulary import CATEGORY_LABEL
 from interop import biolink, kgx
 from interop.kgx_tsv import Columns, write_tsv
 from interop.prefixes import BIOLINK_REWRITES, PREFIX_MAP
@@ -245,7 +246,7 @@ def parse_filters(values: list[str], sources: dict[str, str]) -> KgxFilter:
                 raise EvigraphError(f"--filter {item!r}: unknown source (known: {known})")
             infores.append(sources.get(value, value))
         elif key == "category":
-            if value not in biolink.CATEGORY_LABEL:
+            if value not in CATEGORY_LABEL:
                 raise EvigraphError(f"--filter {item!r}: not a category of the graph model")
             categories.append(value)
         else:

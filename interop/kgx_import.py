@@ -16,19 +16,17 @@ from pathlib import Path
 from typing import Any
 
 from core.exceptions import IngestError
-from extraction.writeback import NodeLabel as ExtractedLabel
-from extraction.writeback import RelType as ExtractedRel
 from graph.repository import GraphStore
-from ingest.rows import PREDICATES
-from interop import biolink, kgx
+from graph.vocabulary import CATEGORY_LABEL, CURATED_RELS, NodeLabel, RelType
+from interop import kgx
 from interop.kgx_tsv import unescape
 
 logger = logging.getLogger(__name__)
 
-NODE_LABELS = frozenset(biolink.LABEL_CATEGORIES) | {label.value for label in ExtractedLabel}
-REL_TYPES = frozenset(r.value for r in PREDICATES) | {r.value for r in ExtractedRel}
+NODE_LABELS = frozenset(label.value for label in NodeLabel)
+REL_TYPES = frozenset(r.value for r in RelType)
 # A KGX file from elsewhere names no relationship type: curated predicates have exactly one.
-PREDICATE_TYPE = {pred: rel.value for rel, pred in PREDICATES.items()}
+PREDICATE_TYPE = {rel.predicate: rel.value for rel in CURATED_RELS}
 
 Located = tuple[int, dict[str, Any]]  # (line number, record)
 
@@ -133,9 +131,9 @@ def _labels(path: Path, line: int, rec: dict[str, Any]) -> list[str]:
     if labels is None:
         cats = rec.get("category")
         cat = cats[0] if isinstance(cats, list) and cats else cats
-        if not isinstance(cat, str) or cat not in biolink.CATEGORY_LABEL:
+        if not isinstance(cat, str) or cat not in CATEGORY_LABEL:
             raise IngestError(str(path), line, "field category: not a category of the model", cat)
-        labels = [biolink.CATEGORY_LABEL[cat]]
+        labels = [CATEGORY_LABEL[cat]]
     if isinstance(labels, str):
         labels = [labels]
     bad = [x for x in labels if x not in NODE_LABELS]

@@ -1,6 +1,6 @@
 """`evigraph validate`: the graph against the Biolink rules evigraph relies on.
 
-Rules (interop/biolink.py and interop/prefixes.py hold the data):
+Rules (interop/biolink.py, interop/prefixes.py and graph/vocabulary/labels.py hold the data):
 - category: every node has a known Biolink category that fits its Neo4j label;
 - prefix: every node id is a CURIE with a prefix of the documented prefix map;
 - predicate: every statement has a known Biolink predicate;
@@ -21,6 +21,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from graph.repository import GraphStore
+from graph.vocabulary import LABEL_CATEGORIES
 from interop import biolink
 from interop.prefixes import PREFIX_MAP
 
@@ -109,7 +110,7 @@ def _check_nodes(report: Report, g: dict[str, Any]) -> None:
         report.add(
             "category", "error", n, f"{where} with category {cat!r} unknown to Biolink", example
         )
-    elif not labels or any(cat not in biolink.LABEL_CATEGORIES.get(lb, ()) for lb in labels):
+    elif not labels or any(cat not in LABEL_CATEGORIES.get(lb, ()) for lb in labels):
         report.add(
             "category",
             "error",

@@ -1,29 +1,14 @@
 """The relation vocabulary of retrieval: a relationship type read in one direction.
 
 A key is TYPE + '!' when negated + '>' (read subject -> object) or '<' (read backwards),
-e.g. 'CAUSES<' is 'is caused by'. Each key is verbalized for the frozen encoder."""
+e.g. 'CAUSES<' is 'is caused by'. Each key is verbalized for the frozen encoder, with the
+phrases of the graph's vocabulary (graph/vocabulary/relations.py)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-# (forward, backward) phrases; types not listed are verbalized from their name.
-_PHRASES: dict[str, tuple[str, str]] = {
-    "SUBCLASS_OF": ("is a subclass of", "has subclass"),
-    "HAS_PHENOTYPE": ("has phenotype", "is a phenotype of"),
-    "HAS_MODE_OF_INHERITANCE": ("has mode of inheritance", "is the mode of inheritance of"),
-    "CAUSES": ("causes", "is caused by"),
-    "CONTRIBUTES_TO": ("contributes to", "has contributing gene"),
-    "ASSOCIATED_WITH": ("is associated with", "is associated with"),
-    "EXACT_MATCH": ("is the same concept as", "is the same concept as"),
-    "BROAD_MATCH": ("has broader match", "has narrower match"),
-    "NARROW_MATCH": ("has narrower match", "has broader match"),
-    "CLOSE_MATCH": ("closely matches", "closely matches"),
-    "CAUSES_ADVERSE_EVENT": ("causes adverse event", "is an adverse event of"),
-    "POSITIVE_CORRELATION": ("positively correlates with", "positively correlates with"),
-    "NEGATIVE_CORRELATION": ("negatively correlates with", "negatively correlates with"),
-    "DRUG_INTERACTION": ("interacts with drug", "interacts with drug"),
-}
+from graph.vocabulary import relation_phrases
 
 
 @dataclass(frozen=True)
@@ -36,13 +21,9 @@ class Relation:
 
     @property
     def text(self) -> str:
-        fwd, back = _PHRASES.get(self.type, self._from_name())
+        fwd, back = relation_phrases(self.type)
         phrase = fwd if self.forward else back
         return _negate(phrase) if self.negated else phrase
-
-    def _from_name(self) -> tuple[str, str]:
-        words = self.type.lower().replace("_", " ")
-        return words, f"is the object of {words}"
 
 
 def _negate(phrase: str) -> str:

@@ -12,9 +12,10 @@ import torch
 from core.models import resolve_model_dir
 from extraction.ade.checkpoint import new_bundle
 from extraction.ade.dictionary import DictionaryTagger
-from extraction.ade.linking import HpoLinker, HpoTerm
+from extraction.ade.linking import HpoLinker
 from extraction.ade.service import AdeService
 from extraction.literature.extractors import AdeExtractor, Extractor
+from graph.hpo_terms import HpoTerm
 from tests.ade_tiny import make_tiny_encoder
 
 DRUGS = [

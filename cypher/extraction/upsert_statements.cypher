@@ -1,7 +1,7 @@
 // One batch of extracted statements, one relationship per piece of evidence (keyed by
 // evidence_id: document, spans, statement and model version). Writing the same evidence
 // again only adds the run to it; curated relationships carry no evidence_id and never match.
-// One branch per extracted relationship type (extraction/writeback.py RelType; a unit test
+// One branch per extracted relationship type (graph/vocabulary RelType; a unit test
 // keeps them equal): a MERGE with a static type finds existing evidence through the index of
 // that type's evidence_id uniqueness constraint (cypher/schema/constraints.cypher) instead of
 // expanding every relationship between the two nodes (a dynamic type, or no constraint, does:

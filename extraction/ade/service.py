@@ -20,12 +20,14 @@ from extraction import writeback as wb
 from extraction.ade.checkpoint import META_FILE, MODEL_FILE, PairBundle, load_bundle, score_items
 from extraction.ade.dictionary import DictionaryTagger, UnionTagger
 from extraction.ade.gate import GateBundle, saved_gate
-from extraction.ade.linking import HpoLinker, Link, drug_node, hpo_terms_from_obo, normalize
+from extraction.ade.linking import HpoLinker, Link, drug_node, normalize
 from extraction.ade.markers import check_span
 from extraction.ade.tagger import SpanTagger, candidate_pairs, saved_tagger
 from extraction.ade.text import Chunk, Document, check_document, chunks
 from extraction.ade.text_encoder import TextEncoder
+from graph.hpo_terms import terms_from_obo
 from graph.repository import GraphStore
+from graph.vocabulary import NodeLabel, RelType
 
 Span = tuple[int, int]
 # The model_name of a statement, by the served pair classifier's arch.
@@ -130,13 +132,16 @@ def _event_node(r: Relation) -> wb.Node:
     if r.link_method == "unlinked":
         return wb.Node(
             r.event_id,
-            wb.NodeLabel.ADVERSE_EVENT,
+            NodeLabel.ADVERSE_EVENT,
             r.event_name,
-            "biolink:PhenotypicFeature",
+            NodeLabel.ADVERSE_EVENT.category,
             {"surface": r.event},
         )
     return wb.Node(
-        r.event_id, wb.NodeLabel.PHENOTYPIC_FEATURE, r.event_name, "biolink:PhenotypicFeature"
+        r.event_id,
+        NodeLabel.PHENOTYPIC_FEATURE,
+        r.event_name,
+        NodeLabel.PHENOTYPIC_FEATURE.category,
     )
 
 
@@ -169,7 +174,7 @@ class AdeService:
         torch.set_num_threads(settings.models.torch_threads)
         folder, enc = ade_dir(settings), settings.models.encoder_dir
         linker = HpoLinker(
-            hpo_terms_from_obo(),
+            terms_from_obo(),
             TextEncoder(resolve_model_dir(enc)),
             settings.ade.link_threshold,
             cache=folder / "linking",
@@ -366,8 +371,8 @@ class AdeService:
                 out.append(
                     wb.Statement(
                         drug_node(r.drug),
-                        wb.RelType.CAUSES_ADVERSE_EVENT,
-                        "biolink:causes",
+                        RelType.CAUSES_ADVERSE_EVENT,
+                        RelType.CAUSES_ADVERSE_EVENT.predicate,
                         event,
                         r.score,
                         ev,

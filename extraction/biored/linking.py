@@ -10,17 +10,21 @@ normal forms as HGVS-style strings (HGVS:p.V1763M); the BioRED id is kept on the
 from __future__ import annotations
 
 from extraction.biored.corpus import Mention
-from extraction.writeback import Node, NodeLabel
+from extraction.writeback import Node
 from graph.repository import GraphStore
+from graph.vocabulary import NodeLabel
 
-_NODE_KIND: dict[str, tuple[NodeLabel, str]] = {
-    "GeneOrGeneProduct": (NodeLabel.GENE, "biolink:Gene"),
-    "ChemicalEntity": (NodeLabel.CHEMICAL_ENTITY, "biolink:ChemicalEntity"),
-    "DiseaseOrPhenotypicFeature": (NodeLabel.DISEASE, "biolink:DiseaseOrPhenotypicFeature"),
-    "SequenceVariant": (NodeLabel.SEQUENCE_VARIANT, "biolink:SequenceVariant"),
-    "OrganismTaxon": (NodeLabel.ORGANISM_TAXON, "biolink:OrganismTaxon"),
-    "CellLine": (NodeLabel.CELL_LINE, "biolink:CellLine"),
+# BioRED entity type -> node label. A BioRED disease may be a phenotype: its node keeps the
+# Disease label with the wider category.
+_NODE_LABEL: dict[str, NodeLabel] = {
+    "GeneOrGeneProduct": NodeLabel.GENE,
+    "ChemicalEntity": NodeLabel.CHEMICAL_ENTITY,
+    "DiseaseOrPhenotypicFeature": NodeLabel.DISEASE,
+    "SequenceVariant": NodeLabel.SEQUENCE_VARIANT,
+    "OrganismTaxon": NodeLabel.ORGANISM_TAXON,
+    "CellLine": NodeLabel.CELL_LINE,
 }
+_CATEGORY = {"DiseaseOrPhenotypicFeature": "biolink:DiseaseOrPhenotypicFeature"}
 _HGVS_OPS = {"DEL": "del", "INS": "ins", "DUP": "dup", "INDEL": "delins", "FS": "fs"}
 
 
@@ -79,7 +83,8 @@ def make_node(
     entity_id: str, entity_type: str, mention: Mention | None, joined: dict[str, str]
 ) -> Node:
     """A write-back node; `joined` maps CURIEs to curated ids found by xref."""
-    label, category = _NODE_KIND[entity_type]
+    label = _NODE_LABEL[entity_type]
+    category = _CATEGORY.get(entity_type, label.category)
     c = curie(entity_id, entity_type)
     node_id = joined.get(c, c)
     props: dict[str, str | list[str] | None] = {"biored_id": entity_id, "biored_type": entity_type}

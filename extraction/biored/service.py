@@ -18,19 +18,21 @@ from extraction.biored.pairs import DIRECTION_LABELS, SHORT_TYPE, TYPE_LABELS
 from extraction.biored.predictor import load_predictor
 from extraction.biored.train import PairPrediction
 from graph.repository import GraphStore
+from graph.vocabulary import RelType
 
 logger = logging.getLogger(__name__)
 
-# BioRED types as Biolink predicates; the BioRED type is also kept verbatim on the edge.
-PREDICATES: dict[str, tuple[wb.RelType, str]] = {
-    "Association": (wb.RelType.ASSOCIATION, "biolink:associated_with"),
-    "Positive_Correlation": (wb.RelType.POSITIVE_CORRELATION, "biolink:positively_correlated_with"),
-    "Negative_Correlation": (wb.RelType.NEGATIVE_CORRELATION, "biolink:negatively_correlated_with"),
-    "Bind": (wb.RelType.BIND, "biolink:directly_physically_interacts_with"),
-    "Cotreatment": (wb.RelType.COTREATMENT, "biolink:coexists_with"),
-    "Comparison": (wb.RelType.COMPARISON, "biolink:related_to"),
-    "Drug_Interaction": (wb.RelType.DRUG_INTERACTION, "biolink:interacts_with"),
-    "Conversion": (wb.RelType.CONVERSION, "biolink:affects"),
+# BioRED types as relationship types (each with its Biolink predicate in graph/vocabulary/);
+# the BioRED type is also kept verbatim on the edge.
+RELATIONS: dict[str, RelType] = {
+    "Association": RelType.ASSOCIATION,
+    "Positive_Correlation": RelType.POSITIVE_CORRELATION,
+    "Negative_Correlation": RelType.NEGATIVE_CORRELATION,
+    "Bind": RelType.BIND,
+    "Cotreatment": RelType.COTREATMENT,
+    "Comparison": RelType.COMPARISON,
+    "Drug_Interaction": RelType.DRUG_INTERACTION,
+    "Conversion": RelType.CONVERSION,
 }
 
 
@@ -116,7 +118,7 @@ def to_statements(
             # One orientation per undirected pair, so its evidence key does not depend on
             # the order in which the pair was read.
             n1, n2, m1, m2 = n2, n1, m2, m1
-        rel, predicate = PREDICATES[r.rel_type]
+        rel = RELATIONS[r.rel_type]
         ev = wb.Evidence(
             f"PMID:{r.pmid}",
             doc.text,
@@ -127,7 +129,7 @@ def to_statements(
             wb.Statement(
                 n1,
                 rel,
-                predicate,
+                rel.predicate,
                 n2,
                 r.relation_score,
                 ev,

@@ -11,6 +11,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from extraction import writeback as wb
 from extraction.maude.records import LABELS, DeviceInfo, MaudeReport
 from extraction.phenotype_linker import PhenotypeLinker
+from graph.vocabulary import FDA_MAUDE_INFORES, NodeLabel, RelType
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 _MAX_SENTENCE = 1000
@@ -29,10 +30,10 @@ def device_node(d: DeviceInfo) -> wb.Node:
         "generic_name": d.generic_name or None,
         "product_code": d.product_code or None,
         "manufacturer": d.manufacturer or None,
-        "sources": ["infores:fda-maude"],
+        "sources": [FDA_MAUDE_INFORES],
     }
     name = d.brand_name or d.generic_name or d.product_code
-    return wb.Node(did, wb.NodeLabel.DEVICE, name, "biolink:Device", props)
+    return wb.Node(did, NodeLabel.DEVICE, name, NodeLabel.DEVICE.category, props)
 
 
 def prediction_props(pred: Mapping[str, object]) -> dict[str, wb.PropValue]:
@@ -66,13 +67,13 @@ def report_node(r: MaudeReport, pred: Mapping[str, object], run_id: str) -> wb.N
         "death_threshold": _opt_float(pred.get("death_threshold")),
         "severity_model": str(pred["model"]),
         "severity_run": run_id,
-        "sources": ["infores:fda-maude"],
+        "sources": [FDA_MAUDE_INFORES],
     }
     return wb.Node(
         r.id,
-        wb.NodeLabel.DEVICE_REPORT,
+        NodeLabel.DEVICE_REPORT,
         f"MAUDE report {r.mdr_report_key}",
-        "biolink:InformationContentEntity",
+        NodeLabel.DEVICE_REPORT.category,
         props,
     )
 
@@ -103,8 +104,8 @@ def report_statements(
         out.append(
             wb.Statement(
                 node,
-                wb.RelType.INVOLVES_DEVICE,
-                "biolink:related_to",
+                RelType.INVOLVES_DEVICE,
+                RelType.INVOLVES_DEVICE.predicate,
                 device_node(d),
                 1.0,
                 ev,
@@ -120,15 +121,18 @@ def report_statements(
                 continue
             seen.add((m.term_id, offset + m.start))
             term = wb.Node(
-                m.term_id, wb.NodeLabel.PHENOTYPIC_FEATURE, m.term_name, "biolink:PhenotypicFeature"
+                m.term_id,
+                NodeLabel.PHENOTYPIC_FEATURE,
+                m.term_name,
+                NodeLabel.PHENOTYPIC_FEATURE.category,
             )
             ev = wb.Evidence(r.id, sent, object_span=(m.start, m.end))
             q: dict[str, wb.PropValue] = {"match": m.match, "matched_text": sent[m.start : m.end]}
             out.append(
                 wb.Statement(
                     node,
-                    wb.RelType.MENTIONS_PHENOTYPE,
-                    "biolink:mentions",
+                    RelType.MENTIONS_PHENOTYPE,
+                    RelType.MENTIONS_PHENOTYPE.predicate,
                     term,
                     MENTION_SCORES[m.match],
                     ev,

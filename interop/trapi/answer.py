@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from extraction.writeback import INFORES
+from graph.vocabulary import EVIGRAPH_INFORES
 from interop.biolink import BIOLINK_VERSION
 from interop.kgx import statement_id
 from interop.prefixes import to_biolink
@@ -70,7 +70,7 @@ def answer(plan: Plan, found: Found, limit: int) -> dict[str, Any]:
             edge_bindings[qedge] = {"ids": ids}
         result: dict[str, Any] = {"node_bindings": bindings}
         if edge_bindings:
-            result["analyses"] = [{"resource_id": INFORES, "edge_bindings": edge_bindings}]
+            result["analyses"] = [{"resource_id": EVIGRAPH_INFORES, "edge_bindings": edge_bindings}]
         out_results.append(result)
     qg = plan.query.message.query_graph.model_dump(exclude_none=True)
     if not qg.get("edges"):
@@ -96,7 +96,7 @@ def _edges(hit: Hit) -> list[tuple[str, dict[str, Any]]]:
     # The expansion returns plain values (a projection of scalar and list properties).
     props = {k: v for k, v in hit.props.items() if v is not None}
     statement = statement_id(hit.subject, hit.type, hit.object, props)
-    primaries = props.get("primary_knowledge_source") or [INFORES]
+    primaries = props.get("primary_knowledge_source") or [EVIGRAPH_INFORES]
     primaries = primaries if isinstance(primaries, list) else [primaries]
     if len(primaries) == 1:
         return [(statement, _edge(hit, props, primaries[0]))]
@@ -107,10 +107,10 @@ def _edge(hit: Hit, props: dict[str, Any], primary: str) -> dict[str, Any]:
     sources: list[dict[str, Any]] = [
         {"resource_id": primary, "resource_role": "primary_knowledge_source"}
     ]
-    if primary != INFORES:
+    if primary != EVIGRAPH_INFORES:
         sources.append(
             {
-                "resource_id": INFORES,
+                "resource_id": EVIGRAPH_INFORES,
                 "resource_role": "aggregator_knowledge_source",
                 "upstream_resource_ids": [primary],
             }

@@ -15,6 +15,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from graph.vocabulary import CATEGORY_LABEL
 from interop import biolink
 
 OUT = Path(__file__).with_name("biolink_tables.json")
@@ -41,7 +42,7 @@ def _curie(tk: Any, name: str) -> str:
 def tables() -> dict[str, Any]:
     tk = _toolkit()
     graph_preds = set(biolink.PREDICATES)
-    graph_cats = set(biolink.CATEGORY_LABEL)
+    graph_cats = set(CATEGORY_LABEL)
     predicates: dict[str, Any] = {}
     for pred in tk.get_descendants("biolink:related_to", formatted=True, reflexive=True):
         below = set(tk.get_descendants(pred, formatted=True, reflexive=True))

@@ -12,6 +12,7 @@ import numpy as np
 import torch
 
 from core.exceptions import RetrievalError
+from graph.vocabulary import NodeLabel
 from retrieval.caff.config import CaffConfig
 from retrieval.caff.model import Batch
 
@@ -166,13 +167,19 @@ def make_batch(
     return batch, torch.as_tensor(data.y[idx], dtype=torch.float32)
 
 
+# The node categories the model tells apart (their order is part of a checkpoint).
 CATEGORIES = (
-    "biolink:Disease",
-    "biolink:PhenotypicFeature",
-    "biolink:Gene",
-    "biolink:Drug",
-    "biolink:ChemicalEntity",
-    "biolink:SequenceVariant",
+    *(
+        label.category
+        for label in (
+            NodeLabel.DISEASE,
+            NodeLabel.PHENOTYPIC_FEATURE,
+            NodeLabel.GENE,
+            NodeLabel.DRUG,
+            NodeLabel.CHEMICAL_ENTITY,
+            NodeLabel.SEQUENCE_VARIANT,
+        )
+    ),
     "other",
 )
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from core.exceptions import RetrievalError
+from graph.vocabulary import NodeLabel, RelType
 from retrieval.phenotype.phenopacket import parse_phenopacket
 from retrieval.phenotype.ranker import PhenotypeRanker
 from retrieval.phenotype.resolve import Resolved, mentions, resolve, resolve_one
@@ -93,13 +94,13 @@ def cited_triples(ranking: list[dict[str, Any]], limit: int = 200) -> list[dict[
                         "name": entry["name"],
                         "category": entry["category"],
                     },
-                    "predicate": "biolink:has_phenotype",
-                    "relation": "HAS_PHENOTYPE",
+                    "predicate": RelType.HAS_PHENOTYPE.predicate,
+                    "relation": RelType.HAS_PHENOTYPE.value,
                     "negated": False,
                     "object": {
                         "id": ex["annotation"]["id"],
                         "name": ex["annotation"]["name"],
-                        "category": "biolink:PhenotypicFeature",
+                        "category": NodeLabel.PHENOTYPIC_FEATURE.category,
                     },
                     "head": entry["id"],
                     "tail": ex["annotation"]["id"],
@@ -121,7 +122,7 @@ def seeds_of(ranked: dict[str, Any]) -> list[dict[str, Any]]:
         {
             "id": p["id"],
             "name": p["name"],
-            "category": "biolink:PhenotypicFeature",
+            "category": NodeLabel.PHENOTYPIC_FEATURE.category,
             "match": "phenotype",
             "score": 1.0,
         }

@@ -7,8 +7,11 @@ from __future__ import annotations
 from itertools import pairwise
 from typing import Any
 
+from graph.vocabulary import RelType
 from retrieval.phenotype.kb import Annotation, PhenotypeKB
 from retrieval.phenotype.score import Scores
+
+_SUBCLASS_OF = RelType.SUBCLASS_OF.predicate
 
 MIN_IC = 1.0  # a match through a near-root class (organ system) explains nothing
 
@@ -24,17 +27,17 @@ def _path(kb: PhenotypeKB, q: int, via: int, ann: Annotation) -> list[dict[str, 
     up = onto.path_up(q, via)
     down = onto.path_up(ann.term, via)
     triples = [
-        {"subject": onto.ids[a], "predicate": "biolink:subclass_of", "object": onto.ids[b]}
+        {"subject": onto.ids[a], "predicate": _SUBCLASS_OF, "object": onto.ids[b]}
         for a, b in pairwise(up)
     ]
     triples += [
-        {"subject": onto.ids[a], "predicate": "biolink:subclass_of", "object": onto.ids[b]}
+        {"subject": onto.ids[a], "predicate": _SUBCLASS_OF, "object": onto.ids[b]}
         for a, b in pairwise(down)
     ]
     triples.append(
         {
             "subject": ann.source_id,
-            "predicate": "biolink:has_phenotype",
+            "predicate": RelType.HAS_PHENOTYPE.predicate,
             "object": onto.ids[ann.term],
         }
     )

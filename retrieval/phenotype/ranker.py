@@ -13,6 +13,7 @@ import numpy as np
 from core.exceptions import ModelLoadError
 from core.settings import Settings
 from graph.repository import GraphStore
+from graph.vocabulary import NodeLabel
 from retrieval.phenotype.explain import explain_entry
 from retrieval.phenotype.kb import PhenotypeKB, build_kb, load_rows
 from retrieval.phenotype.rerank import Reranker
@@ -124,7 +125,7 @@ class PhenotypeRanker:
         return {
             "id": kb.ids[e],
             "name": kb.names[e],
-            "category": "biolink:Disease",
+            "category": NodeLabel.DISEASE.category,
             "score": round(value, 6),
             "rank": rank,
             "equivalent_ids": kb.equivalent[e],
@@ -154,7 +155,7 @@ class PhenotypeRanker:
                     {
                         "id": kb.genes[g],
                         "name": kb.gene_symbols[g],
-                        "category": "biolink:Gene",
+                        "category": NodeLabel.GENE.category,
                         "score": round(float(v), 6),
                         "rank": len(out) + 1,
                         "equivalent_ids": [x for x in kb.gene_xrefs[g] if x.startswith("HGNC:")],

@@ -5,18 +5,19 @@ from __future__ import annotations
 
 from extraction import writeback as wb
 from graph.repository import GraphStore
+from graph.vocabulary import NodeLabel, RelType
 from tests.integration.test_ingest_fixtures import _load_all
 
 ADE_MODEL = wb.ModelInfo("ade", "ade-test", "1", "encoder@test")
-CISPLATIN = wb.Node("CHEBI:27899", wb.NodeLabel.DRUG, "cisplatin", "biolink:Drug")
-LOSARTAN = wb.Node("CHEBI:6541", wb.NodeLabel.DRUG, "losartan", "biolink:Drug")
+CISPLATIN = wb.Node("CHEBI:27899", NodeLabel.DRUG, "cisplatin", "biolink:Drug")
+LOSARTAN = wb.Node("CHEBI:6541", NodeLabel.DRUG, "losartan", "biolink:Drug")
 ARACHNODACTYLY = wb.Node(
-    "HP:0001166", wb.NodeLabel.PHENOTYPIC_FEATURE, "Arachnodactyly", "biolink:PhenotypicFeature"
+    "HP:0001166", NodeLabel.PHENOTYPIC_FEATURE, "Arachnodactyly", "biolink:PhenotypicFeature"
 )
 ECTOPIA = wb.Node(
-    "HP:0001083", wb.NodeLabel.PHENOTYPIC_FEATURE, "Ectopia lentis", "biolink:PhenotypicFeature"
+    "HP:0001083", NodeLabel.PHENOTYPIC_FEATURE, "Ectopia lentis", "biolink:PhenotypicFeature"
 )
-NAUSEA = wb.Node("MEDDRA:10028813", wb.NodeLabel.ADVERSE_EVENT, "Nausea", "biolink:ClinicalFinding")
+NAUSEA = wb.Node("MEDDRA:10028813", NodeLabel.ADVERSE_EVENT, "Nausea", "biolink:ClinicalFinding")
 
 
 def _ade(drug: wb.Node, event: wb.Node, doc: str, score: float) -> wb.Statement:
@@ -24,7 +25,7 @@ def _ade(drug: wb.Node, event: wb.Node, doc: str, score: float) -> wb.Statement:
     start = text.index(drug.name)
     ev = wb.Evidence(doc, text, (start, start + len(drug.name)), (0, len(event.name)))
     return wb.Statement(
-        drug, wb.RelType.CAUSES_ADVERSE_EVENT, "biolink:has_adverse_event", event, score, ev
+        drug, RelType.CAUSES_ADVERSE_EVENT, "biolink:has_adverse_event", event, score, ev
     )
 
 

@@ -9,10 +9,11 @@ from core.exceptions import ExtractionError
 from core.models import resolve_model_dir
 from extraction import writeback as wb
 from extraction.ade.checkpoint import new_bundle
-from extraction.ade.linking import HpoLinker, HpoTerm
+from extraction.ade.linking import HpoLinker
 from extraction.ade.service import AdeService
 from extraction.ade.tagger import new_tagger
 from extraction.ade.text import Document
+from graph.hpo_terms import HpoTerm
 from graph.repository import GraphStore
 from tests.ade_tiny import make_tiny_encoder
 

@@ -298,8 +298,9 @@ def test_extract_ade_passes_the_gate_switch_on(
     from core.models import resolve_model_dir
     from extraction.ade.checkpoint import new_bundle
     from extraction.ade.dictionary import DictionaryTagger
-    from extraction.ade.linking import HpoLinker, HpoTerm
+    from extraction.ade.linking import HpoLinker
     from extraction.ade.service import AdeService
+    from graph.hpo_terms import HpoTerm
     from tests.ade_tiny import make_tiny_encoder
 
     pair = new_bundle(

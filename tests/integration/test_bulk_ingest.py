@@ -17,8 +17,9 @@ from graph import runtime
 from graph.checksum import checksum
 from graph.driver import create_driver
 from graph.repository import GraphStore
+from graph.vocabulary import Source
 from ingest import bulk, job, runs
-from ingest.rows import ParsedFile, Source
+from ingest.rows import ParsedFile
 from ingest.sources import Input, parse_source
 from tests.integration.test_ingest_fixtures import HPO, MIM2GENE, PACKETS, cli_ingest_hpo
 

@@ -14,8 +14,8 @@ import pytest
 from core.exceptions import IngestError
 from graph.checksum import checksum
 from graph.repository import GraphStore
+from graph.vocabulary import Source
 from ingest import job, runs
-from ingest.rows import Source
 from ingest.sources import Input, parse_source
 
 DATA = Path(__file__).resolve().parents[1] / "data"

@@ -12,8 +12,9 @@ from core.exceptions import IngestError
 from core.progress import Bars
 from graph.checksum import checksum
 from graph.repository import GraphStore
+from graph.vocabulary import SOURCE_INFORES, SOURCE_KEYS, NodeLabel, RelType, Source
 from ingest import job, runs
-from ingest.rows import EdgeRow, NodeLabel, NodeRow, ParsedFile, RelType, Source
+from ingest.rows import EdgeRow, NodeRow, ParsedFile
 
 MARFAN = NodeRow("ORPHA:558", NodeLabel.DISEASE, "Marfan syndrome", ("MFS",), ("OMIM:154700",))
 ARACHNO = NodeRow("HP:0001166", NodeLabel.PHENOTYPIC_FEATURE, "Arachnodactyly")
@@ -193,8 +194,8 @@ def test_killed_run_is_completed_by_the_next(store: GraphStore, tmp_path: Path) 
         "source": "orphanet",
         "prefix": "orphanet_",
         "run": "orphanet-killed",
-        "all_sources": job.ALL_SOURCES,
-        "infores": job.INFORES,
+        "all_sources": SOURCE_KEYS,
+        "infores": SOURCE_INFORES,
     }
     store.write_rows("ingest/upsert_stub_nodes", plan.stubs, 10)
     store.write_rows("ingest/upsert_nodes", plan.nodes, 10, **params)

@@ -17,7 +17,7 @@ from api.schemas import Evidence
 from core.settings import Neo4jSettings, Settings
 from graph import schema
 from graph.repository import GraphStore
-from ingest.rows import Source
+from graph.vocabulary import Source
 from ingest.sources import Input
 from tests.integration.conftest import WIPE, train_tiny_retrieval
 from tests.integration.test_ingest_fixtures import DATA, HPO, MIM2GENE, PACKETS, _ingest

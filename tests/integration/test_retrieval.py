@@ -18,6 +18,7 @@ from core.models import packaged_encoder_path, resolve_model_dir
 from core.settings import ModelSettings, RetrievalSettings, Settings
 from extraction import writeback as wb
 from graph.repository import GraphStore
+from graph.vocabulary import NodeLabel, RelType
 from retrieval import bfs, linking
 from retrieval.adjacency import Adjacency
 from retrieval.caff import pipeline
@@ -191,11 +192,11 @@ def test_cached_head_blocks_equal_cypher_and_follow_graph_writes(store: GraphSto
 
     assert "DRUG:testdrug" not in tails(fresh) | tails(stale)  # both caches hold the entity
     # an extraction run adds a statement to Arachnodactyly: the graph version changes
-    drug = wb.Node("DRUG:testdrug", wb.NodeLabel.DRUG, "testdrug", "biolink:Drug")
-    pheno = wb.Node("HP:0001166", wb.NodeLabel.PHENOTYPIC_FEATURE, "Arachnodactyly", "x")
+    drug = wb.Node("DRUG:testdrug", NodeLabel.DRUG, "testdrug", "biolink:Drug")
+    pheno = wb.Node("HP:0001166", NodeLabel.PHENOTYPIC_FEATURE, "Arachnodactyly", "x")
     text = "Arachnodactyly after testdrug."
     ev = wb.Evidence("PMID:1", text, subject_span=(20, 28), object_span=(0, 14))
-    st = wb.Statement(drug, wb.RelType.CAUSES_ADVERSE_EVENT, "biolink:causes", pheno, 0.9, ev)
+    st = wb.Statement(drug, RelType.CAUSES_ADVERSE_EVENT, "biolink:causes", pheno, 0.9, ev)
     wb.write_statements(store, wb.ModelInfo("ade", "m", "1", "e"), [st], inputs={})
 
     assert "DRUG:testdrug" in tails(fresh)  # re-read after the version changed
@@ -228,10 +229,10 @@ def test_service_names_follow_a_graph_write(service: EvidenceService) -> None:
     assert service.names is not None and service.names.stats()["builds"] == 1
     question = "What does testdrug cause?"
     assert linking.link_lexical(service.store, question, names=service.names.current()) == []
-    drug = wb.Node("DRUG:testdrug", wb.NodeLabel.DRUG, "testdrug", "biolink:Drug")
-    pheno = wb.Node("HP:0001166", wb.NodeLabel.PHENOTYPIC_FEATURE, "Arachnodactyly", "x")
+    drug = wb.Node("DRUG:testdrug", NodeLabel.DRUG, "testdrug", "biolink:Drug")
+    pheno = wb.Node("HP:0001166", NodeLabel.PHENOTYPIC_FEATURE, "Arachnodactyly", "x")
     ev = wb.Evidence("PMID:1", "Arachnodactyly after testdrug.", (20, 28), (0, 14))
-    st = wb.Statement(drug, wb.RelType.CAUSES_ADVERSE_EVENT, "biolink:causes", pheno, 0.9, ev)
+    st = wb.Statement(drug, RelType.CAUSES_ADVERSE_EVENT, "biolink:causes", pheno, 0.9, ev)
     wb.write_statements(service.store, wb.ModelInfo("ade", "m", "1", "e"), [st], inputs={})
     service.version.check_s = 0
     # Linked at once (by the fulltext index while the dictionary is rebuilt, then by it).
@@ -349,10 +350,10 @@ def test_relation_counts_are_cached_per_graph_version(store: GraphStore, tmp_pat
     cached.write_text(json.dumps([{**r, "count": 0} if r == rows[0] else r for r in rows]))
     # the edited file is what is read: its zero count drops that relation's two directions
     assert len(load_relations(store, settings)) == len(first) - 2
-    drug = wb.Node("DRUG:testdrug", wb.NodeLabel.DRUG, "testdrug", "biolink:Drug")
-    pheno = wb.Node("HP:0001166", wb.NodeLabel.PHENOTYPIC_FEATURE, "Arachnodactyly", "x")
+    drug = wb.Node("DRUG:testdrug", NodeLabel.DRUG, "testdrug", "biolink:Drug")
+    pheno = wb.Node("HP:0001166", NodeLabel.PHENOTYPIC_FEATURE, "Arachnodactyly", "x")
     ev = wb.Evidence("PMID:1", "Arachnodactyly after testdrug.", (20, 28), (0, 14))
-    st = wb.Statement(drug, wb.RelType.CAUSES_ADVERSE_EVENT, "biolink:causes", pheno, 0.9, ev)
+    st = wb.Statement(drug, RelType.CAUSES_ADVERSE_EVENT, "biolink:causes", pheno, 0.9, ev)
     wb.write_statements(store, wb.ModelInfo("ade", "m", "1", "e"), [st], inputs={})
     recounted = {r.type for r in load_relations(store, settings)}
     assert len(list((tmp_path / "relations").glob("*.json"))) == 2

@@ -12,6 +12,7 @@ import pytest
 from core.exceptions import ExtractionError
 from extraction import writeback as wb
 from graph.repository import GraphStore
+from graph.vocabulary import NodeLabel, RelType
 
 SENTENCE = "Acute renal failure developed after treatment with cisplatin."
 MODEL = wb.ModelInfo("ade", "test-model", "1", "encoder@abc")
@@ -28,12 +29,10 @@ def _curated(store: GraphStore) -> None:
 
 
 def _statement(model_span: tuple[int, int] = (51, 60)) -> wb.Statement:
-    drug = wb.Node("DRUG:cisplatin", wb.NodeLabel.DRUG, "cisplatin", "biolink:Drug")
-    event = wb.Node(
-        "HP:0001919", wb.NodeLabel.PHENOTYPIC_FEATURE, "acute renal failure", "biolink:X"
-    )
+    drug = wb.Node("DRUG:cisplatin", NodeLabel.DRUG, "cisplatin", "biolink:Drug")
+    event = wb.Node("HP:0001919", NodeLabel.PHENOTYPIC_FEATURE, "acute renal failure", "biolink:X")
     ev = wb.Evidence("PMID:1", SENTENCE, subject_span=model_span, object_span=(0, 19))
-    return wb.Statement(drug, wb.RelType.CAUSES_ADVERSE_EVENT, "biolink:causes", event, 0.9, ev)
+    return wb.Statement(drug, RelType.CAUSES_ADVERSE_EVENT, "biolink:causes", event, 0.9, ev)
 
 
 def _edges(store: GraphStore) -> list[dict[str, object]]:

@@ -18,7 +18,7 @@ from extraction.ade.data import load_corpus
 from extraction.ade.dictionary import DictionaryTagger, UnionTagger
 from extraction.ade.e2e import MemoScores, end_to_end, ner_f1
 from extraction.ade.gate import GateBundle, new_gate
-from extraction.ade.linking import HpoLinker, HpoTerm
+from extraction.ade.linking import HpoLinker
 from extraction.ade.service import (
     DICTIONARY,
     MODEL_NAMES,
@@ -29,6 +29,7 @@ from extraction.ade.service import (
 )
 from extraction.ade.tagger import Span, SpanTagger, TaggerBundle, new_tagger, save_tagger
 from extraction.ade.text import Document
+from graph.hpo_terms import HpoTerm
 from tests.ade_tiny import make_tiny_encoder
 
 torch.set_num_threads(1)

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from core.exceptions import ExtractionError
-from extraction.ade.linking import HpoLinker, HpoTerm, drug_node, normalize
+from extraction.ade.linking import HpoLinker, drug_node, normalize
 from extraction.ade.text import Document, check_document, chunks, read_documents
+from graph.hpo_terms import HpoTerm
 
 TEXT = (
     "Intravenous azithromycin-induced ototoxicity. "

@@ -4,6 +4,7 @@ fake service here only; tests/integration/test_api.py uses the real app on the r
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from typing import Any
 
@@ -156,19 +157,12 @@ def test_reads_can_require_a_key(fake: FakeEvidence) -> None:
 
 
 def test_missing_retrieval_module_is_503(monkeypatch: pytest.MonkeyPatch) -> None:
-    import importlib
-
-    real = importlib.import_module
-
-    def no_retrieval(name: str, *a: Any) -> Any:
-        if name == "retrieval.service":
-            raise ModuleNotFoundError("No module named 'retrieval.service'")
-        return real(name, *a)
-
-    monkeypatch.setattr(importlib, "import_module", no_retrieval)
+    # None in sys.modules makes `import retrieval.service` raise ModuleNotFoundError.
+    monkeypatch.setitem(sys.modules, "retrieval.service", None)
     with TestClient(create_app(_settings())) as c:
         r = c.post("/v1/evidence", json={"question": "q"})
         _assert_problem(r, 503, "retrieval not available")
+        assert "retrieval.service" in r.json()["detail"]  # the import failed, not the load
         assert c.get("/readyz").json()["checks"]["models"]["ok"] is False
 
 

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
+from graph.vocabulary import NodeLabel, RelType, Source
 from ingest.compose import compose
 from ingest.merge import Plan, build_plan
-from ingest.rows import EdgeRow, NodeLabel, NodeRow, RelType, Source
+from ingest.rows import EdgeRow, NodeRow
 
 
 def _plans() -> list[tuple[Plan, str]]:

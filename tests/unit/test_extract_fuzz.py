@@ -18,10 +18,11 @@ from core.exceptions import ExtractionError
 from core.models import resolve_model_dir
 from extraction.ade.checkpoint import new_bundle
 from extraction.ade.dictionary import DictionaryTagger
-from extraction.ade.linking import HpoLinker, HpoTerm
+from extraction.ade.linking import HpoLinker
 from extraction.ade.service import AdeService
 from extraction.ade.tagger import Span
 from extraction.ade.text import Document
+from graph.hpo_terms import HpoTerm
 from tests.ade_tiny import make_tiny_encoder
 
 torch.set_num_threads(1)

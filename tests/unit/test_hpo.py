@@ -7,16 +7,16 @@ from pathlib import Path
 
 import pytest
 
+from graph.hpo_obo import FieldError, default_hpo_paths
+from graph.vocabulary import NodeLabel, RelType
 from ingest.hpo import (
-    default_hpo_paths,
     frequency_value,
     parse_genes_to_phenotype,
     parse_hpoa,
     parse_obo,
     parse_phenotype_to_genes,
 )
-from ingest.hpo_obo import FieldError
-from ingest.rows import EdgeRow, NodeLabel, NodeRow, ParsedFile, RelType
+from ingest.rows import EdgeRow, NodeRow, ParsedFile
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "hpo"
 

@@ -14,6 +14,7 @@ from rdflib.compare import isomorphic
 
 from core.exceptions import GraphError
 from graph import analyst, queries
+from graph.vocabulary import LABEL_CATEGORIES
 from interop import biolink, kgx, kgx_import, kgx_tsv, rdf
 from interop.prefixes import curie_to_iri, from_biolink, known_prefix, to_biolink
 from interop.rdf import BIOLINK, PROV, iri, run_iri, serialize_statements, statements_graph
@@ -174,7 +175,7 @@ def test_biolink_rules() -> None:
     assert not biolink.fits("biolink:Widget", "biolink:NamedThing")
     for rule in biolink.PREDICATES.values():
         assert rule.domain in biolink.CLASS_PARENTS and rule.range in biolink.CLASS_PARENTS
-    for cats in biolink.LABEL_CATEGORIES.values():
+    for cats in LABEL_CATEGORIES.values():
         assert cats <= set(biolink.CLASS_PARENTS)
     assert {"HAS_PHENOTYPE", "CAUSES_ADVERSE_EVENT"} <= kgx_import.REL_TYPES
 

@@ -2,10 +2,11 @@ from __future__ import annotations
 
 import pytest
 
+from graph.vocabulary import NodeLabel, RelType, Source
 from ingest.genes import GeneResolver
 from ingest.job import diff
 from ingest.merge import build_plan, content_hash, merge_edges, merge_nodes, merge_values
-from ingest.rows import EdgeRow, NodeLabel, NodeRow, ParsedFile, RelType, Source
+from ingest.rows import EdgeRow, NodeRow, ParsedFile
 
 
 def test_merge_values() -> None:

@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 
 from core.exceptions import IngestError
+from graph.vocabulary import NodeLabel, RelType
 from ingest.omim import parse_genemap2, parse_mim2gene, parse_morbidmap
-from ingest.rows import NodeLabel, NodeRow, ParsedFile, RelType
+from ingest.rows import NodeRow, ParsedFile
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "omim"
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "data" / "omim"

@@ -10,8 +10,9 @@ from typing import Any
 import pytest
 
 from core.exceptions import IngestError
+from graph.vocabulary import NodeLabel, RelType
 from ingest.orphanet import parse_packets
-from ingest.rows import EdgeRow, NodeLabel, NodeRow, ParsedFile, RelType
+from ingest.rows import EdgeRow, NodeRow, ParsedFile
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "orphanet" / "packets"
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "data" / "orphanet"
@@ -266,7 +267,7 @@ def test_real_packets_match_the_manifest() -> None:
 
 def test_mim2gene_among_the_inputs_keys_orphanet_genes_by_ncbi_gene() -> None:
     """`ingest all` passes mim2gene as one of its inputs: Orphanet genes must still resolve."""
-    from ingest.rows import Source
+    from graph.vocabulary import Source
     from ingest.sources import Input, parse_source
 
     data = Path(__file__).resolve().parents[1] / "data"

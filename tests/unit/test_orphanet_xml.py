@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from core.exceptions import IngestError
+from graph.vocabulary import NodeLabel, RelType
 from ingest.orphanet import parse_packets
 from ingest.orphanet_xml import (
     parse_classification,
@@ -13,7 +14,7 @@ from ingest.orphanet_xml import (
     parse_product4,
     parse_product6,
 )
-from ingest.rows import EdgeRow, NodeLabel, ParsedFile, PropValue, RelType
+from ingest.rows import EdgeRow, ParsedFile, PropValue
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "orphanet"
 PRODUCT1 = DATA / "en_product1_sample.xml"

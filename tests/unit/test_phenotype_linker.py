@@ -1,13 +1,14 @@
 from __future__ import annotations
 
 from extraction.phenotype_linker import PhenotypeLinker
+from graph.hpo_terms import HpoTerm
 
 TERMS = [
-    {"id": "HP:0012531", "name": "Pain", "synonyms": []},
-    {"id": "HP:0002027", "name": "Abdominal pain", "synonyms": ["Stomach ache", "Pain in abdomen"]},
-    {"id": "HP:0100658", "name": "Cellulitis", "synonyms": []},
-    {"id": "HP:0000001", "name": "All", "synonyms": []},
-    {"id": "HP:9999999", "name": "Ra", "synonyms": []},
+    HpoTerm("HP:0012531", "Pain"),
+    HpoTerm("HP:0002027", "Abdominal pain", ("Stomach ache", "Pain in abdomen")),
+    HpoTerm("HP:0100658", "Cellulitis"),
+    HpoTerm("HP:0000001", "All"),
+    HpoTerm("HP:9999999", "Ra"),
 ]
 
 

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.rows import EdgeRow, RelType, Source, normalize_curie
+from graph.vocabulary import RelType, Source, normalize_curie
+from ingest.rows import EdgeRow
 
 
 @pytest.mark.parametrize(

@@ -7,15 +7,17 @@ from __future__ import annotations
 
 import re
 
-from extraction.writeback import RelType
 from graph import queries, schema
+from graph.vocabulary import RelType
+
+EXTRACTED = {t.value for t in RelType if not t.curated}
 
 
 def test_every_extracted_type_has_a_write_branch() -> None:
     text = queries.load("extraction/upsert_statements")
     branches = re.findall(r"WHERE row\.rel = '(\w+)'", text)
     merged = re.findall(r"MERGE \(s\)-\[r:(\w+) \{evidence_id: row\.evidence_id\}\]->\(o\)", text)
-    assert sorted(branches) == sorted(t.value for t in RelType)
+    assert sorted(branches) == sorted(EXTRACTED)
     assert merged == branches
 
 
@@ -25,5 +27,5 @@ def test_every_extracted_type_has_a_unique_evidence_id() -> None:
         for stmt in queries.statements("schema/constraints")
         if (m := re.search(r"FOR \(\)-\[r:(\w+)\]-\(\) REQUIRE r\.evidence_id IS UNIQUE", stmt))
     }
-    assert indexed == {t.value for t in RelType}
-    assert {f"{t.value.lower()}_evidence_id_unique" for t in RelType} <= schema.expected_names()
+    assert indexed == EXTRACTED
+    assert {f"{t.lower()}_evidence_id_unique" for t in EXTRACTED} <= schema.expected_names()

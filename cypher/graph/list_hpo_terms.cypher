@@ -1,4 +1,4 @@
-// Names and synonyms of the HPO phenotypes, for dictionary linking of text mentions.
+// Names and synonyms of the HPO phenotypes, for the linkers (graph/hpo_terms.py).
 // Terms under the roots in $exclude_roots (clinical modifiers such as "Left" or "Severe",
 // modes of inheritance, frequencies) describe phenotypes but are not phenotypes themselves.
 MATCH (p:PhenotypicFeature)

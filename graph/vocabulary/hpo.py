@@ -1,5 +1,5 @@
-"""Terms of the graph's content that more than one package reads: written by ingest, read by
-retrieval. One definition here, so the writer and the readers cannot drift apart."""
+"""HPO terms of the graph's content that more than one package reads: written by ingest,
+read by retrieval."""
 
 from __future__ import annotations
 
