@@ -102,6 +102,7 @@ PREDICATES: dict[str, PredicateRule] = {
     "biolink:positively_correlated_with": PredicateRule(_ANY, _ANY),
     "biolink:negatively_correlated_with": PredicateRule(_ANY, _ANY),
     "biolink:interacts_with": PredicateRule(_ANY, _ANY),
+    "biolink:coexists_with": PredicateRule(_ANY, _ANY),
     "biolink:physically_interacts_with": PredicateRule(_ANY, _ANY),
     "biolink:directly_physically_interacts_with": PredicateRule(_ANY, _ANY),
     "biolink:affects": PredicateRule(_ANY, _ANY),

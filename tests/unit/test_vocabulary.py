@@ -62,3 +62,12 @@ def test_obo_terms_are_the_live_terms_ingest_reads() -> None:
     assert terms == [HpoTerm(n.id, n.name or n.id, n.synonyms) for n in nodes]
     assert len(terms) < len(parse_obo(OBO).nodes)  # the fixture has obsolete terms
     assert any(t.synonyms for t in terms)
+
+
+def test_every_relationship_type_has_a_biolink_predicate_rule() -> None:
+    """`evigraph validate` knows every predicate the graph writes (BioRED's Cotreatment,
+    biolink:coexists_with, was reported as an unknown predicate)."""
+    from interop.biolink import PREDICATES
+
+    missing = {t.value: t.predicate for t in RelType if t.predicate not in PREDICATES}
+    assert missing == {}
