@@ -29,6 +29,8 @@ FEATURES = (
     "lin_share",  # mean over patient terms of best match IC / the term's own IC
     "rarity",  # sum over patient terms of -log(share of entries matching at least as well)
     "freq_rarity",  # the same for the frequency-aware match
+    "lr",  # the likelihood-ratio score (lr.py), 0 when not computed
+    "lr_gap",  # lr minus the best entry's
 )
 
 
@@ -40,6 +42,7 @@ class Scores:
     freq_match: np.ndarray  # (Q, D) max(0, IC(a) + log f(a, d))
     excluded_pen: np.ndarray  # (D,) sum of log(1 - 0.9 f) over excluded terms
     not_hits: np.ndarray  # (D,)
+    lr: np.ndarray | None = None  # (D,) total log likelihood ratio, when computed
 
     @property
     def resnik(self) -> np.ndarray:
@@ -123,6 +126,11 @@ def features(kb: PhenotypeKB, s: Scores, entries: np.ndarray) -> np.ndarray:
         (s.best_ic[:, entries] / own_ic).mean(0),
         _rarity(s.best_ic, entries),
         _rarity(s.freq_match, entries),
+        *(
+            (np.zeros(len(entries)), np.zeros(len(entries)))
+            if s.lr is None
+            else (s.lr[entries], s.lr[entries] - s.lr.max())
+        ),
     ]
     return np.stack(cols, axis=1).astype(np.float32)
 
@@ -139,9 +147,11 @@ def _rarity(m: np.ndarray, entries: np.ndarray) -> np.ndarray:
 
 
 def candidates(s: Scores, n: int) -> np.ndarray:
-    """The union of the top n entries by Resnik and by frequency-aware match."""
+    """The union of the top n entries by Resnik, by frequency-aware match and, when
+    computed, by likelihood ratio."""
     picks = []
-    for v in (s.resnik, s.freq + 0.1 * s.excluded_pen):
+    ways = [s.resnik, s.freq + 0.1 * s.excluded_pen] + ([] if s.lr is None else [s.lr])
+    for v in ways:
         k = min(n, len(v))
         picks.append(np.argpartition(-v, k - 1)[:k])
     return np.unique(np.concatenate(picks))

@@ -11,9 +11,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from retrieval.phenotype.kb import PhenotypeKB
+from retrieval.phenotype.lr import LRIndex, LRParams, lr_scores
 from retrieval.phenotype.phenopacket import Case
 from retrieval.phenotype.rerank import Reranker, fit
-from retrieval.phenotype.score import FEATURES, candidates, features, score_all
+from retrieval.phenotype.score import FEATURES, Scores, candidates, features, score_all
 
 logger = logging.getLogger(__name__)
 L2_GRID = (1e-4, 1e-3, 1e-2, 1e-1)
@@ -47,7 +48,20 @@ def rank_of(values: np.ndarray, i: int) -> int:
     return int((values > v).sum() + (values[:i] == v).sum()) + 1
 
 
-def prepare(kb: PhenotypeKB, cases: Sequence[Case], n: int = N_CANDIDATES) -> list[Prepared]:
+LR = tuple[LRIndex, LRParams]
+
+
+def scored(kb: PhenotypeKB, observed: np.ndarray, excluded: np.ndarray, lr: LR | None) -> Scores:
+    """The IC scores, with the likelihood-ratio score when `lr` is given."""
+    s = score_all(kb, observed, excluded)
+    if lr is not None:
+        s.lr = lr_scores(kb, lr[0], observed, excluded, lr[1])[1]
+    return s
+
+
+def prepare(
+    kb: PhenotypeKB, cases: Sequence[Case], n: int = N_CANDIDATES, lr: LR | None = None
+) -> list[Prepared]:
     out: list[Prepared] = []
     for k, c in enumerate(cases):
         gold = next((kb.member[d] for d in c.diseases if d in kb.member), -1)
@@ -55,7 +69,7 @@ def prepare(kb: PhenotypeKB, cases: Sequence[Case], n: int = N_CANDIDATES) -> li
             empty = np.zeros((0, len(FEATURES)), dtype=np.float32)
             out.append(Prepared(c, -1, np.zeros(0, dtype=np.int64), empty, -1, 0, False))
             continue
-        s = score_all(kb, term_indices(kb, c.observed), term_indices(kb, c.excluded))
+        s = scored(kb, term_indices(kb, c.observed), term_indices(kb, c.excluded), lr)
         ent = candidates(s, n)
         pos = int(np.flatnonzero(ent == gold)[0]) if gold >= 0 and gold in ent else -1
         leaked = gold >= 0 and any(
