@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from scipy.optimize import minimize
@@ -25,6 +26,7 @@ class Reranker:
     l2: float
     candidates: int
     trained_on: dict[str, object]
+    lr: dict[str, Any] | None = None  # the likelihood-ratio constants (lr.LRParams) it uses
 
     def score(self, x: np.ndarray) -> np.ndarray:
         """(N,) scores of (N, F) candidate features."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 import numpy as np
 
@@ -42,6 +42,11 @@ def term_indices(kb: PhenotypeKB, ids: Sequence[str]) -> np.ndarray:
     return np.asarray(sorted(out), dtype=np.int64)
 
 
+def gold_entry(kb: PhenotypeKB, case: Case) -> int:
+    """The entry of the case's diagnosis, -1 when it has no phenotype annotation here."""
+    return next((kb.member[d] for d in case.diseases if d in kb.member), -1)
+
+
 def rank_of(values: np.ndarray, i: int) -> int:
     """1-based rank of values[i] sorted descending, ties broken by index (stable)."""
     v = values[i]
@@ -64,7 +69,7 @@ def prepare(
 ) -> list[Prepared]:
     out: list[Prepared] = []
     for k, c in enumerate(cases):
-        gold = next((kb.member[d] for d in c.diseases if d in kb.member), -1)
+        gold = gold_entry(kb, c)
         if gold < 0:  # no phenotype annotation for the diagnosis: it cannot be ranked
             empty = np.zeros((0, len(FEATURES)), dtype=np.float32)
             out.append(Prepared(c, -1, np.zeros(0, dtype=np.int64), empty, -1, 0, False))
@@ -126,14 +131,20 @@ def choose_l2(data: Sequence[Prepared], k: int, seed: int) -> float:
     return best
 
 
-def train_served(data: Sequence[Prepared], seed: int = 13, k: int = 5) -> Reranker:
+def train_served(
+    data: Sequence[Prepared], seed: int = 13, k: int = 5, lr: LRParams | None = None
+) -> Reranker:
+    """The served re-ranker on `data` (prepared with the likelihood-ratio constants `lr`,
+    which the model records, when given)."""
     l2 = choose_l2(data, k, seed)
     info: dict[str, object] = {
         "cases": len(data),
         "diseases": len({p.gold for p in data if p.gold >= 0}),
         "l2_chosen_by": f"{k}-fold disease-disjoint CV, seed {seed}",
     }
-    return fit_on(data, l2, info)
+    model = fit_on(data, l2, info)
+    model.lr = None if lr is None else asdict(lr)
+    return model
 
 
 def training_cases(
