@@ -29,7 +29,9 @@ FEATURES = (
     "lin_share",  # mean over patient terms of best match IC / the term's own IC
     "rarity",  # sum over patient terms of -log(share of entries matching at least as well)
     "freq_rarity",  # the same for the frequency-aware match
-    "lr",  # the likelihood-ratio score (lr.py), 0 when not computed
+)
+LR_FEATURES = (  # appended when the likelihood-ratio score (lr.py) is computed
+    "lr",  # the total log likelihood ratio
     "lr_gap",  # lr minus the best entry's
 )
 
@@ -109,7 +111,8 @@ def _ranges(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
 
 
 def features(kb: PhenotypeKB, s: Scores, entries: np.ndarray) -> np.ndarray:
-    """(len(entries), len(FEATURES)) features of the candidate entries."""
+    """(len(entries), len(FEATURES)) features of the candidate entries, followed by the
+    LR_FEATURES when s.lr is computed."""
     resnik, freq = s.resnik, s.freq
     own_ic = np.maximum(kb.ic[s.observed], 1e-3)[:, None]
     exact = (s.best_ic[:, entries] >= own_ic - 1e-4).mean(0)
@@ -126,12 +129,9 @@ def features(kb: PhenotypeKB, s: Scores, entries: np.ndarray) -> np.ndarray:
         (s.best_ic[:, entries] / own_ic).mean(0),
         _rarity(s.best_ic, entries),
         _rarity(s.freq_match, entries),
-        *(
-            (np.zeros(len(entries)), np.zeros(len(entries)))
-            if s.lr is None
-            else (s.lr[entries], s.lr[entries] - s.lr.max())
-        ),
     ]
+    if s.lr is not None:
+        cols += [s.lr[entries], s.lr[entries] - s.lr.max()]
     return np.stack(cols, axis=1).astype(np.float32)
 
 

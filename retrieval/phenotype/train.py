@@ -13,8 +13,8 @@ import numpy as np
 from retrieval.phenotype.kb import PhenotypeKB
 from retrieval.phenotype.lr import LRIndex, LRParams, lr_scores
 from retrieval.phenotype.phenopacket import Case
-from retrieval.phenotype.rerank import Reranker, fit
-from retrieval.phenotype.score import FEATURES, Scores, candidates, features, score_all
+from retrieval.phenotype.rerank import Reranker, fit, names
+from retrieval.phenotype.score import Scores, candidates, features, score_all
 
 logger = logging.getLogger(__name__)
 L2_GRID = (1e-4, 1e-3, 1e-2, 1e-1)
@@ -71,7 +71,7 @@ def prepare(
     for k, c in enumerate(cases):
         gold = gold_entry(kb, c)
         if gold < 0:  # no phenotype annotation for the diagnosis: it cannot be ranked
-            empty = np.zeros((0, len(FEATURES)), dtype=np.float32)
+            empty = np.zeros((0, len(names(lr is not None))), dtype=np.float32)
             out.append(Prepared(c, -1, np.zeros(0, dtype=np.int64), empty, -1, 0, False))
             continue
         s = scored(kb, term_indices(kb, c.observed), term_indices(kb, c.excluded), lr)

@@ -15,7 +15,7 @@ from retrieval.phenotype.lr import LRIndex, LRParams, build_index, lr_scores
 from retrieval.phenotype.ranker import PhenotypeRanker
 from retrieval.phenotype.rerank import Reranker
 from retrieval.phenotype.resolve import resolve
-from retrieval.phenotype.score import FEATURES
+from retrieval.phenotype.score import FEATURES, LR_FEATURES
 from tests.unit.test_phenotype import rows
 
 
@@ -83,9 +83,10 @@ def test_a_rare_shared_term_counts_more_than_a_common_one(kb: PhenotypeKB, idx: 
 
 
 def _lr_model() -> Reranker:
-    n = len(FEATURES)
-    weights = [1.0 if f == "lr" else 0.0 for f in FEATURES]
-    return Reranker(list(FEATURES), [0.0] * n, [1.0] * n, weights, 0.0, 10, {}, asdict(LRParams()))
+    cols = list(FEATURES + LR_FEATURES)
+    weights = [1.0 if f == "lr" else 0.0 for f in cols]
+    n = len(cols)
+    return Reranker(cols, [0.0] * n, [1.0] * n, weights, 0.0, 10, {}, asdict(LRParams()))
 
 
 def test_the_served_ranking_can_use_the_likelihood_ratio(
@@ -108,3 +109,15 @@ def test_the_served_ranking_can_use_the_likelihood_ratio(
         "predicate": "biolink:has_phenotype",
         "object": "HP:0001250",
     }
+
+
+def test_a_reranker_without_lr_still_loads_and_serves_without_it(
+    kb: PhenotypeKB, tmp_path: Path
+) -> None:
+    n = len(FEATURES)
+    path = tmp_path / "reranker.json"
+    Reranker(list(FEATURES), [0.0] * n, [1.0] * n, [1.0] + [0.0] * (n - 1), 0.0, 10, {}).save(path)
+    ranker = PhenotypeRanker(kb, Reranker.load(path), path)
+    assert ranker.lr is None
+    out = ranker.rank(resolve(kb.onto, ["HP:0002069"], []), 10)
+    assert [e["id"] for e in out["ranking"]][:2] == ["OMIM:3", "OMIM:1"]
