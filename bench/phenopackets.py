@@ -5,13 +5,13 @@ Needs the graph loaded (`make run`); reads the .tar.gz directly. In one run, on 
 disease-disjoint folds: the information-content best-match baseline (Resnik, Phenomizer-
 style), the likelihood-ratio score (retrieval/phenotype/lr.py, its few constants chosen from
 lr.GRID on the training folds of each fold), the listwise re-ranker without the LR features
-(served before issue 23's LR work) and with them (the re-ranker of each fold trained on the
-other folds with its L2 chosen on them, the LR constants those folds chose), per case and per
-disease (macro), on all cases, on the cases whose
-diagnosis has phenotype annotations in the graph, and on those whose annotations do not cite
-the case's own report. Then a sample through POST /v1/evidence (structured input and a
-free-text question built from the phenotype labels, when the API can load) and the
-in-process latency of a 10-phenotype case. Writes results/phenopackets.json.
+(the served ranking) and with them (the re-ranker of each fold trained on the other folds with
+its L2 chosen on them, with the LR constants those folds chose), per case and per disease
+(macro), on all cases, on the cases whose diagnosis has phenotype annotations in the graph,
+and on those whose annotations do not cite the case's own report. Then a sample through
+POST /v1/evidence (structured input and a free-text question built from the phenotype labels,
+when the API can load) and the in-process latency of a 10-phenotype case. Writes
+results/phenopackets.json (--out).
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from core.logs import configure_logging
 from core.settings import PROJECT_ROOT, get_settings
 from graph.repository import GraphStore
 from retrieval.phenotype.kb import build_kb, load_rows
-from retrieval.phenotype.lr import GRID, build_index
+from retrieval.phenotype.lr import GRID, LRParams, build_index
 from retrieval.phenotype.lrtune import choose, grid_ranks
 from retrieval.phenotype.phenopacket import Case, iter_tar
 from retrieval.phenotype.ranker import PhenotypeRanker
@@ -100,7 +100,9 @@ def cross_validate(
     return served
 
 
-def lr_cross_validate(grid: np.ndarray, fold: list[int], folds: int) -> tuple[list[int], list[Any]]:
+def lr_cross_validate(
+    grid: np.ndarray, fold: list[int], folds: int
+) -> tuple[list[int], list[LRParams]]:
     """The likelihood-ratio rank of every case under the constants its training folds chose."""
     f_arr = np.asarray(fold)
     ranks = np.zeros(len(fold), dtype=np.int64)
@@ -257,7 +259,7 @@ def main() -> None:
     ranks = {
         "IC best-match (Resnik)": [p.resnik_rank for p in data],
         "likelihood ratio (constants chosen on training folds)": lr_ranks,
-        "re-ranker without LR (served before)": cross_validate(
+        "re-ranker, served (no LR features)": cross_validate(
             [data] * args.folds, fold, args.seed, args.per_disease
         ),
         "re-ranker with LR features": cross_validate(
