@@ -3,12 +3,15 @@
 Usage: .venv/bin/python -m bench.phenopackets [--folds 5] [--seed 13] [--api-sample 200]
 Needs the graph loaded (`make run`); reads the .tar.gz directly. In one run, on the same
 disease-disjoint folds: the information-content best-match baseline (Resnik, Phenomizer-
-style) and the served ranking (the listwise re-ranker, trained on the other folds with its L2
-chosen on them), per case and per disease (macro), on all cases, on the cases whose
-diagnosis has phenotype annotations in the graph, and on those whose annotations do not cite
-the case's own report. Then a sample through POST /v1/evidence (structured input and a
-free-text question built from the phenotype labels, when the API can load) and the
-in-process latency of a 10-phenotype case. Writes results/phenopackets.json.
+style), the likelihood-ratio score (retrieval/phenotype/lr.py, its few constants chosen from
+lr.GRID on the training folds of each fold), the listwise re-ranker without the LR features
+(the served ranking) and with them (the re-ranker of each fold trained on the other folds with
+its L2 chosen on them, with the LR constants those folds chose), per case and per disease
+(macro), on all cases, on the cases whose diagnosis has phenotype annotations in the graph,
+and on those whose annotations do not cite the case's own report. Then a sample through
+POST /v1/evidence (structured input and a free-text question built from the phenotype labels,
+when the API can load) and the in-process latency of a 10-phenotype case. Writes
+results/phenopackets.json (--out).
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import logging
 import time
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +32,8 @@ from core.logs import configure_logging
 from core.settings import PROJECT_ROOT, get_settings
 from graph.repository import GraphStore
 from retrieval.phenotype.kb import build_kb, load_rows
+from retrieval.phenotype.lr import GRID, LRParams, build_index
+from retrieval.phenotype.lrtune import choose, grid_ranks
 from retrieval.phenotype.phenopacket import Case, iter_tar
 from retrieval.phenotype.ranker import PhenotypeRanker
 from retrieval.phenotype.resolve import Resolved
@@ -74,10 +80,13 @@ def metrics(ranks: Sequence[int], diseases: Sequence[str]) -> dict[str, float]:
     return out
 
 
-def cross_validate(data: list[Prepared], folds: int, seed: int, per_disease: int) -> list[int]:
-    fold = disease_folds(data, folds, seed)
-    served = [0] * len(data)
-    for f in range(folds):
+def cross_validate(
+    datas: Sequence[list[Prepared]], fold: list[int], seed: int, per_disease: int
+) -> list[int]:
+    """The served rank of every case, the re-ranker of fold f trained on datas[f] (the cases
+    prepared as fold f's training folds chose) minus the fold."""
+    served = [0] * len(fold)
+    for f, data in enumerate(datas):
         train = [p for p, g in zip(data, fold, strict=True) if g != f]
         member = {p.case.diseases[0]: p.gold for p in train if p.gold >= 0}
         capped = {id(c) for c in training_cases([p.case for p in train], member, per_disease)}
@@ -89,6 +98,27 @@ def cross_validate(data: list[Prepared], folds: int, seed: int, per_disease: int
                 served[i] = served_rank(p, model)
         logger.info("fold %d: %d training cases, l2 %g", f, len(train), l2)
     return served
+
+
+def lr_cross_validate(
+    grid: np.ndarray, fold: list[int], folds: int
+) -> tuple[list[int], list[LRParams]]:
+    """The likelihood-ratio rank of every case under the constants its training folds chose."""
+    f_arr = np.asarray(fold)
+    ranks = np.zeros(len(fold), dtype=np.int64)
+    chosen = []
+    for f in range(folds):
+        params = choose(grid[f_arr != f])
+        j = GRID.index(params)
+        ranks[f_arr == f] = grid[f_arr == f, j]
+        chosen.append(params)
+    return ranks.tolist(), chosen
+
+
+def _grid_metrics(grid: np.ndarray, cases: list[Case]) -> list[dict[str, Any]]:
+    ok = np.flatnonzero(grid[:, 0] > 0)
+    dis = [cases[i].diseases[0] for i in ok]
+    return [{"params": asdict(g), **metrics(grid[ok, j].tolist(), dis)} for j, g in enumerate(GRID)]
 
 
 def subsets(data: list[Prepared], ranks: dict[str, list[int]]) -> dict[str, Any]:
@@ -207,6 +237,7 @@ def main() -> None:
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--per-disease", type=int, default=8)
+    ap.add_argument("--limit", type=int, default=0, help="the first N cases only (0: all)")
     ap.add_argument("--api-sample", type=int, default=200, help="0: skip the API section")
     ap.add_argument("--out", type=Path, default=PROJECT_ROOT / "results" / "phenopackets.json")
     args = ap.parse_args()
@@ -218,12 +249,21 @@ def main() -> None:
     t0 = time.perf_counter()
     with GraphStore.connect(settings.neo4j) as store:
         kb = build_kb(load_rows(store))
-    cases = list(iter_tar(packets))
+    cases = list(iter_tar(packets))[: args.limit or None]
     data = prepare(kb, cases)
+    fold = disease_folds(data, args.folds, args.seed)
+    idx = build_index(kb)
+    grid = grid_ranks(kb, idx, cases, [p.gold for p in data])
+    lr_ranks, chosen = lr_cross_validate(grid, fold, args.folds)
+    with_lr = {c: prepare(kb, cases, lr=(idx, c)) for c in set(chosen)}
     ranks = {
         "IC best-match (Resnik)": [p.resnik_rank for p in data],
-        "evigraph served (re-ranker, CV)": cross_validate(
-            data, args.folds, args.seed, args.per_disease
+        "likelihood ratio (constants chosen on training folds)": lr_ranks,
+        "re-ranker, served (no LR features)": cross_validate(
+            [data] * args.folds, fold, args.seed, args.per_disease
+        ),
+        "re-ranker with LR features": cross_validate(
+            [with_lr[c] for c in chosen], fold, args.seed, args.per_disease
         ),
     }
     res = subsets(data, ranks)
@@ -233,6 +273,9 @@ def main() -> None:
         "folds": args.folds,
         "seed": args.seed,
         "split": "disease-disjoint",
+        "lr_grid": [asdict(g) for g in GRID],
+        "lr_chosen_per_fold": [asdict(c) for c in chosen],
+        "lr_grid_annotated_cases_not_held_out": _grid_metrics(grid, cases),
         "results": res,
         "published": PUBLISHED,
         "latency_10_phenotypes_in_process": timing(ranker, cases),

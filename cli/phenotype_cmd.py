@@ -26,13 +26,19 @@ def train(
     per_disease: int = typer.Option(8, min=1, help="At most this many cases per diagnosis."),
     seed: int = typer.Option(13, help="Seed of the disease-disjoint folds."),
     if_missing: bool = typer.Option(False, "--if-missing", help="Do nothing when out exists."),
+    lr: bool = typer.Option(
+        False, "--lr", help="Add the likelihood-ratio score to the features (not better in CV)."
+    ),
 ) -> None:
     """Train the listwise re-ranker on phenopackets; its L2 strength is chosen by
-    disease-disjoint 5-fold CV on the same (dev) cases."""
+    disease-disjoint 5-fold CV on the same (dev) cases. With --lr, the likelihood-ratio
+    score is among its features (its constants chosen from a small grid on the same cases)."""
     from retrieval.phenotype.kb import build_kb, load_rows
+    from retrieval.phenotype.lr import build_index
+    from retrieval.phenotype.lrtune import choose, grid_ranks
     from retrieval.phenotype.phenopacket import iter_tar
     from retrieval.phenotype.ranker import model_path
-    from retrieval.phenotype.train import prepare, train_served, training_cases
+    from retrieval.phenotype.train import gold_entry, prepare, train_served, training_cases
 
     cfg = settings()
     path = out or model_path(cfg)
@@ -46,12 +52,18 @@ def train(
         list(iter_tar(packets or cfg.ingest.data_dir / _STORE)), kb.member, per_disease
     )
     logger.info("training on %d cases", len(cases))
-    model = train_served(prepare(kb, cases), seed=seed)
+    if lr:
+        idx = build_index(kb)
+        params = choose(grid_ranks(kb, idx, cases, [gold_entry(kb, c) for c in cases]))
+        model = train_served(prepare(kb, cases, lr=(idx, params)), seed=seed, lr=params)
+    else:
+        model = train_served(prepare(kb, cases), seed=seed)
     model.save(path)
     print_json(
         {
             "model": str(path),
             "l2": model.l2,
+            "lr": model.lr,
             **model.trained_on,
             "weights": dict(zip(model.features, model.weights, strict=True)),
             "seconds": round(time.perf_counter() - t0, 1),

@@ -16,10 +16,11 @@ from graph.repository import GraphStore
 from graph.vocabulary import NodeLabel
 from retrieval.phenotype.explain import explain_entry
 from retrieval.phenotype.kb import PhenotypeKB, build_kb, load_rows
+from retrieval.phenotype.lr import LRParams, build_index
 from retrieval.phenotype.rerank import Reranker
 from retrieval.phenotype.resolve import Resolved
-from retrieval.phenotype.score import Scores, candidates, features, score_all
-from retrieval.phenotype.train import N_CANDIDATES
+from retrieval.phenotype.score import Scores, candidates, features
+from retrieval.phenotype.train import LR, N_CANDIDATES, scored
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +32,9 @@ def model_path(settings: Settings) -> Path:
 class PhenotypeRanker:
     def __init__(self, kb: PhenotypeKB, model: Reranker | None, model_file: Path | None) -> None:
         self.kb, self.model, self.model_file = kb, model, model_file
+        self.lr: LR | None = None  # the likelihood-ratio index and constants the model uses
+        if model is not None and model.lr is not None:
+            self.lr = (build_index(kb), LRParams(**model.lr))
         self.gene_of_entry: dict[int, list[int]] = {}
         for g, links in enumerate(kb.gene_diseases):
             for e, _ in links:
@@ -76,8 +80,11 @@ class PhenotypeRanker:
         self, observed: list[int], excluded: list[int]
     ) -> tuple[Scores, np.ndarray, np.ndarray]:
         """(the IC scores, candidate entries best first, their scores)."""
-        s = score_all(
-            self.kb, np.asarray(observed, dtype=np.int64), np.asarray(excluded, dtype=np.int64)
+        s = scored(
+            self.kb,
+            np.asarray(observed, dtype=np.int64),
+            np.asarray(excluded, dtype=np.int64),
+            self.lr,
         )
         ent = candidates(s, self.model.candidates if self.model else N_CANDIDATES)
         if self.model is not None:

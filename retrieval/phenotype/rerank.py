@@ -6,12 +6,13 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from scipy.optimize import minimize
 
 from core.exceptions import ModelLoadError
-from retrieval.phenotype.score import FEATURES
+from retrieval.phenotype.score import FEATURES, LR_FEATURES
 
 FORMAT = "evigraph-phenotype-reranker/1"
 
@@ -25,6 +26,7 @@ class Reranker:
     l2: float
     candidates: int
     trained_on: dict[str, object]
+    lr: dict[str, Any] | None = None  # the likelihood-ratio constants (lr.LRParams) it uses
 
     def score(self, x: np.ndarray) -> np.ndarray:
         """(N,) scores of (N, F) candidate features."""
@@ -41,12 +43,17 @@ class Reranker:
             obj = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, json.JSONDecodeError) as e:
             raise ModelLoadError(f"{path}: cannot read the phenotype re-ranker: {e}") from e
-        if obj.pop("format", None) != FORMAT or obj.get("features") != list(FEATURES):
+        if obj.pop("format", None) != FORMAT or obj.get("features") != names(bool(obj.get("lr"))):
             raise ModelLoadError(
                 f"{path} is not a re-ranker for the current features; "
                 "retrain with `evigraph phenotype train`"
             )
         return cls(**obj)
+
+
+def names(lr: bool) -> list[str]:
+    """The feature names of a re-ranker without or with the likelihood-ratio features."""
+    return list(FEATURES) + (list(LR_FEATURES) if lr else [])
 
 
 def fit(
@@ -81,6 +88,5 @@ def fit(
     w0 = np.zeros(n_f)
     w0[list(FEATURES).index("resnik_bma")] = 1.0
     res = minimize(loss, w0, jac=True, method="L-BFGS-B", options={"maxiter": 300})
-    return Reranker(
-        list(FEATURES), mean.tolist(), std.tolist(), res.x.tolist(), l2, candidates, info
-    )
+    cols = names(n_f > len(FEATURES))
+    return Reranker(cols, mean.tolist(), std.tolist(), res.x.tolist(), l2, candidates, info)

@@ -30,6 +30,10 @@ FEATURES = (
     "rarity",  # sum over patient terms of -log(share of entries matching at least as well)
     "freq_rarity",  # the same for the frequency-aware match
 )
+LR_FEATURES = (  # appended when the likelihood-ratio score (lr.py) is computed
+    "lr",  # the total log likelihood ratio
+    "lr_gap",  # lr minus the best entry's
+)
 
 
 @dataclass
@@ -40,6 +44,7 @@ class Scores:
     freq_match: np.ndarray  # (Q, D) max(0, IC(a) + log f(a, d))
     excluded_pen: np.ndarray  # (D,) sum of log(1 - 0.9 f) over excluded terms
     not_hits: np.ndarray  # (D,)
+    lr: np.ndarray | None = None  # (D,) total log likelihood ratio, when computed
 
     @property
     def resnik(self) -> np.ndarray:
@@ -106,7 +111,8 @@ def _ranges(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
 
 
 def features(kb: PhenotypeKB, s: Scores, entries: np.ndarray) -> np.ndarray:
-    """(len(entries), len(FEATURES)) features of the candidate entries."""
+    """(len(entries), len(FEATURES)) features of the candidate entries, followed by the
+    LR_FEATURES when s.lr is computed."""
     resnik, freq = s.resnik, s.freq
     own_ic = np.maximum(kb.ic[s.observed], 1e-3)[:, None]
     exact = (s.best_ic[:, entries] >= own_ic - 1e-4).mean(0)
@@ -124,6 +130,8 @@ def features(kb: PhenotypeKB, s: Scores, entries: np.ndarray) -> np.ndarray:
         _rarity(s.best_ic, entries),
         _rarity(s.freq_match, entries),
     ]
+    if s.lr is not None:
+        cols += [s.lr[entries], s.lr[entries] - s.lr.max()]
     return np.stack(cols, axis=1).astype(np.float32)
 
 
@@ -139,9 +147,11 @@ def _rarity(m: np.ndarray, entries: np.ndarray) -> np.ndarray:
 
 
 def candidates(s: Scores, n: int) -> np.ndarray:
-    """The union of the top n entries by Resnik and by frequency-aware match."""
+    """The union of the top n entries by Resnik, by frequency-aware match and, when
+    computed, by likelihood ratio."""
     picks = []
-    for v in (s.resnik, s.freq + 0.1 * s.excluded_pen):
+    ways = [s.resnik, s.freq + 0.1 * s.excluded_pen] + ([] if s.lr is None else [s.lr])
+    for v in ways:
         k = min(n, len(v))
         picks.append(np.argpartition(-v, k - 1)[:k])
     return np.unique(np.concatenate(picks))

@@ -6,14 +6,15 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 import numpy as np
 
 from retrieval.phenotype.kb import PhenotypeKB
+from retrieval.phenotype.lr import LRIndex, LRParams, lr_scores
 from retrieval.phenotype.phenopacket import Case
-from retrieval.phenotype.rerank import Reranker, fit
-from retrieval.phenotype.score import FEATURES, candidates, features, score_all
+from retrieval.phenotype.rerank import Reranker, fit, names
+from retrieval.phenotype.score import Scores, candidates, features, score_all
 
 logger = logging.getLogger(__name__)
 L2_GRID = (1e-4, 1e-3, 1e-2, 1e-1)
@@ -41,21 +42,39 @@ def term_indices(kb: PhenotypeKB, ids: Sequence[str]) -> np.ndarray:
     return np.asarray(sorted(out), dtype=np.int64)
 
 
+def gold_entry(kb: PhenotypeKB, case: Case) -> int:
+    """The entry of the case's diagnosis, -1 when it has no phenotype annotation here."""
+    return next((kb.member[d] for d in case.diseases if d in kb.member), -1)
+
+
 def rank_of(values: np.ndarray, i: int) -> int:
     """1-based rank of values[i] sorted descending, ties broken by index (stable)."""
     v = values[i]
     return int((values > v).sum() + (values[:i] == v).sum()) + 1
 
 
-def prepare(kb: PhenotypeKB, cases: Sequence[Case], n: int = N_CANDIDATES) -> list[Prepared]:
+LR = tuple[LRIndex, LRParams]
+
+
+def scored(kb: PhenotypeKB, observed: np.ndarray, excluded: np.ndarray, lr: LR | None) -> Scores:
+    """The IC scores, with the likelihood-ratio score when `lr` is given."""
+    s = score_all(kb, observed, excluded)
+    if lr is not None:
+        s.lr = lr_scores(kb, lr[0], observed, excluded, lr[1])[1]
+    return s
+
+
+def prepare(
+    kb: PhenotypeKB, cases: Sequence[Case], n: int = N_CANDIDATES, lr: LR | None = None
+) -> list[Prepared]:
     out: list[Prepared] = []
     for k, c in enumerate(cases):
-        gold = next((kb.member[d] for d in c.diseases if d in kb.member), -1)
+        gold = gold_entry(kb, c)
         if gold < 0:  # no phenotype annotation for the diagnosis: it cannot be ranked
-            empty = np.zeros((0, len(FEATURES)), dtype=np.float32)
+            empty = np.zeros((0, len(names(lr is not None))), dtype=np.float32)
             out.append(Prepared(c, -1, np.zeros(0, dtype=np.int64), empty, -1, 0, False))
             continue
-        s = score_all(kb, term_indices(kb, c.observed), term_indices(kb, c.excluded))
+        s = scored(kb, term_indices(kb, c.observed), term_indices(kb, c.excluded), lr)
         ent = candidates(s, n)
         pos = int(np.flatnonzero(ent == gold)[0]) if gold >= 0 and gold in ent else -1
         leaked = gold >= 0 and any(
@@ -112,14 +131,20 @@ def choose_l2(data: Sequence[Prepared], k: int, seed: int) -> float:
     return best
 
 
-def train_served(data: Sequence[Prepared], seed: int = 13, k: int = 5) -> Reranker:
+def train_served(
+    data: Sequence[Prepared], seed: int = 13, k: int = 5, lr: LRParams | None = None
+) -> Reranker:
+    """The served re-ranker on `data` (prepared with the likelihood-ratio constants `lr`,
+    which the model records, when given)."""
     l2 = choose_l2(data, k, seed)
     info: dict[str, object] = {
         "cases": len(data),
         "diseases": len({p.gold for p in data if p.gold >= 0}),
         "l2_chosen_by": f"{k}-fold disease-disjoint CV, seed {seed}",
     }
-    return fit_on(data, l2, info)
+    model = fit_on(data, l2, info)
+    model.lr = None if lr is None else asdict(lr)
+    return model
 
 
 def training_cases(
