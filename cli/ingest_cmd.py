@@ -10,14 +10,11 @@ from rich.console import Console
 from rich.table import Table
 
 from cli.common import print_json, settings, store
-from core.progress import Bars
-from graph import schema
-from graph.repository import GraphStore
 from graph.vocabulary import Source
-from ingest import bulk, runs
-from ingest.job import RunResult, run_source
-from ingest.lock import ingest_lock, lock_path
-from ingest.sources import NEEDS_GENE_MAP, Input, default_inputs, orphanet_kind, parse_source
+from ingest import runs
+from ingest.job import RunResult
+from ingest.load import load_sources
+from ingest.sources import Input, default_inputs, orphanet_kind
 
 logger = logging.getLogger(__name__)
 
@@ -36,46 +33,18 @@ def _run(
     batch_size: int | None,
     force: bool,
 ) -> list[RunResult]:
-    cfg = settings()
-    progress = Bars()
-    results = []
-    # connect first: an unreachable server is reported before parsing
-    with ingest_lock(lock_path(cfg)), store() as s:
-        todo = [src for src in sources if force or not _unchanged(s, src, inputs, gene_map)]
-        why_not = bulk.unsuitable(s, cfg) if todo else "nothing to load"
-        if why_not is None:
-            typer.echo("empty local database: loading it with neo4j-admin import", err=True)
-            # parses (validates) every file before the database is touched
-            results = bulk.load_empty(cfg, todo, inputs, gene_map)
-        else:
-            logger.info("transactional ingest: %s", why_not)
-            # Validate every file of every source to load before the first write.
-            parsed = {src: parse_source(src, inputs, gene_map) for src in todo}
-            schema.apply_schema(s)  # constraints must exist before MERGE
-            for src in todo:
-                size = batch_size or cfg.ingest.batch_size
-                results.append(run_source(s, src, parsed[src], size, progress))
+    results = load_sources(
+        settings(),
+        sources,
+        inputs,
+        gene_map,
+        batch_size=batch_size,
+        force=force,
+        notify=lambda line: typer.echo(line, err=True),
+    )
     if results:
         _summary(results)
     return results
-
-
-def _unchanged(s: GraphStore, src: Source, inputs: list[Input], gene_map: Path | None) -> bool:
-    """Same input files and ingest code as the source's last completed run: nothing to do."""
-    paths = [i.path for i in inputs if i.source is src]
-    if src in NEEDS_GENE_MAP and gene_map and not any(i.kind == "mim2gene" for i in inputs):
-        paths.append(gene_map)
-    files = [runs.file_info(p) for p in paths]
-    fp = runs.fingerprint(files)
-    if not runs.is_unchanged(s, src, fp):
-        return False
-    run_id = runs.record_unchanged(s, src, files, fp)
-    typer.echo(
-        f"{src.value}: inputs unchanged since its last completed run; nothing written "
-        f"(run {run_id}; --force re-checks every statement against the graph)",
-        err=True,
-    )
-    return True
 
 
 def _summary(results: list[RunResult]) -> None:
