@@ -8,7 +8,7 @@ import typer
 
 from cli.common import print_json, settings
 from graph import jars, runtime
-from graph.driver import create_driver, verify
+from graph.repository import GraphStore
 
 app = typer.Typer(help="Run the local Neo4j server (ignored when EVIGRAPH_NEO4J__URI is set).")
 
@@ -18,11 +18,7 @@ def start() -> None:
     """Start the local Neo4j (fetching its jars once) and wait until Bolt answers."""
     cfg = settings().neo4j
     if not cfg.managed:
-        driver = create_driver(cfg)
-        try:
-            verify(driver, cfg)
-        finally:
-            driver.close()
+        GraphStore.connect(cfg).close()  # verified: an unreachable server is an error here
         typer.echo(f"using the external Neo4j at {cfg.effective_uri}; nothing to start")
         return
     t0 = time.monotonic()
