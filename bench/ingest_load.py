@@ -3,7 +3,7 @@
 Drives the real CLI: `evigraph ingest all` on an empty database, again (unchanged inputs),
 again with --force (a full diff against the graph), and `evigraph stats --checksum` around them.
 
-Usage: .venv/bin/python -m bench.ingest [--port N] [--skip-import] [--compare-transactional]
+Usage: .venv/bin/python -m bench.ingest_load [--port N] [--skip-import] [--compare-transactional]
 (as a module: the file name would shadow the ingest package if run as a script)
 An empty database takes the bulk path (neo4j-admin import); --compare-transactional loads the
 same data again into a second empty server with EVIGRAPH_INGEST__BULK_IMPORT=false and checks
