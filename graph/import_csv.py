@@ -140,8 +140,16 @@ class _Files:
         return f
 
     def close(self) -> list[Path]:
+        """Close every file, even when one fails (a full disk fails the flush of each): a file
+        left open would keep its space after the folder is emptied."""
+        error: OSError | None = None
         for f in self.open.values():
-            f.close()
+            try:
+                f.close()
+            except OSError as e:
+                error = error or e
+        if error is not None:
+            raise error
         return self.paths
 
 

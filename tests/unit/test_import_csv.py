@@ -50,3 +50,26 @@ def test_one_file_per_signature_and_deferred_props(tmp_path: Path) -> None:
 def test_a_key_that_is_no_header_name_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="cannot be written"):
         write_import_csv(tmp_path, [ImportNode("A:1", ["Entity"], {"id": "A:1", "a:b": 1})], [])
+
+
+def test_every_file_is_closed_when_one_fails_to_flush(tmp_path: Path) -> None:
+    """A full disk fails the flush of each file at close: the others must still be closed, or
+    their space stays taken after the CSV folder is emptied."""
+    import errno
+
+    from graph.import_csv import _Files
+
+    files = _Files(tmp_path, "nodes", ["id:ID", ":LABEL"])
+    files.add(['"a"', '"X"'], {"name": "A"})
+    files.add(['"b"', '"X"'], {"size": 2})
+    first, second = list(files.open.values())
+    real_close = first.close
+
+    def full() -> None:
+        real_close()
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    first.close = full  # type: ignore[method-assign]
+    with pytest.raises(OSError):
+        files.close()
+    assert second.closed
