@@ -51,7 +51,6 @@ run: install
 	$(EVIGRAPH) stats
 	$(EVIGRAPH) embeddings
 	$(EVIGRAPH) caff train --config retained_head --if-missing
-	$(EVIGRAPH) phenotype train --if-missing
 	$(EVIGRAPH) models train
 	$(EVIGRAPH) serve
 

@@ -70,7 +70,16 @@ ADE_TRAIN = (
     *("extract", "ade-train", "--if-missing"),
     *("--tagger-seconds", "14400", "--gate-seconds", "3600"),
 )
+def _phenotype(settings: Settings) -> list[Path]:
+    return [settings.models.var_dir / "phenotype" / "reranker.json"]
+
+
 MODELS: dict[str, ModelSpec] = {
+    # The phenotype re-ranker first (about 2 min): the evidence service ranks by information
+    # content until its file appears, then loads it (retrieval/phenotype/ranker.py refresh).
+    "phenotype": ModelSpec(
+        "phenotype", ("phenotype", "train", "--if-missing"), _phenotype, _phenotype
+    ),
     "maude": ModelSpec("maude", ("extract", "maude-train", "--if-missing"), _maude, _maude),
     # The ADE recipe is fixed in epochs (ade-train's defaults); the seconds are a safety net
     # far above its time on 2 busy cores (48 min), and a cut is warned and reported.

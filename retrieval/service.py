@@ -255,6 +255,8 @@ class EvidenceService:
                 except RetrievalError as e:
                     logger.warning("phenotype ranking unavailable: %s", e)
                 self._phenotype_loader = None
+            elif self._phenotypes is not None:
+                self._phenotypes.refresh()  # a re-ranker trained behind the running API
         return self._phenotypes
 
     def warm_phenotypes(self) -> None:

@@ -9,6 +9,5 @@ evigraph ingest all --if-empty
 evigraph stats
 evigraph embeddings
 evigraph caff train --config retained_head --if-missing
-evigraph phenotype train --if-missing
 evigraph models train
 exec evigraph serve --host 0.0.0.0

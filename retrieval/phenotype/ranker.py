@@ -29,12 +29,43 @@ def model_path(settings: Settings) -> Path:
     return settings.models.var_dir / "phenotype" / "reranker.json"
 
 
+def _stamp(path: Path | None) -> tuple[int, int] | None:
+    try:
+        st = path.stat() if path is not None else None
+    except OSError:
+        return None
+    return (st.st_mtime_ns, st.st_size) if st is not None else None
+
+
+def _load_model(path: Path) -> Reranker | None:
+    """The re-ranker at `path`, or None (ranking by information content) with a warning."""
+    if not path.is_file():
+        logger.warning(
+            "no phenotype re-ranker at %s yet (`evigraph phenotype train`, or the training "
+            "job); ranking by information content until it appears",
+            path,
+        )
+        return None
+    try:
+        return Reranker.load(path)
+    except ModelLoadError as e:
+        logger.warning("%s; ranking by information content only", e)
+        return None
+
+
 class PhenotypeRanker:
-    def __init__(self, kb: PhenotypeKB, model: Reranker | None, model_file: Path | None) -> None:
-        self.kb, self.model, self.model_file = kb, model, model_file
-        self.lr: LR | None = None  # the likelihood-ratio index and constants the model uses
-        if model is not None and model.lr is not None:
-            self.lr = (build_index(kb), LRParams(**model.lr))
+    def __init__(
+        self,
+        kb: PhenotypeKB,
+        model: Reranker | None,
+        model_file: Path | None,
+        watch: Path | None = None,
+    ) -> None:
+        """`watch`: the re-ranker's file, loaded again by `refresh` when it appears or changes
+        (a model trained behind the running API)."""
+        self.kb, self.watch = kb, watch
+        self._use(model, model_file)
+        self._seen = _stamp(watch)
         self.gene_of_entry: dict[int, list[int]] = {}
         for g, links in enumerate(kb.gene_diseases):
             for e, _ in links:
@@ -58,19 +89,26 @@ class PhenotypeRanker:
     def load_with(cls, kb: PhenotypeKB, settings: Settings) -> PhenotypeRanker:
         """A ranker on `kb` with the served re-ranker when one was trained."""
         path = model_path(settings)
-        model = None
-        if path.is_file():
-            try:
-                model = Reranker.load(path)
-            except ModelLoadError as e:
-                logger.warning("%s; ranking by information content only", e)
-        else:
-            logger.warning(
-                "no phenotype re-ranker at %s (run `evigraph phenotype train`); "
-                "ranking by information content only",
-                path,
-            )
-        return cls(kb, model, path if model else None)
+        model = _load_model(path)
+        return cls(kb, model, path if model else None, watch=path)
+
+    def _use(self, model: Reranker | None, model_file: Path | None) -> None:
+        self.model, self.model_file = model, model_file
+        self.lr: LR | None = None  # the likelihood-ratio index and constants the model uses
+        if model is not None and model.lr is not None:
+            self.lr = (build_index(self.kb), LRParams(**model.lr))
+
+    def refresh(self) -> bool:
+        """Load the re-ranker again when its file appeared, changed or went since the last
+        look (one stat); True when the served model changed."""
+        stamp = _stamp(self.watch)
+        if self.watch is None or stamp == self._seen:
+            return False
+        self._seen = stamp
+        model = _load_model(self.watch)
+        self._use(model, self.watch if model else None)
+        logger.info("phenotype ranker: now scoring with %s", self.scorer)
+        return True
 
     @property
     def scorer(self) -> str:
@@ -80,15 +118,16 @@ class PhenotypeRanker:
         self, observed: list[int], excluded: list[int]
     ) -> tuple[Scores, np.ndarray, np.ndarray]:
         """(the IC scores, candidate entries best first, their scores)."""
+        model, lr = self.model, self.lr  # one model throughout, even if refresh swaps it
         s = scored(
             self.kb,
             np.asarray(observed, dtype=np.int64),
             np.asarray(excluded, dtype=np.int64),
-            self.lr,
+            lr,
         )
-        ent = candidates(s, self.model.candidates if self.model else N_CANDIDATES)
-        if self.model is not None:
-            raw = self.model.score(features(self.kb, s, ent))
+        ent = candidates(s, model.candidates if model else N_CANDIDATES)
+        if model is not None:
+            raw = model.score(features(self.kb, s, ent))
             p = np.exp(raw - raw.max())
             value = p / p.sum()  # a softmax over the candidates
         else:  # untrained: Resnik, moved by frequencies, excluded terms and NOT annotations

@@ -129,7 +129,8 @@ def test_volumes_are_declared_and_hold_the_artefacts() -> None:
 
 def test_the_entry_script_prepares_what_make_run_prepares() -> None:
     """Every step of `make run` between the server's start and serving (ingest, index, the
-    evidence filter, the phenotype re-ranker, the training job) is in the image's command."""
+    evidence filter, the training job, which trains the phenotype re-ranker first) is in the
+    image's command."""
     make = (PROJECT_ROOT / "Makefile").read_text().split("\nrun: ", 1)[1].split("\n\n", 1)[0]
     steps = [
         line.strip().removeprefix("$(EVIGRAPH) ")

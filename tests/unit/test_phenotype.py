@@ -4,6 +4,7 @@ queries return), where the expected order is known by hand."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -255,3 +256,26 @@ def test_reranker_learns_the_informative_feature() -> None:
     assert int(np.argmax(model.weights)) == 2
     hits = sum(int(np.argmax(model.score(x))) == g for x, g in zip(xs, golds, strict=True))
     assert hits >= 55
+
+
+def test_a_reranker_trained_behind_the_service_is_picked_up(
+    kb: PhenotypeKB, tmp_path: Path
+) -> None:
+    """Until its file exists the ranking is by information content; `refresh` loads it when it
+    appears (the training job writes it while the API runs), and again when it changes."""
+    path = tmp_path / "phenotype" / "reranker.json"
+    ranker = PhenotypeRanker(kb, None, None, watch=path)
+    assert ranker.scorer == "ic-frequency" and not ranker.refresh()
+
+    rng = np.random.default_rng(0)
+    xs = [rng.normal(size=(5, len(FEATURES))).astype(np.float32) for _ in range(8)]
+    model = fit(xs, [0] * 8, 1e-3, 5, {})
+    path.parent.mkdir(parents=True)
+    model.save(path)
+    assert ranker.refresh() and ranker.scorer == "reranker" and ranker.model_file == path
+    assert not ranker.refresh()  # unchanged: nothing loaded again
+    ranked = ranker.rank(resolve(kb.onto, ["HP:0002069"], []), 10)
+    assert ranked["ranking"]
+
+    path.unlink()
+    assert ranker.refresh() and ranker.scorer == "ic-frequency"

@@ -121,7 +121,7 @@ def test_the_job_extracts_the_shipped_literature_after_the_models(tmp_path: Path
         ingest=IngestSettings(data_dir=tmp_path / "data"),
     )
     steps = readiness.training_steps(settings)
-    assert [s.name for s in steps] == ["maude", "ade", "biored", "literature"]
+    assert [s.name for s in steps] == ["phenotype", "maude", "ade", "biored", "literature"]
     lit = steps[-1]
     summary = str(tmp_path / "var" / "literature" / "shipped.json")
     assert lit.done == [summary]
