@@ -131,7 +131,7 @@ def ray_engine(factory: Factory, actors: int = 1) -> Engine:
             RayExtractWorker,
             fn_constructor_args=(factory,),
             batch_size=1,
-            concurrency=min(actors, len(chunk)),
+            compute=ray.data.ActorPoolStrategy(size=min(actors, len(chunk))),
             num_cpus=1,
         )
         for row in ds.iter_rows():
