@@ -48,7 +48,10 @@ def literature(
     write: bool = typer.Option(False, "--write", help="Load the statements into the graph."),
     batch_size: int = typer.Option(128, min=1, help="Documents per batch (and per shard)."),
     gate: bool | None = typer.Option(
-        None, "--gate/--no-gate", help="ADE sentence gate (default: setting ade.sentence_gate)."
+        None,
+        "--gate/--no-gate",
+        help="ADE sentence gate (default: on when one is trained; it wins on dev once sentences "
+        "that report no adverse event are included).",
     ),
     out: Path | None = typer.Option(None, help="Shard folder (default <var>/literature)."),
     summary_file: Path | None = typer.Option(
@@ -70,6 +73,9 @@ def literature(
     if engine == "ray":
         engines.start_ray(ray_address, cfg.models.torch_threads)
     models = load_extractors(names, cfg, gate)  # the driver's copy: model versions, skipping
+    points = {m.name: m.operating_point for m in models if hasattr(m, "operating_point")}
+    for name, point in points.items():
+        typer.echo(f"{name} operating point: {json.dumps(point)}", err=True)
     if engine == "ray":
         factory = functools.partial(load_extractors, names, None, gate)
         run_engine, window = engines.ray_engine(factory, ray_workers), 256
@@ -85,6 +91,7 @@ def literature(
         typer.secho(f"skipped {line}", fg="yellow", err=True)
     _table(summary)
     body = asdict(summary) | {"problems": summary.problems[:50], "failed": summary.failed[:50]}
+    body["operating_point"] = points
     if summary_file is not None:
         summary_file.parent.mkdir(parents=True, exist_ok=True)
         tmp = summary_file.with_name(summary_file.name + ".tmp")

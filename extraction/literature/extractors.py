@@ -71,7 +71,22 @@ class AdeExtractor:
     name = "ade"
 
     def __init__(self, service: Any, gate: bool | None = None) -> None:
-        self.service, self.gate = service, gate  # an extraction.ade.service.AdeService
+        """`service`: an extraction.ade.service.AdeService. `gate` None: the sentence gate on
+        when one is trained. Literature is mostly sentences that report no adverse event, and
+        with the corpus' ADE-NEG sentences included the gate wins on dev (strict F1 0.635
+        against 0.540 without it; bench/RESULTS.md, issue 6)."""
+        self.service = service
+        self.gate = gate if gate is not None else service.gate is not None
+
+    @property
+    def operating_point(self) -> dict[str, Any]:
+        """What this run extracts at: the pair classifier's threshold, the gate and its."""
+        gate = self.service.gate if self.gate else None
+        return {
+            "pair_threshold": float(self.service.pair.threshold),
+            "sentence_gate": bool(self.gate),
+            "gate_threshold": float(gate.threshold) if gate is not None else None,
+        }
 
     @property
     def model(self) -> wb.ModelInfo:

@@ -65,3 +65,27 @@ def test_unreachable_ray_cluster_is_named() -> None:
         engines.start_ray("127.0.0.1:1", 1)
     with pytest.raises(ConfigError, match="HOST:PORT"):
         engines.check_address("nowhere")
+
+
+def test_literature_extracts_ade_with_the_gate_when_one_is_trained() -> None:
+    """The gate is on by default for literature when trained (it wins on dev once sentences
+    without an adverse event are included), off when none is, and the run states its
+    operating point."""
+    from types import SimpleNamespace
+
+    from extraction.literature.extractors import AdeExtractor
+
+    pair = SimpleNamespace(threshold=0.62)
+    gated = AdeExtractor(SimpleNamespace(pair=pair, gate=SimpleNamespace(threshold=0.3)))
+    assert gated.gate is True
+    assert gated.operating_point == {
+        "pair_threshold": 0.62,
+        "sentence_gate": True,
+        "gate_threshold": 0.3,
+    }
+    assert AdeExtractor(SimpleNamespace(pair=pair, gate=None)).gate is False
+    forced_off = AdeExtractor(
+        SimpleNamespace(pair=pair, gate=SimpleNamespace(threshold=0.3)), False
+    )
+    assert forced_off.operating_point["sentence_gate"] is False
+    assert forced_off.operating_point["gate_threshold"] is None
