@@ -17,7 +17,7 @@ from typing import Any
 
 import torch
 
-from core.models import resolve_model_dir
+from core.encoders import resolve_model_dir
 from extraction.ade.baselines import tfidf_lr
 from extraction.ade.checkpoint import load_bundle
 from extraction.ade.data import load_corpus, make_splits

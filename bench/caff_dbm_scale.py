@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from core.models import resolve_model_dir
+from core.encoders import resolve_model_dir
 from core.settings import get_settings
 from retrieval.caff import pipeline
 from retrieval.caff.config import load_config

@@ -31,7 +31,7 @@ from collections.abc import Callable
 import numpy as np
 import torch
 
-from core.models import cpu_bf16, inference_precision, resolve_model_dir
+from core.encoders import cpu_bf16, inference_precision, resolve_model_dir
 from core.settings import get_settings
 from extraction.ade.checkpoint import Item, PairBundle, load_bundle, new_bundle, score_items
 from extraction.ade.data import load_corpus, make_splits

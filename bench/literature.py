@@ -55,7 +55,7 @@ def served_or_standin(settings: Settings, tmp: Path) -> tuple[list[Extractor], s
 
 
 def standin(settings: Settings) -> Any:
-    from core.models import resolve_model_dir
+    from core.encoders import resolve_model_dir
     from extraction.ade.checkpoint import new_bundle
     from extraction.ade.dictionary import DictionaryTagger
     from extraction.ade.linking import HpoLinker

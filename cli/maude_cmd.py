@@ -76,7 +76,7 @@ def _rule_spec(target: float | None, inner_folds: int | None) -> RuleSpec | None
 
 
 def _feature_cache(cfg: TransformerConfig) -> tuple[Path, dict[str, np.ndarray]]:
-    from core.models import resolve_model_dir
+    from core.encoders import resolve_model_dir
     from extraction.maude.features import feature_cache_path, load_feature_cache
 
     enc = resolve_model_dir(settings().models.encoder_dir)

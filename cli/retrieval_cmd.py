@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from cli.common import print_json, settings, store
+from core.encoders import resolve_model_dir
 from core.exceptions import ModelLoadError
-from core.models import resolve_model_dir
 from core.settings import PROJECT_ROOT
 from graph.repository import GraphStore
 from interop.rdf import FORMATS, serialize_evidence

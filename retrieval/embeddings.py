@@ -23,8 +23,8 @@ import faiss
 import numpy as np
 import torch
 
+from core.encoders import ModelDir, encode_texts, load_tokenizer, load_transformer
 from core.exceptions import ModelLoadError, RetrievalError
-from core.models import ModelDir, encode_texts, load_tokenizer, load_transformer
 from core.progress import Bars
 from core.settings import ModelSettings
 from graph.repository import GraphStore

@@ -17,8 +17,8 @@ from typing import Any
 
 import numpy as np
 
+from core.encoders import ModelDir, onnx_session
 from core.exceptions import ModelLoadError
-from core.models import ModelDir, onnx_session
 
 logger = logging.getLogger(__name__)
 

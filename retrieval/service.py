@@ -15,8 +15,8 @@ from typing import Any
 import numpy as np
 import torch
 
+from core.encoders import resolve_model_dir
 from core.exceptions import ModelLoadError, RetrievalError
-from core.models import resolve_model_dir
 from core.settings import Settings
 from graph.repository import GraphStore
 from retrieval import bfs, linking

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import torch
 
-from core.models import packaged_encoder_path
+from core.encoders import packaged_encoder_path
 
 
 def make_tiny_encoder(folder: Path) -> Path:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import torch
 
-from core.models import resolve_model_dir
+from core.encoders import resolve_model_dir
 from extraction.ade.checkpoint import new_bundle
 from extraction.ade.dictionary import DictionaryTagger
 from extraction.ade.linking import HpoLinker

@@ -15,8 +15,8 @@ import numpy as np
 import torch
 from torch import nn
 
+from core.encoders import ModelDir, load_tokenizer, load_transformer, resolve_model_dir
 from core.exceptions import ModelLoadError
-from core.models import ModelDir, load_tokenizer, load_transformer, resolve_model_dir
 from extraction.ade.features import (
     add_marker_tokens,
     encode_dual,

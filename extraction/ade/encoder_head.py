@@ -16,8 +16,8 @@ from typing import Any, TypeVar
 import torch
 from torch import nn
 
+from core.encoders import ModelDir, resolve_model_dir
 from core.exceptions import ModelLoadError
-from core.models import ModelDir, resolve_model_dir
 from core.progress import Progress
 
 T = TypeVar("T")

@@ -12,7 +12,7 @@ from typing import Any
 
 import torch
 
-from core.models import resolve_model_dir
+from core.encoders import resolve_model_dir
 from extraction.ade.cached import StateCache, train_cached
 from extraction.ade.checkpoint import new_bundle, save_bundle, score_items
 from extraction.ade.data import Splits, joined_pairs, load_corpus, make_splits

@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass
 import torch
 from torch import nn
 
-from core.models import mean_pool
+from core.encoders import mean_pool
 
 
 @dataclass(frozen=True)

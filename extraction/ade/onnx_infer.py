@@ -24,8 +24,8 @@ import numpy as np
 import torch
 from torch import nn
 
+from core.encoders import onnx_session
 from core.exceptions import ModelLoadError
-from core.models import onnx_session
 from extraction.ade.checkpoint import Item, PairBundle, score_distinct_views, view_batches
 from extraction.ade.features import encode_joint, joint_batches
 from extraction.ade.model import DualEncoder

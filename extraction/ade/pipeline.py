@@ -14,7 +14,7 @@ from typing import Any
 
 import torch
 
-from core.models import resolve_model_dir
+from core.encoders import resolve_model_dir
 from core.settings import Settings
 from extraction.ade.checkpoint import PairBundle, load_bundle
 from extraction.ade.data import Sentence, Splits, load_corpus, make_splits

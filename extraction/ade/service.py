@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from core.encoders import cpu_bf16, inference_precision, resolve_model_dir
 from core.exceptions import ExtractionError, ModelLoadError
-from core.models import cpu_bf16, inference_precision, resolve_model_dir
 from core.settings import Settings
 from extraction import writeback as wb
 from extraction.ade.checkpoint import META_FILE, MODEL_FILE, PairBundle, load_bundle, score_items

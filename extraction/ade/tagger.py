@@ -27,7 +27,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from core.models import ModelDir, load_tokenizer, load_transformer
+from core.encoders import ModelDir, load_tokenizer, load_transformer
 from extraction.ade.data import Pair, Sentence, sentence_pairs
 from extraction.ade.encoder_head import load_head, save_head, train_steps
 

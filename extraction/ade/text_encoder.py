@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from core.models import ModelDir, encode_texts, load_tokenizer, load_transformer
+from core.encoders import ModelDir, encode_texts, load_tokenizer, load_transformer
 
 
 class TextEncoder:

@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 
 import torch
 
+from core.encoders import ModelDir, load_tokenizer, load_transformer, resolve_model_dir
 from core.exceptions import ModelLoadError
-from core.models import ModelDir, load_tokenizer, load_transformer, resolve_model_dir
 from extraction.biored.encoding import add_marker_tokens
 from extraction.biored.model import BioREDConfig, BioREDModel
 

@@ -23,8 +23,8 @@ from typing import TYPE_CHECKING
 
 import torch
 
+from core.encoders import ModelDir, load_tokenizer, load_transformer, resolve_model_dir
 from core.exceptions import ModelLoadError
-from core.models import ModelDir, load_tokenizer, load_transformer, resolve_model_dir
 from extraction.biored.corpus import Document
 from extraction.biored.encoding import MARKER_TOKENS, EncodedDoc, add_marker_tokens, encode_document
 

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import torch
 
+from core.encoders import resolve_model_dir
 from core.exceptions import ModelLoadError
-from core.models import resolve_model_dir
 from core.progress import Progress
 from extraction.biored.corpus import Document
 from extraction.biored.features import FeatureCache, FeatureSpec, FrozenEncoder

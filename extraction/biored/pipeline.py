@@ -16,7 +16,7 @@ from typing import Any
 
 import torch
 
-from core.models import resolve_model_dir
+from core.encoders import resolve_model_dir
 from extraction.biored import checkpoint, frozen
 from extraction.biored.evaluate import (
     evaluate,

@@ -16,9 +16,9 @@ from core.settings import get_settings
 from extraction import writeback as wb
 from extraction.maude.baseline import TfidfLR
 from extraction.maude.death_rule import DeathRule, apply_rule
-from extraction.maude.graph import all_statements
 from extraction.maude.metrics import softmax
 from extraction.maude.records import LABELS, MaudeReport
+from extraction.maude.statements import all_statements
 from extraction.maude.transformer import KIND, KIND_FROZEN, TransformerClassifier
 from extraction.phenotype_linker import PhenotypeLinker
 from graph.repository import GraphStore

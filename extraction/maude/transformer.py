@@ -1,4 +1,4 @@
-"""The transformer severity classifier: an encoder from disk (core.models), [CLS] and mean
+"""The transformer severity classifier: an encoder from disk (core.encoders), [CLS] and mean
 pooling concatenated, a linear head, and cross-entropy with inverse-frequency class weights.
 
 The hyperparameters live in a frozen dataclass saved beside the state_dict, so a checkpoint
@@ -20,8 +20,8 @@ import numpy as np
 import torch
 from torch import nn
 
+from core.encoders import ModelDir, load_tokenizer, load_transformer, mean_pool, resolve_model_dir
 from core.exceptions import ModelLoadError
-from core.models import ModelDir, load_tokenizer, load_transformer, mean_pool, resolve_model_dir
 from extraction.maude.records import LABELS
 
 logger = logging.getLogger(__name__)

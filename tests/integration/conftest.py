@@ -54,7 +54,7 @@ def train_tiny_retrieval(store: GraphStore, folder: Path) -> Settings:
     two epochs under `folder`; returns Settings whose retrieval uses them."""
     from dataclasses import replace
 
-    from core.models import resolve_model_dir
+    from core.encoders import resolve_model_dir
     from core.settings import ModelSettings, RetrievalSettings
     from retrieval import bfs
     from retrieval.caff import pipeline, qa

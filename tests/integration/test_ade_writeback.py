@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from core.encoders import resolve_model_dir
 from core.exceptions import ExtractionError
-from core.models import resolve_model_dir
 from extraction import writeback as wb
 from extraction.ade.checkpoint import new_bundle
 from extraction.ade.linking import HpoLinker

@@ -267,7 +267,7 @@ def test_extract_writes_need_a_key_and_bodies_are_checked(client: TestClient) ->
 
 def test_extract_biored_with_a_cpu_checkpoint(client: TestClient) -> None:
     """POST /v1/extract/biored serves the CPU configuration's checkpoint (frozen-heads)."""
-    from core.models import resolve_model_dir
+    from core.encoders import resolve_model_dir
     from extraction.biored import frozen
     from extraction.biored.checkpoint import default_path
     from extraction.biored.features import FeatureSpec, FrozenEncoder
@@ -295,7 +295,7 @@ def test_extract_ade_passes_the_gate_switch_on(
 ) -> None:
     """`gate` reaches the service: true without a trained gate is a 503 naming the command;
     false extracts; a non-boolean is a 422."""
-    from core.models import resolve_model_dir
+    from core.encoders import resolve_model_dir
     from extraction.ade.checkpoint import new_bundle
     from extraction.ade.dictionary import DictionaryTagger
     from extraction.ade.linking import HpoLinker

@@ -13,8 +13,8 @@ from typing import Any
 import numpy as np
 import pytest
 
+from core.encoders import packaged_encoder_path, resolve_model_dir
 from core.exceptions import RetrievalError
-from core.models import packaged_encoder_path, resolve_model_dir
 from core.settings import ModelSettings, RetrievalSettings, Settings
 from extraction import writeback as wb
 from graph.repository import GraphStore

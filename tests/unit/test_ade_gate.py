@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 import torch
 
+from core.encoders import resolve_model_dir
 from core.exceptions import ModelLoadError
-from core.models import resolve_model_dir
 from extraction.ade.data import load_corpus
 from extraction.ade.gate import load_gate, new_gate, save_gate, set_threshold, train_gate
 from tests.ade_tiny import make_tiny_encoder

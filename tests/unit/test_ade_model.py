@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import torch
 
-from core.models import inference_precision, resolve_model_dir
+from core.encoders import inference_precision, resolve_model_dir
 from extraction.ade.cached import StateCache, train_cached
 from extraction.ade.checkpoint import (
     forward_batch,

@@ -9,8 +9,8 @@ import onnx
 import pytest
 import torch
 
+from core.encoders import resolve_model_dir
 from core.exceptions import ModelLoadError
-from core.models import resolve_model_dir
 from extraction.ade.checkpoint import new_bundle, score_items
 from extraction.ade.data import load_corpus, sentence_pairs
 from extraction.ade.features import pair_items

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 import torch
 
+from core.encoders import resolve_model_dir
 from core.exceptions import ExtractionError, ModelLoadError
-from core.models import resolve_model_dir
 from extraction.ade.checkpoint import new_bundle
 from extraction.ade.data import load_corpus
 from extraction.ade.dictionary import DictionaryTagger, UnionTagger

@@ -12,7 +12,7 @@ import pytest
 import torch
 from torch import nn
 
-from core.models import load_tokenizer, resolve_model_dir
+from core.encoders import load_tokenizer, resolve_model_dir
 from extraction.ade.data import Sentence, load_corpus, load_relations, sentence_pairs
 from extraction.ade.e2e import ner_f1
 from extraction.ade.pipeline import fit_decoder

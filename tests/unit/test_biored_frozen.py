@@ -33,7 +33,7 @@ def encoder() -> FrozenEncoder:
 
 
 def _spec() -> FeatureSpec:
-    from core.models import resolve_model_dir
+    from core.encoders import resolve_model_dir
 
     return FeatureSpec(resolve_model_dir(None).encoder_id, (2, 6), max_length=64, overlap=8)
 
@@ -121,7 +121,7 @@ def _batches(feature_dim: int = 12, seed: int = 0) -> list[PairBatch]:
     g = torch.Generator().manual_seed(seed)
     out = []
     for doc in _docs():
-        from core.models import load_tokenizer, resolve_model_dir
+        from core.encoders import load_tokenizer, resolve_model_dir
         from extraction.biored.encoding import add_marker_tokens, encode_document
 
         tok = load_tokenizer(resolve_model_dir(None))

@@ -10,7 +10,7 @@ import pytest
 import torch
 from transformers import BertConfig, BertModel
 
-from core.models import load_tokenizer, resolve_model_dir
+from core.encoders import load_tokenizer, resolve_model_dir
 from extraction.biored.checkpoint import Loaded
 from extraction.biored.corpus import Document, read_pubtator
 from extraction.biored.encoding import MARKERS, add_marker_tokens, encode_document, plan_chunks

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 import torch
 
+from core.encoders import resolve_model_dir
 from core.exceptions import ExtractionError
-from core.models import resolve_model_dir
 from extraction.ade.checkpoint import new_bundle
 from extraction.ade.dictionary import DictionaryTagger
 from extraction.ade.linking import HpoLinker

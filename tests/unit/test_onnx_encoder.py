@@ -7,8 +7,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from core.encoders import resolve_model_dir
 from core.exceptions import ModelLoadError
-from core.models import resolve_model_dir
 from core.settings import ModelSettings
 from retrieval.embeddings import load_encoder
 from retrieval.onnx_encoder import OnnxEncoder, onnx_path

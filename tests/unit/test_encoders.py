@@ -6,14 +6,14 @@ from pathlib import Path
 import pytest
 import torch
 
-from core.exceptions import ModelLoadError
-from core.models import (
+from core.encoders import (
     PACKAGED_WEIGHTS_SHA256,
     cpu_bf16,
     inference_precision,
     packaged_encoder_path,
     resolve_model_dir,
 )
+from core.exceptions import ModelLoadError
 
 
 def test_packaged_encoder_resolves_with_pinned_hash() -> None:
