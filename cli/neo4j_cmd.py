@@ -7,7 +7,7 @@ import time
 import typer
 
 from cli.common import print_json, settings
-from graph import jars, runtime
+from graph.local import jars, runtime
 from graph.repository import GraphStore
 
 app = typer.Typer(help="Run the local Neo4j server (ignored when EVIGRAPH_NEO4J__URI is set).")

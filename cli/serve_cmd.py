@@ -9,7 +9,7 @@ import typer
 
 from cli.common import settings
 from core.exceptions import ConfigError
-from graph.process import port_in_use
+from graph.local.process import port_in_use
 
 EXAMPLE = (
     "curl -s -X POST http://{host}:{port}/v1/evidence -H 'Content-Type: application/json' "
