@@ -18,6 +18,10 @@ EXAMPLE = (
 )
 
 
+def register(app: typer.Typer) -> None:
+    app.command("serve")(serve)
+
+
 def check_port(host: str, port: int) -> None:
     """A clear one-line error, before any model loads, when something already listens there."""
     if port_in_use(port, host):
