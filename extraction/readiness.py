@@ -70,6 +70,8 @@ ADE_TRAIN = (
     *("extract", "ade-train", "--if-missing"),
     *("--tagger-seconds", "14400", "--gate-seconds", "3600"),
 )
+
+
 def _phenotype(settings: Settings) -> list[Path]:
     return [settings.models.var_dir / "phenotype" / "reranker.json"]
 
