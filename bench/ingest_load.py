@@ -28,8 +28,8 @@ from pathlib import Path
 
 from core.logs import configure_logging
 from core.settings import Neo4jSettings, get_settings
-from graph import jars, runtime
-from graph.process import free_port
+from graph.local import jars, runtime
+from graph.local.process import free_port
 from graph.vocabulary import Source
 from ingest.job import plan_source
 from ingest.sources import default_inputs, parse_source

@@ -14,8 +14,8 @@ from pathlib import Path
 
 from core.logs import configure_logging
 from core.settings import get_settings
-from graph import jars, runtime
-from graph.process import free_port
+from graph.local import jars, runtime
+from graph.local.process import free_port
 
 
 def main() -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import httpx
 
-from graph.process import free_port
+from graph.local.process import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 

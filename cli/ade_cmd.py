@@ -10,6 +10,11 @@ import typer
 from cli.common import print_json, settings, store
 
 
+def register(app: typer.Typer) -> None:
+    app.command("ade")(ade)
+    app.command("ade-train")(ade_train)
+
+
 def ade(
     input: Path = typer.Option(..., "--input", help="A .txt document or a .jsonl of {id, text}."),
     write: bool = typer.Option(False, "--write", help="Write the relations to the graph."),

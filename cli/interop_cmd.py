@@ -17,6 +17,14 @@ from interop import kgx_check, kgx_export, kgx_import, rdf_export, validate
 export_app = typer.Typer(help="Export the graph as KGX or RDF.", no_args_is_help=True)
 import_app = typer.Typer(help="Import interchange files into the graph.", no_args_is_help=True)
 
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(export_app, name="export")
+    app.add_typer(import_app, name="import")
+    app.command("validate")(validate_cmd)
+    app.command("cypher")(cypher_cmd)
+
+
 SOURCES = SOURCE_INFORES | {"evigraph": EVIGRAPH_INFORES, "extraction": EVIGRAPH_INFORES}
 
 

@@ -17,6 +17,10 @@ from cli.common import print_json, settings, store
 ENGINES = ("local", "ray")
 
 
+def register(app: typer.Typer) -> None:
+    app.command("literature")(literature)
+
+
 def _names(raw: str) -> list[str]:
     from extraction.literature.extractors import trained
 

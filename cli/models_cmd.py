@@ -7,17 +7,21 @@ import typer
 from cli.common import print_json, settings
 from extraction import jobs, readiness
 
-app = typer.Typer(help="The extraction models (ade, biored, maude) and their training job.")
+models_app = typer.Typer(help="The extraction models (ade, biored, maude) and their training job.")
 
 
-@app.command()
+def register(app: typer.Typer) -> None:
+    app.add_typer(models_app, name="models")
+
+
+@models_app.command()
 def status() -> None:
     """Each model's state as JSON: ready (version), training (step, epoch, elapsed, ETA),
     queued, failed (the log's last lines) or missing."""
     print_json(readiness.all_states(settings()))
 
 
-@app.command()
+@models_app.command()
 def train(
     foreground: bool = typer.Option(
         False, "--foreground", help="Run the steps here and wait (default: a background job)."
@@ -44,7 +48,7 @@ def train(
     )
 
 
-@app.command()
+@models_app.command()
 def stop() -> None:
     """Stop the training job (the models already trained stay)."""
     paths = readiness.job_paths(settings())

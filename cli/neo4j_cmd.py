@@ -7,13 +7,19 @@ import time
 import typer
 
 from cli.common import print_json, settings
-from graph import jars, runtime
+from graph.local import jars, runtime
 from graph.repository import GraphStore
 
-app = typer.Typer(help="Run the local Neo4j server (ignored when EVIGRAPH_NEO4J__URI is set).")
+neo4j_app = typer.Typer(
+    help="Run the local Neo4j server (ignored when EVIGRAPH_NEO4J__URI is set)."
+)
 
 
-@app.command()
+def register(app: typer.Typer) -> None:
+    app.add_typer(neo4j_app, name="neo4j")
+
+
+@neo4j_app.command()
 def start() -> None:
     """Start the local Neo4j (fetching its jars once) and wait until Bolt answers."""
     cfg = settings().neo4j
@@ -32,7 +38,7 @@ def start() -> None:
         typer.echo(f"Neo4j Browser at {url} (user {cfg.user}, the Neo4j password)")
 
 
-@app.command()
+@neo4j_app.command()
 def stop() -> None:
     """Stop the local Neo4j with SIGTERM and wait for a clean exit."""
     cfg = settings().neo4j
@@ -42,7 +48,7 @@ def stop() -> None:
         typer.echo("Neo4j was not running")
 
 
-@app.command()
+@neo4j_app.command()
 def status() -> None:
     """Print whether the local Neo4j runs, as JSON; exit 1 when it does not."""
     info = runtime.status(settings().neo4j)
@@ -51,7 +57,7 @@ def status() -> None:
         raise typer.Exit(1)
 
 
-@app.command()
+@neo4j_app.command()
 def fetch(
     force: bool = typer.Option(False, help="Download again even if the cache is fine."),
 ) -> None:

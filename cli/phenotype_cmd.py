@@ -11,11 +11,17 @@ import typer
 from cli.common import print_json, settings, store
 
 logger = logging.getLogger(__name__)
-app = typer.Typer(help="Phenotype-driven ranking of diseases and genes.")
+phenotype_app = typer.Typer(help="Phenotype-driven ranking of diseases and genes.")
+
+
 _STORE = Path("phenopackets") / "phenopacket-store-dev.tar.gz"
 
 
-@app.command("train")
+def register(app: typer.Typer) -> None:
+    app.add_typer(phenotype_app, name="phenotype")
+
+
+@phenotype_app.command("train")
 def train(
     packets: Path | None = typer.Option(
         None, help="phenopacket-store .tar.gz (default: <data_dir>/phenopackets/...-dev.tar.gz)."

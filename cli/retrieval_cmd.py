@@ -29,6 +29,13 @@ qa_app = typer.Typer(help="The multi-hop QA benchmark sampled from the graph.")
 caff_app = typer.Typer(help="Train and evaluate the CAFF hop filter.")
 
 
+def register(app: typer.Typer) -> None:
+    app.add_typer(qa_app, name="qa")
+    app.add_typer(caff_app, name="caff")
+    app.command("evidence")(evidence)
+    app.command("embeddings")(embeddings_build)
+
+
 @dataclass
 class Context:
     encoder: FrozenEncoder

@@ -9,13 +9,17 @@ import typer
 
 from cli.common import settings
 from core.exceptions import ConfigError
-from graph.process import port_in_use
+from graph.local.process import port_in_use
 
 EXAMPLE = (
     "curl -s -X POST http://{host}:{port}/v1/evidence -H 'Content-Type: application/json' "
     '-d \'{{"question": "Which phenotypes does Marfan syndrome show?", '
     '"seeds": ["ORPHA:558"], "max_hops": 2}}\''
 )
+
+
+def register(app: typer.Typer) -> None:
+    app.command("serve")(serve)
 
 
 def check_port(host: str, port: int) -> None:

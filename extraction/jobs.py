@@ -1,4 +1,4 @@
-"""The extraction models' training as one managed background job (as graph/runtime.py manages
+"""The extraction models' training as one managed background job (as graph/local/runtime.py manages
 the local Neo4j): `start` spawns a runner in its own session, so it outlives the terminal,
 and the runner runs one step per model, each a subprocess with its own log.
 

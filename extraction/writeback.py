@@ -19,7 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from core.exceptions import ExtractionError, GraphError
-from graph.process import pid_alive
+from graph.local.process import pid_alive
 from graph.repository import GraphStore
 from graph.vocabulary import EVIGRAPH_INFORES, NodeLabel, RelType
 

@@ -10,7 +10,7 @@ later run of any source diffs against it as usual. The steps:
    until the import is in; whatever fails, it is started again.
 2. Compose the graph and write it as typed import CSV, the statements split in two halves
    by key: one here, one at the same time in a forked child.
-3. Import into a staging folder, swap it in (graph/bulk_import.py), start the server again.
+3. Import into a staging folder, swap it in (graph/local/bulk_import.py), start the server again.
    A failed import leaves the empty database as it was.
 4. Apply the schema, set the few properties CSV cannot carry, record one completed IngestRun
    per source (mode 'bulk-import') with the counts the transactional path would record.
@@ -42,8 +42,9 @@ from typing import Any
 
 from core.exceptions import IngestError
 from core.settings import Neo4jSettings, Settings
-from graph import bulk_import, runtime, schema
+from graph import schema
 from graph.import_csv import ImportFiles, ImportNode, ImportRel, merge_files, write_import_csv
+from graph.local import bulk_import, runtime
 from graph.repository import GraphStore
 from graph.vocabulary import Source
 from ingest import runs

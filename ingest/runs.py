@@ -15,7 +15,7 @@ from typing import Any
 
 from core.exceptions import IngestError
 from core.files import sha256_file
-from graph.process import pid_alive
+from graph.local.process import pid_alive
 from graph.repository import GraphStore
 from graph.vocabulary import Source
 

@@ -13,9 +13,9 @@ import pytest
 
 from core.exceptions import GraphError, IngestError
 from core.settings import Neo4jSettings, Settings
-from graph import runtime
 from graph.checksum import checksum
 from graph.driver import create_driver
+from graph.local import runtime
 from graph.repository import GraphStore
 from graph.vocabulary import Source
 from ingest import bulk, job, runs

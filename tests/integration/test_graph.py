@@ -11,7 +11,7 @@ import pytest
 from core.exceptions import GraphAuthError, GraphUnavailableError
 from core.settings import Neo4jSettings
 from graph import schema
-from graph.process import free_port
+from graph.local.process import free_port
 from graph.repository import GraphStore
 from tests.integration.test_ingest_fixtures import _load_all as load_fixture_graph
 

@@ -8,8 +8,8 @@ import pytest
 
 from core.exceptions import RuntimeSetupError
 from core.settings import Neo4jSettings
-from graph import runtime
-from graph.process import free_port
+from graph.local import runtime
+from graph.local.process import free_port
 from graph.repository import GraphStore
 
 

@@ -15,7 +15,7 @@ from pydantic import SecretStr
 from api.main import create_app
 from core.exceptions import RetrievalError
 from core.settings import ApiSettings, Neo4jSettings, Settings
-from graph.process import free_port
+from graph.local.process import free_port
 
 KEY = "unit-test-key"
 

@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from api.main import create_app
 from core.settings import ApiSettings, ModelSettings, Neo4jSettings, Settings
 from extraction import jobs, readiness
-from graph.process import free_port
+from graph.local.process import free_port
 
 REPORT = {"mdr_report_key": "1", "text": "The mesh eroded and was removed."}
 

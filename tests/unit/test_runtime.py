@@ -10,8 +10,8 @@ import pytest
 
 from core.exceptions import RuntimeSetupError
 from core.settings import Neo4jSettings
-from graph import jars, runtime
-from graph.process import free_port, port_in_use
+from graph.local import jars, runtime
+from graph.local.process import free_port, port_in_use
 
 # Setting names Neo4j 4 used and Neo4j 5's strict validation rejects.
 NEO4J4_PREFIXES = ("dbms.connector.", "dbms.memory.", "dbms.directories.", "dbms.default_listen")

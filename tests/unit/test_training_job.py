@@ -12,7 +12,7 @@ from pathlib import Path
 
 from core.settings import ModelSettings, Settings
 from extraction import jobs, readiness
-from graph.process import pid_alive
+from graph.local.process import pid_alive
 
 
 def _wait(cond: Callable[[], bool], timeout: float = 30.0) -> None:

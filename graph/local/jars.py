@@ -83,7 +83,7 @@ def fetch(cfg: Neo4jSettings, lib_dir: Path) -> None:
         cfg.neo4j_version,
         lib_dir,
     )
-    with resources.as_file(resources.files("graph").joinpath("pom.xml")) as pom:
+    with resources.as_file(resources.files("graph.local").joinpath("pom.xml")) as pom:
         staging = Path(tempfile.mkdtemp(prefix=".jars-", dir=lib_dir.parent))
         try:
             _copy_dependencies(mvn, pom, staging, cfg.neo4j_version)

@@ -15,8 +15,8 @@ from pathlib import Path
 
 from core.exceptions import GraphError, RuntimeSetupError
 from core.settings import Neo4jSettings
-from graph import jars, runtime
 from graph.import_csv import ImportFiles
+from graph.local import jars, runtime
 
 logger = logging.getLogger(__name__)
 

@@ -19,9 +19,10 @@ from neo4j import Driver
 
 from core.exceptions import GraphAuthError, RuntimeSetupError
 from core.settings import Neo4jSettings
-from graph import jars, queries
+from graph import queries
 from graph.driver import create_driver, verify
-from graph.process import is_neo4j_process, pid_alive, port_in_use, read_pid, tail
+from graph.local import jars
+from graph.local.process import is_neo4j_process, pid_alive, port_in_use, read_pid, tail
 
 logger = logging.getLogger(__name__)
 

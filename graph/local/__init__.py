@@ -1,0 +1,1 @@
+"""Running a local Neo4j: its jars, configuration, process, and offline bulk import."""
