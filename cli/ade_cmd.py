@@ -88,45 +88,23 @@ def ade_train(
     ),
 ) -> None:
     """Train the default ADE pair classifier and tagger into <var>/ade and print the report."""
-    from dataclasses import replace
+    from core.exceptions import ConfigError
+    from extraction.ade.plan import AdeTrainOptions, train
 
-    from extraction.ade.checkpoint import MODEL_FILE
-    from extraction.ade.gate import GATE_FILE
-    from extraction.ade.pipeline import CONFIGS, CPU_MARKER, PAIR_CHOICES, train_default
-    from extraction.ade.service import PAIR_FOLDERS, ade_dir
-
-    cfg = settings()
-    folder = ade_dir(cfg)
-    trained = [n for n in PAIR_FOLDERS if (folder / n / MODEL_FILE).is_file()]
-    if if_missing and trained and (folder / "dictionary.json").is_file():
-        if not gate_seconds or (folder / "gate" / GATE_FILE).is_file():
-            typer.echo(f"ADE models present in {folder} ({', '.join(trained)}); not retraining")
-            return
-        typer.echo(f"ADE models present in {folder}; training the missing sentence gate")
-        tagger_seconds, tagger_only = 0.0, True
-    if config not in CONFIGS:
-        raise typer.BadParameter(f"unknown config {config!r}; choose from {sorted(CONFIGS)}")
-    if pair not in PAIR_CHOICES:
-        raise typer.BadParameter(f"unknown --pair {pair!r}; choose from {sorted(PAIR_CHOICES)}")
-    train_cfg, marker_cfg = CONFIGS[config], CPU_MARKER
-    if max_minutes:
-        train_cfg = replace(train_cfg, max_minutes=max_minutes)
-        marker_cfg = replace(marker_cfg, max_minutes=max_minutes)
-    if tagger_only and not trained:
-        raise typer.BadParameter(
-            f"--tagger-only needs a trained pair classifier in {folder / 'single'} or "
-            f"{folder / 'pair'}; run `evigraph extract ade-train` first"
-        )
-    print_json(
-        train_default(
-            cfg,
-            tagger_seconds,
-            train_cfg,
-            tagger_epochs,
-            tagger_only,
-            tagger_pretrain_epochs,
-            pair,
-            marker_cfg,
-            gate_seconds,
-        )
+    opts = AdeTrainOptions(
+        tagger_seconds,
+        if_missing,
+        config,
+        max_minutes,
+        pair,
+        tagger_epochs,
+        tagger_only,
+        tagger_pretrain_epochs,
+        gate_seconds,
     )
+    try:
+        report = train(settings(), opts, typer.echo)
+    except ConfigError as e:  # an option that cannot work: a usage error, before training
+        raise typer.BadParameter(str(e)) from e
+    if report is not None:
+        print_json(report)
