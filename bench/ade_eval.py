@@ -35,7 +35,7 @@ from extraction.ade.data import joined_pairs, load_corpus, make_splits
 from extraction.ade.dictionary import DictionaryTagger
 from extraction.ade.e2e import MemoTagger, end_to_end
 from extraction.ade.evaluate import binary_metrics
-from extraction.ade.features import pair_items
+from extraction.ade.pair_tokens import pair_items
 from extraction.ade.pipeline import build_dictionary
 from extraction.ade.service import AdeService, ade_dir
 from extraction.ade.tagger import SpanTagger, saved_tagger

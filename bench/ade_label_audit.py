@@ -26,7 +26,7 @@ from core.settings import get_settings
 from extraction.ade.checkpoint import load_bundle, score_items
 from extraction.ade.data import load_corpus, make_splits
 from extraction.ade.evaluate import binary_metrics
-from extraction.ade.features import pair_items
+from extraction.ade.pair_tokens import pair_items
 from extraction.ade.service import ade_dir, pair_folder
 
 AUDIT = Path(__file__).with_name("ade_label_audit.tsv")

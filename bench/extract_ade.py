@@ -36,8 +36,8 @@ from core.settings import get_settings
 from extraction.ade.checkpoint import Item, PairBundle, load_bundle, new_bundle, score_items
 from extraction.ade.data import load_corpus, make_splits
 from extraction.ade.evaluate import binary_metrics
-from extraction.ade.features import pair_items
 from extraction.ade.onnx_infer import OnnxScorer, export_onnx
+from extraction.ade.pair_tokens import pair_items
 from extraction.ade.service import ade_dir, pair_folder
 from extraction.ade.train import TrainConfig
 

@@ -77,7 +77,7 @@ def _rule_spec(target: float | None, inner_folds: int | None) -> RuleSpec | None
 
 def _feature_cache(cfg: TransformerConfig) -> tuple[Path, dict[str, np.ndarray]]:
     from core.encoders import resolve_model_dir
-    from extraction.maude.features import feature_cache_path, load_feature_cache
+    from extraction.maude.encoder_cache import feature_cache_path, load_feature_cache
 
     enc = resolve_model_dir(settings().models.encoder_dir)
     path = feature_cache_path(settings().models.var_dir, cfg, enc.encoder_id)
@@ -156,7 +156,7 @@ def train(
 ) -> None:
     """Train the default checkpoint into var/maude/severity on every labelled report, with the
     Death threshold chosen by an inner CV on those reports."""
-    from extraction.maude.features import save_feature_cache
+    from extraction.maude.encoder_cache import save_feature_cache
     from extraction.maude.report import load_results, select
     from extraction.maude.service import default_checkpoint_dir
     from extraction.maude.train import cv_temperature, train_checkpoint
@@ -196,7 +196,7 @@ def cross_validate(
     the argmax and with the Death rule (threshold chosen inside each training fold)."""
     from extraction.maude.baseline import TfidfLR
     from extraction.maude.cv import SeverityModel, run_cv, save_results
-    from extraction.maude.features import save_feature_cache
+    from extraction.maude.encoder_cache import save_feature_cache
     from extraction.maude.report import load_results, markdown, per_fold_markdown
     from extraction.maude.transformer import TransformerClassifier
 

@@ -17,15 +17,15 @@ from torch import nn
 
 from core.encoders import ModelDir, load_tokenizer, load_transformer, resolve_model_dir
 from core.exceptions import ModelLoadError
-from extraction.ade.features import (
+from extraction.ade.markers import ADR_OPEN, DRUG_OPEN, adr_view, drug_view
+from extraction.ade.model import DualEncoder, MarkerClassifier, PairConfig
+from extraction.ade.pair_tokens import (
     add_marker_tokens,
     encode_dual,
     encode_joint,
     joint_batches,
     to_model,
 )
-from extraction.ade.markers import ADR_OPEN, DRUG_OPEN, adr_view, drug_view
-from extraction.ade.model import DualEncoder, MarkerClassifier, PairConfig
 
 if TYPE_CHECKING:
     from transformers import PreTrainedTokenizerBase

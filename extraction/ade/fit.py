@@ -17,7 +17,7 @@ from extraction.ade.cached import StateCache, train_cached
 from extraction.ade.checkpoint import new_bundle, save_bundle, score_items
 from extraction.ade.data import Splits, joined_pairs, load_corpus, make_splits
 from extraction.ade.evaluate import binary_metrics, tune_threshold
-from extraction.ade.features import pair_items
+from extraction.ade.pair_tokens import pair_items
 from extraction.ade.tagger import SpanTagger, tagged_negatives
 from extraction.ade.train import TrainConfig, cap, phase1, phase2, subsample
 

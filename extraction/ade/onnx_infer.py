@@ -27,8 +27,8 @@ from torch import nn
 from core.encoders import onnx_session
 from core.exceptions import ModelLoadError
 from extraction.ade.checkpoint import Item, PairBundle, score_distinct_views, view_batches
-from extraction.ade.features import encode_joint, joint_batches
 from extraction.ade.model import DualEncoder
+from extraction.ade.pair_tokens import encode_joint, joint_batches
 
 logger = logging.getLogger(__name__)
 

@@ -18,9 +18,9 @@ from torch import nn
 
 from extraction.ade.checkpoint import PairBundle, forward_batch
 from extraction.ade.data import Pair
-from extraction.ade.features import encode_dual, pair_items, to_model
 from extraction.ade.losses import focal_loss, info_nce
 from extraction.ade.model import DualEncoder
+from extraction.ade.pair_tokens import encode_dual, pair_items, to_model
 
 logger = logging.getLogger(__name__)
 _LAYER = re.compile(r"\.layer\.(\d+)\.")

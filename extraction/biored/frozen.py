@@ -20,10 +20,10 @@ from core.encoders import resolve_model_dir
 from core.exceptions import ModelLoadError
 from core.progress import Progress
 from extraction.biored.corpus import Document
-from extraction.biored.features import FeatureCache, FeatureSpec, FrozenEncoder
 from extraction.biored.heads import HeadsConfig, PairBatch, PairHeads, build_batch
 from extraction.biored.model import LossWeights, multitask_loss
 from extraction.biored.pairs import DIRECTION_LABELS, TYPE_LABELS, candidates
+from extraction.biored.state_cache import FeatureCache, FeatureSpec, FrozenEncoder
 from extraction.biored.train import PairPrediction
 
 logger = logging.getLogger(__name__)

@@ -26,9 +26,9 @@ from extraction.biored.evaluate import (
     train_dev_split,
     tune_threshold,
 )
-from extraction.biored.features import FeatureSpec, FrozenEncoder
 from extraction.biored.heads import HeadsConfig, PairHeads
 from extraction.biored.predictor import load_predictor
+from extraction.biored.state_cache import FeatureSpec, FrozenEncoder
 from extraction.biored.train import TrainParams, predict, prepare, train
 
 logger = logging.getLogger(__name__)

@@ -270,8 +270,8 @@ def test_extract_biored_with_a_cpu_checkpoint(client: TestClient) -> None:
     from core.encoders import resolve_model_dir
     from extraction.biored import frozen
     from extraction.biored.checkpoint import default_path
-    from extraction.biored.features import FeatureSpec, FrozenEncoder
     from extraction.biored.heads import HeadsConfig, PairHeads
+    from extraction.biored.state_cache import FeatureSpec, FrozenEncoder
 
     var_dir = client.app.state.evigraph.settings.models.var_dir  # type: ignore[attr-defined]
     encoder = FrozenEncoder.from_dir(None, FeatureSpec(resolve_model_dir(None).encoder_id))

@@ -18,9 +18,9 @@ from extraction.ade.checkpoint import (
     score_items,
 )
 from extraction.ade.data import load_corpus, sentence_pairs
-from extraction.ade.features import joint_batches, pair_items
 from extraction.ade.losses import focal_loss
 from extraction.ade.model import DualEncoder
+from extraction.ade.pair_tokens import joint_batches, pair_items
 from extraction.ade.train import TrainConfig, param_groups, phase1, phase2
 from tests.ade_tiny import make_tiny_encoder
 

@@ -13,8 +13,8 @@ from core.encoders import resolve_model_dir
 from core.exceptions import ModelLoadError
 from extraction.ade.checkpoint import new_bundle, score_items
 from extraction.ade.data import load_corpus, sentence_pairs
-from extraction.ade.features import pair_items
 from extraction.ade.onnx_infer import JOINT, VIEWS, OnnxScorer, export_onnx, graph_file
+from extraction.ade.pair_tokens import pair_items
 from tests.ade_tiny import make_tiny_encoder
 
 DATA = Path(__file__).parents[1] / "data" / "ade"

@@ -13,11 +13,11 @@ from core.exceptions import ModelLoadError
 from extraction.biored import frozen
 from extraction.biored.corpus import Document, Mention, read_pubtator
 from extraction.biored.encoding import EncodedDoc
-from extraction.biored.features import FeatureCache, FeatureSpec, FrozenEncoder, doc_fingerprint
 from extraction.biored.heads import N_SCALARS, HeadsConfig, PairBatch, PairHeads, build_batch
 from extraction.biored.pairs import candidates
 from extraction.biored.predictor import load_predictor
 from extraction.biored.service import BioREDService
+from extraction.biored.state_cache import FeatureCache, FeatureSpec, FrozenEncoder, doc_fingerprint
 
 DATA = Path(__file__).parents[1] / "data" / "biored"
 

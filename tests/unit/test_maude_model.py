@@ -58,7 +58,7 @@ def test_service_predicts_from_a_saved_checkpoint(tmp_path: Path) -> None:
 
 
 def test_frozen_encoder_head_learns_caches_features_and_round_trips(tmp_path: Path) -> None:
-    from extraction.maude.features import load_feature_cache, save_feature_cache
+    from extraction.maude.encoder_cache import load_feature_cache, save_feature_cache
 
     reports = _data().reports
     texts = [r.text for r in reports]
