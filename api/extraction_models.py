@@ -22,13 +22,12 @@ class ExtractionModels:
         self._lock = threading.Lock()
         self._loaded: dict[str, Any] = {}
         self._signatures: dict[str, tuple[tuple[str, int, int], ...]] = {}
-        self._given: set[str] = set()
 
     def get(self, name: str, load: Callable[[], T]) -> T:
         """The loaded model `name`, (re)loaded when its files changed since; raises
         ModelNotReadyError until it is trained."""
         with self._lock:
-            if name not in self._given:
+            if not (name in self._loaded and name not in self._signatures):  # not put()
                 state = readiness.model_state(name, self.settings)
                 if state["state"] != "ready":
                     raise ModelNotReadyError(name, state)
@@ -44,14 +43,13 @@ class ExtractionModels:
         model, or a test's)."""
         with self._lock:
             self._loaded[name] = service
-            self._given.add(name)
+            self._signatures.pop(name, None)  # no files behind it: never reloaded
 
     def unload(self, name: str) -> None:
         """Drop `name` from memory; the next request loads it again from its files."""
         with self._lock:
             self._loaded.pop(name, None)
             self._signatures.pop(name, None)
-            self._given.discard(name)
 
     def states(self) -> dict[str, Any]:
         """readiness.all_states, each model with `loaded`: whether this app holds it."""

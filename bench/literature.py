@@ -31,10 +31,9 @@ from typing import Any
 import torch
 
 from core.settings import Settings, get_settings
-from extraction import writeback as wb
-from extraction.literature import engines, loader
+from extraction.literature import engines
 from extraction.literature.extractors import AdeExtractor, Extractor, trained
-from extraction.literature.job import LiteratureJob, open_run
+from extraction.literature.job import LiteratureJob
 
 PUBMED_2025 = 36_000_000
 
@@ -119,32 +118,11 @@ def _copy(r: dict[str, Any], k: int) -> dict[str, Any]:
 def write_back(
     ex: list[Extractor], rows: list[dict[str, Any]], want: int, per_shard: int
 ) -> dict[str, Any]:
+    from bench.writeback import load  # it imports this module
     from graph.repository import GraphStore
 
-    store = GraphStore.connect(get_settings().neo4j)
-    try:
-        run, _ = open_run(store, ex, json.dumps({"bench": time.time()}))
-        data = _copies([r for r in rows if r.get("edges")], want)
-        shards, cur, n = [], [], 0
-        for r in data:
-            cur.append(r)
-            n += len(r["edges"])
-            if n >= per_shard:
-                shards.append(cur)
-                cur, n = [], 0
-        shards += [cur] if cur else []
-        t0 = time.perf_counter()
-        total = sum(loader.load_rows(store, run, s).statements for s in shards)
-        el = time.perf_counter() - t0
-        wb.retract_run(store, run)
-        return {
-            "statements": total,
-            "shards": len(shards),
-            "seconds": round(el, 2),
-            "statements_per_s": round(total / el, 1),
-        }
-    finally:
-        store.close()
+    with GraphStore.connect(get_settings().neo4j) as store:
+        return load(store, _copies([r for r in rows if r.get("edges")], want), per_shard, ex)
 
 
 def projection(local_rate: float, ray_rate: float, workers: int) -> dict[str, Any]:

@@ -20,6 +20,7 @@ import json
 import platform
 import tempfile
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,7 @@ from core.settings import get_settings
 from extraction import writeback as wb
 from extraction.literature import engines, loader, shards
 from extraction.literature.documents import LitDocument
+from extraction.literature.extractors import Extractor
 from extraction.literature.job import LiteratureJob, open_run
 from extraction.literature.readers import read_file
 from graph.repository import GraphStore
@@ -67,13 +69,20 @@ def _original_key(key: str) -> str:
     return key.split("#copy", 1)[0]
 
 
-def load(store: GraphStore, rows: list[Row], per_shard: int) -> dict[str, Any]:
-    run, _ = open_run(store, [], json.dumps({"bench": time.time()}))
+def load(
+    store: GraphStore, rows: list[Row], per_shard: int, extractors: Sequence[Extractor] = ()
+) -> dict[str, Any]:
+    """`rows` through the literature loader in shards of about `per_shard` statements, one
+    run (of `extractors`' models) retracted afterwards: statements per second."""
+    run, _ = open_run(store, extractors, json.dumps({"bench": time.time()}))
     parts: list[list[Row]] = [[]]
+    n = 0  # statements in the last part
     for r in rows:
-        if sum(len(x["edges"]) for x in parts[-1]) >= per_shard:
+        if n >= per_shard:
             parts.append([])
+            n = 0
         parts[-1].append(r)
+        n += len(r["edges"])
     t0 = time.perf_counter()
     total = sum(loader.load_rows(store, run, p).statements for p in parts)
     el = time.perf_counter() - t0

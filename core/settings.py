@@ -94,6 +94,11 @@ class ModelSettings(BaseModel):
         description="Generated artefacts: FAISS indexes, QA sets, checkpoints.",
     )
 
+    @property
+    def phenotype_reranker(self) -> Path:
+        """The phenotype re-ranker `evigraph phenotype train` writes and the ranker serves."""
+        return self.var_dir / "phenotype" / "reranker.json"
+
 
 class RetrievalSettings(BaseModel):
     """Evidence retrieval: BFS caps, linking and the CAFF checkpoint."""

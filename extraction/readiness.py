@@ -73,7 +73,7 @@ ADE_TRAIN = (
 
 
 def _phenotype(settings: Settings) -> list[Path]:
-    return [settings.models.var_dir / "phenotype" / "reranker.json"]
+    return [settings.models.phenotype_reranker]
 
 
 MODELS: dict[str, ModelSpec] = {

@@ -26,7 +26,7 @@ logger = logging.getLogger(__name__)
 
 
 def model_path(settings: Settings) -> Path:
-    return settings.models.var_dir / "phenotype" / "reranker.json"
+    return settings.models.phenotype_reranker
 
 
 def _stamp(path: Path | None) -> tuple[int, int] | None:
