@@ -3,7 +3,7 @@ ingests, of the bulk first load, of the Neo4j server and of extraction runs at r
 two ingests at once. Each try ends with a plain rerun, and the graph must then equal a clean
 run's (`evigraph stats --checksum`). A harness, not a timed test:
 
-    .venv/bin/python -m bench.faults [--kinds ingest_kill,...] [--tries N] [--seed S]
+    .venv/bin/python -m bench.faults [--kinds ingest_kill,...] [--tries N|kind=N,...] [--seed S]
 
 It prints one line per fault kind (tries, passed, the first failure's seed, to replay it with
 --seed) and writes the same to results/faults.json. The server lives in a temporary folder on
@@ -342,7 +342,12 @@ def abstracts(dest: Path, n: int) -> Path:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--kinds", default=",".join(KINDS))
-    ap.add_argument("--tries", type=int, default=0, help="Tries per kind (0: the issue's).")
+    ap.add_argument(
+        "--tries",
+        type=parse_tries,
+        default={},
+        help="Tries per kind: N for every kind, or kind=N,... (unnamed kinds: the issue's).",
+    )
     ap.add_argument("--seed", type=int, default=27, help="First seed (a failure names its own).")
     ap.add_argument("--port", type=int, default=7699)
     ap.add_argument("--abstracts", type=int, default=100)
@@ -361,6 +366,20 @@ def main() -> None:
         h.run("neo4j", "stop", check=False)
     report(results, args.out)
     shutil.rmtree(work, ignore_errors=True)
+
+
+def parse_tries(spec: str) -> dict[str, int]:
+    """ "8" -> every kind 8 tries; "bulk_kill=6,neo4j_kill=8" -> those kinds, the rest the
+    issue's count."""
+    if spec.strip().isdigit():
+        return {"*": int(spec)}
+    out: dict[str, int] = {}
+    for part in filter(None, spec.split(",")):
+        kind, _, n = part.partition("=")
+        if kind not in KINDS or not n.strip().isdigit():
+            raise argparse.ArgumentTypeError(f"{part!r}: expected kind=N with a kind of {KINDS}")
+        out[kind] = int(n)
+    return out
 
 
 def run_kinds(h: Harness, kinds: list[str], args: argparse.Namespace) -> dict[str, Outcome]:
@@ -402,7 +421,7 @@ def run_tries(
 ) -> Outcome:
     print(f"== {kind}", flush=True)
     out = done[kind] = Outcome()
-    for n in range(args.tries or DEFAULT_TRIES[kind]):
+    for n in range(args.tries.get(kind, args.tries.get("*", DEFAULT_TRIES[kind]))):
         seed = args.seed * 1000 + n
         try:
             ok, note = TRIES[kind](h, random.Random(seed), base)
