@@ -133,6 +133,12 @@ class RetrievalSettings(BaseModel):
         description="Link questions with an in-process dictionary of entity names and "
         "synonyms (rebuilt when the graph version changes) instead of the fulltext index.",
     )
+    relation_cues: bool = Field(
+        default=True,
+        description="Keep, besides the hop scorer's choice, the triples on the path a "
+        "question's words spell out: genes, diseases, phenotypes, inheritance, classes "
+        "(retrieval/cues.py).",
+    )
     cache_check_s: float = Field(
         default=1.0,
         ge=0,

@@ -19,7 +19,7 @@ from core.encoders import resolve_model_dir
 from core.exceptions import ModelLoadError, RetrievalError
 from core.settings import Settings
 from graph.repository import GraphStore
-from retrieval import bfs, linking
+from retrieval import bfs, cues, linking
 from retrieval.caff.data import CATEGORIES, category_index
 from retrieval.caff.model import HopScorer, sigmoid
 from retrieval.caff.train import load_checkpoint
@@ -93,6 +93,8 @@ class EvidenceService:
         self.relation_vectors = model.relations.numpy()
         self.relation_keys = [r.key for r in relations]
         self.rel_pos = {k: i for i, k in enumerate(self.relation_keys)}
+        self.cue_tables = cues.cue_tables(self.relation_keys, CATEGORIES)
+        self.use_cues = settings.retrieval.relation_cues
         self.thresholds = thresholds  # tuned for autoregressive use
         self.per_hop_thresholds = per_hop_thresholds  # tuned teacher-forced, for mode per_hop
         self.checkpoint = checkpoint
@@ -310,6 +312,11 @@ class EvidenceService:
         hops_out: list[dict[str, Any]] = []
         prev_kept: list[bfs.Triple] = []
         frontier, visited = [s.id for s in linked], {s.id for s in linked}
+        walk = cues.CueWalk(
+            cues.cue_path(question, [s.name for s in linked], max_hops) if self.use_cues else [],
+            visited,
+            self.cue_tables,
+        )
         timings["bfs"] = timings["score"] = 0.0
         for hop in range(1, max_hops + 1):
             t = time.perf_counter()
@@ -320,8 +327,9 @@ class EvidenceService:
             timings["score"] += _ms(t)
             tuned = self.thresholds if mode == "autoregressive" else self.per_hop_thresholds
             cut = threshold if threshold is not None else tuned.get(hop, 0.5)
+            keep = (scores >= cut) | walk.step(cand)  # what the question's words ask for too
             order = np.argsort(-scores, kind="stable")
-            order = order[scores[order] >= cut][: top_k or None]
+            order = order[keep[order]][: top_k or None]
             kept = [cand.triple(int(i)) for i in order]
             kept_scores = [float(scores[i]) for i in order]
             t = time.perf_counter()
@@ -359,6 +367,7 @@ class EvidenceService:
                 "checkpoint": str(self.checkpoint),
                 "thresholds": self.thresholds if threshold is None else {"all": threshold},
                 "mode": mode,
+                "relation_cues": walk.followed,
             },
             "timings_ms": {k: round(v, 2) for k, v in timings.items()},
         }

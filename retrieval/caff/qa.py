@@ -138,7 +138,7 @@ def build(
                     f"q{qi:05d}",
                     tpl.name,
                     tpl.hops,
-                    tpl.text.format(name=s["name"] or s["id"]),
+                    wording(tpl, cfg.seed, s["id"]).format(name=s["name"] or s["id"]),
                     s["id"],
                     s["name"] or s["id"],
                     sorted(answers),
@@ -164,6 +164,12 @@ def build(
         _split(q, unseen, split_rng, cfg)
     _write(folder, questions, rows, entity_ids, rel_keys, fp, bcfg, cfg)
     return folder
+
+
+def wording(tpl: Template, seed: int, entity: str) -> str:
+    """One of the template's wordings, drawn per question by its own generator, so the
+    questions, answers and splits are the same whatever the wordings."""
+    return random.Random(f"{seed}:{tpl.name}:{entity}").choice(tpl.texts)
 
 
 def fingerprint(store: GraphStore, rel_keys: list[str], bcfg: bfs.BfsConfig, cfg: QAConfig) -> str:

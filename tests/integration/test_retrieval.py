@@ -285,6 +285,7 @@ def test_service_retains_and_scores_as_the_evaluation(
     previous hop's kept triples) keeps the same triples with the same scores as the
     autoregressive evaluation of the same checkpoint on the QA set's stored candidates."""
     assert service.model.cfg.head_retained and service.model.cfg.entity_aware
+    service.use_cues = False  # the scorer alone: relation cues would add the questions' paths
     data = load_qa(next((tmp_path / "qa").iterdir()))
     feats = pipeline.features(data, service.encoder, service.index)
     qids = [i for i, q in enumerate(data.questions) if q["hops"] >= 2]
@@ -330,6 +331,25 @@ def test_service_retains_and_scores_as_the_evaluation(
         compared += 1
         deeper += any(k[0] > 1 for k in expected)
     assert compared >= 3 and deeper >= 1
+
+
+def test_relation_cues_keep_the_path_a_question_spells_out(service: EvidenceService) -> None:
+    """With a threshold nothing reaches, the scorer keeps nothing; the cues still keep the
+    genes of the seed, then the other diseases those genes cause."""
+    q = "Which other diseases share a gene with Marfan syndrome?"
+    out = service.evidence(q, threshold=1.0, max_hops=2)
+    assert out["model"]["relation_cues"] == ["gene", "disease"]
+    hop1, hop2 = (h["triples"] for h in out["hops"])
+    seeds = {s["id"] for s in out["seeds"]}
+    assert hop1 and all(t["head"] in seeds and t["tail"].startswith("NCBIGene:") for t in hop1)
+    genes = {t["tail"] for t in hop1}
+    assert hop2 and all(t["head"] in genes for t in hop2)
+    assert all(
+        t["tail"].split(":")[0] in {"ORPHA", "OMIM"} and t["tail"] not in seeds for t in hop2
+    )
+    service.use_cues = False
+    off = service.evidence(q, threshold=1.0, max_hops=2)
+    assert off["model"]["relation_cues"] == [] and not any(h["triples"] for h in off["hops"])
 
 
 def test_relation_counts_are_cached_per_graph_version(store: GraphStore, tmp_path: Path) -> None:
