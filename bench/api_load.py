@@ -12,7 +12,9 @@ Two load generators send the same requests over N keep-alive connections:
   per request. The seeds are still linked through httpx first.
 
 Mixes: `evidence` (2- and 3-hop POST /v1/evidence, seeds linked once through
-/v1/entities; 16 named diseases, or `--seeds N` drawn more widely), `entities` (search and
+/v1/entities; 16 named diseases, or `--seeds N` drawn more widely; `--phenotypes N` adds N
+patients' phenotype sets, up to 10 observed HPO terms each, from the first N cases of
+../shared/data/phenopackets, interleaved with the questions), `entities` (search and
 lookup), `cypher` (a small keyed read). Prints requests/s, p50/p90/p99 latency, errors by
 status and the RSS of the server process (and its children, for --workers > 1) as a table
 and a JSON line."""
@@ -109,7 +111,7 @@ def requests_for(mix: str, linked: list[dict[str, str]], key: str | None) -> lis
     for s in linked:
         if mix == "evidence":
             for hops in (2, 3):
-                body = {
+                body: dict[str, Any] = {
                     "question": f"Which phenotypes and genes are linked to {s['name']}?",
                     "seeds": [s["id"]],
                     "max_hops": hops,
@@ -144,13 +146,36 @@ async def worker(
         out.append((time.time(), time.perf_counter() - t0, status))
 
 
+def phenotype_requests(n: int) -> list[dict[str, Any]]:
+    """POST /v1/evidence with the observed (up to 10) and excluded terms of the first `n`
+    real cases of phenopacket-store."""
+    from core.settings import get_settings
+    from retrieval.phenotype.phenopacket import iter_tar
+
+    tar = get_settings().ingest.data_dir / "phenopackets" / "phenopacket-store-dev.tar.gz"
+    out = []
+    for case in itertools.islice(iter_tar(tar), n):
+        body = {"phenotypes": case.observed[:10], "excluded_phenotypes": case.excluded[:5]}
+        out.append({"method": "POST", "url": "/v1/evidence", "json": body | {"top_k": 20}})
+    return out
+
+
+def interleave(a: list[dict[str, Any]], b: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """a and b alternating, the longer one's rest at the end."""
+    mixed = [r for pair in itertools.zip_longest(a, b) for r in pair if r is not None]
+    return mixed
+
+
 async def run(args: argparse.Namespace) -> dict[str, Any]:
     limits = httpx.Limits(max_connections=args.clients, max_keepalive_connections=args.clients)
     async with httpx.AsyncClient(base_url=args.url, timeout=args.timeout, limits=limits) as c:
         linked = await seeds(c, args.seeds)
+        bodies = requests_for(args.mix, linked, args.key)
+        if args.phenotypes:
+            bodies = interleave(bodies, phenotype_requests(args.phenotypes))
         if args.tool == "wrk":
-            return run_wrk(args, requests_for(args.mix, linked, args.key), len(linked))
-        reqs = itertools.cycle(requests_for(args.mix, linked, args.key))
+            return run_wrk(args, bodies, len(linked))
+        reqs = itertools.cycle(bodies)
         # Warm-up: one pass, not counted.
         await worker(c, reqs, time.monotonic() + args.warmup, [])
         out: list[tuple[float, float, int]] = []
@@ -292,6 +317,9 @@ def main() -> None:
     ap.add_argument("--clients", type=int, default=16)
     ap.add_argument(
         "--seeds", type=int, default=0, help="Diseases to draw (default: the 16 named ones)."
+    )
+    ap.add_argument(
+        "--phenotypes", type=int, default=0, help="Real phenopacket cases to mix in (evidence)."
     )
     ap.add_argument("--duration", type=float, default=30.0, help="Measured seconds.")
     ap.add_argument("--warmup", type=float, default=3.0)
