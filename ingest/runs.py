@@ -74,6 +74,18 @@ def broke_last(store: GraphStore, source: Source) -> bool:
     return bool(rows) and rows[0]["status"] != "completed"
 
 
+def unfinished(store: GraphStore, sources: list[Source]) -> list[Source]:
+    """The sources whose latest writing run did not complete, or that no run has loaded: a
+    graph holding data without them is an interrupted load (a bulk load killed after its
+    import, before its run records), not a loaded graph."""
+    out = []
+    for source in sources:
+        rows = store.read("ingest/last_run_status", source=source.value)
+        if not rows or rows[0]["status"] != "completed":
+            out.append(source)
+    return out
+
+
 def record_unchanged(store: GraphStore, source: Source, files: list[FileInfo], fp: str) -> str:
     run_id = new_run_id(source)
     store.write(

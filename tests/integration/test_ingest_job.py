@@ -248,3 +248,29 @@ def test_a_run_that_broke_after_a_completed_one_is_not_unchanged(
     job.run_source(store, Source.ORPHANET, [clean], batch_size=1)
     assert checksum(store) == want
     assert runs.is_unchanged(store, Source.ORPHANET, fp)
+
+
+def test_data_without_a_completed_run_is_an_interrupted_load(
+    store: GraphStore, tmp_path: Path
+) -> None:
+    """A bulk load killed after neo4j-admin import, before it recorded its runs, leaves data
+    and no completed run: `ingest all --if-empty` must load again, not skip (the fault harness
+    found it: bulk_kill seed 71002)."""
+    params = {
+        "source": "orphanet",
+        "prefix": "orphanet_",
+        "run": "orphanet-bulk",
+        "all_sources": SOURCE_KEYS,
+        "infores": SOURCE_INFORES,
+    }
+    plan, _ = job.plan_source(Source.ORPHANET, [_orphanet(tmp_path)], "orphanet-bulk")
+    store.write_rows("ingest/upsert_nodes", plan.nodes, 10, **params)
+    assert store.stats()["nodes"]
+    assert runs.unfinished(store, [Source.ORPHANET, Source.HPOA]) == [
+        Source.ORPHANET,
+        Source.HPOA,
+    ]
+    job.run_source(store, Source.ORPHANET, [_orphanet(tmp_path)], batch_size=10)
+    assert runs.unfinished(store, [Source.ORPHANET, Source.HPOA]) == [Source.HPOA]
+    runs.open_run(store, Source.ORPHANET, "orphanet-killed", "r0", [])  # a run still open
+    assert runs.unfinished(store, [Source.ORPHANET]) == [Source.ORPHANET]
