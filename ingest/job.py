@@ -79,10 +79,11 @@ def run_source(
         for reason, n in p.skipped.items():
             result.skipped[reason] = result.skipped.get(reason, 0) + n
     broken = runs.broke_last(store, source)
+    unrecorded = runs.never_wrote(store, source)
     recovered = runs.open_run(store, source, run_id, release, files, runs.fingerprint(files))
     try:
         recovering = broken or bool(recovered)
-        result.counts = _write(store, plan, run_id, batch_size, progress, recovering)
+        result.counts = _write(store, plan, run_id, batch_size, progress, recovering, unrecorded)
     except BaseException as e:
         # Best effort: the run stays open ('running') if even this write fails.
         try:
@@ -102,11 +103,13 @@ def _write(
     batch_size: int,
     progress: Bars,
     recovering: bool,
+    unrecorded: bool = False,
 ) -> dict[str, int]:
     """Diff the plan against what the source holds in the graph, then write only the difference:
     new and changed rows are upserted, rows the source no longer asserts are retracted.
     After a killed run, derived node properties are refreshed for every node of the plan, since
-    the killed run may have written nodes without reaching that step."""
+    the killed run may have written nodes without reaching that step; when the source has data
+    that no run recorded (`unrecorded`: an interrupted bulk load), every row is written."""
     src = plan.source.value
     common: dict[str, Any] = {
         "source": src,
@@ -119,6 +122,11 @@ def _write(
     old_nodes, old_edges = _source_state(store, src)
     nodes = diff(plan.nodes, old_nodes, _node_key, src)
     edges = diff(plan.edges, old_edges, _edge_key, src)
+    if unrecorded and (old_nodes or old_edges):
+        # Data of this source that no run recorded: a bulk load killed after its import,
+        # before its deferred properties and run records. Its hashes match the plan's but the
+        # rows are not whole: write every row, refresh every node.
+        nodes.dirty, edges.dirty, recovering = list(plan.nodes), list(plan.edges), True
     steps.done("read stored state and diff", len(old_nodes) + len(old_edges))
     with progress.task(f"{src}: endpoints", len(plan.stubs)) as advance:
         store.write_rows("ingest/upsert_stub_nodes", plan.stubs, batch_size, advance)

@@ -74,6 +74,11 @@ def broke_last(store: GraphStore, source: Source) -> bool:
     return bool(rows) and rows[0]["status"] != "completed"
 
 
+def never_wrote(store: GraphStore, source: Source) -> bool:
+    """Whether no run of the source has written (or tried to)."""
+    return not store.read("ingest/last_run_status", source=source.value)
+
+
 def unfinished(store: GraphStore, sources: list[Source]) -> list[Source]:
     """The sources whose latest writing run did not complete, or that no run has loaded: a
     graph holding data without them is an interrupted load (a bulk load killed after its

@@ -274,3 +274,31 @@ def test_data_without_a_completed_run_is_an_interrupted_load(
     assert runs.unfinished(store, [Source.ORPHANET, Source.HPOA]) == [Source.HPOA]
     runs.open_run(store, Source.ORPHANET, "orphanet-killed", "r0", [])  # a run still open
     assert runs.unfinished(store, [Source.ORPHANET]) == [Source.ORPHANET]
+
+
+def test_an_interrupted_bulk_load_is_completed_by_the_next_run(
+    store: GraphStore, tmp_path: Path
+) -> None:
+    """Rows a bulk load imported with their content hashes, killed before it set the deferred
+    properties and recorded its run: the hashes match the plan, but the next run must write
+    every row again (bulk_kill seed 71005 of the fault harness)."""
+    job.run_source(store, Source.ORPHANET, [_orphanet(tmp_path)], batch_size=10)
+    want = checksum(store)
+    store.run_text("t", "MATCH (n) DETACH DELETE n", {}, read=False)
+    params = {
+        "source": "orphanet",
+        "prefix": "orphanet_",
+        "run": "orphanet-bulk",
+        "all_sources": SOURCE_KEYS,
+        "infores": SOURCE_INFORES,
+    }
+    plan, _ = job.plan_source(Source.ORPHANET, [_orphanet(tmp_path)], "orphanet-bulk")
+    deferred = [
+        e | {"props": {k: v for k, v in e["props"].items() if k != "frequency"}} for e in plan.edges
+    ]
+    store.write_rows("ingest/upsert_stub_nodes", plan.stubs, 10)
+    store.write_rows("ingest/upsert_nodes", plan.nodes, 10, **params)
+    store.write_rows("ingest/upsert_edges", deferred, 10, **params)
+    assert checksum(store) != want
+    job.run_source(store, Source.ORPHANET, [_orphanet(tmp_path)], batch_size=10)
+    assert checksum(store) == want
