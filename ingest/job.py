@@ -78,8 +78,8 @@ def run_source(
     for p in parsed:
         for reason, n in p.skipped.items():
             result.skipped[reason] = result.skipped.get(reason, 0) + n
-    broken = runs.broke_last(store, source)
-    unrecorded = runs.never_wrote(store, source)
+    status = runs.last_status(store, source)
+    broken, unrecorded = status not in (None, "completed"), status is None
     recovered = runs.open_run(store, source, run_id, release, files, runs.fingerprint(files))
     try:
         recovering = broken or bool(recovered)

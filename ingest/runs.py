@@ -67,28 +67,18 @@ def is_unchanged(store: GraphStore, source: Source, fp: str) -> bool:
     return bool(rows) and rows[0]["fingerprint"] == fp
 
 
-def broke_last(store: GraphStore, source: Source) -> bool:
-    """Whether the source's latest writing run failed, was killed or is still open: its
-    partial writes must be repaired by the next run."""
+def last_status(store: GraphStore, source: Source) -> str | None:
+    """The status of the source's latest run that wrote (or tried to); None when none did.
+    Not 'completed': its partial writes must be repaired by the next run. None while the graph
+    holds the source's data: a bulk load killed after its import, before its run records."""
     rows = store.read("ingest/last_run_status", source=source.value)
-    return bool(rows) and rows[0]["status"] != "completed"
-
-
-def never_wrote(store: GraphStore, source: Source) -> bool:
-    """Whether no run of the source has written (or tried to)."""
-    return not store.read("ingest/last_run_status", source=source.value)
+    return str(rows[0]["status"]) if rows else None
 
 
 def unfinished(store: GraphStore, sources: list[Source]) -> list[Source]:
     """The sources whose latest writing run did not complete, or that no run has loaded: a
-    graph holding data without them is an interrupted load (a bulk load killed after its
-    import, before its run records), not a loaded graph."""
-    out = []
-    for source in sources:
-        rows = store.read("ingest/last_run_status", source=source.value)
-        if not rows or rows[0]["status"] != "completed":
-            out.append(source)
-    return out
+    graph holding data without them is an interrupted load, not a loaded graph."""
+    return [s for s in sources if last_status(store, s) != "completed"]
 
 
 def record_unchanged(store: GraphStore, source: Source, files: list[FileInfo], fp: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from contextlib import nullcontext
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -83,6 +84,17 @@ def _edge(store: GraphStore, s: str, o: str, negated: bool = False) -> dict[str,
     )
     assert len(rows) == 1, rows
     return rows[0]["p"]  # type: ignore[no-any-return]
+
+
+def _write_params(run: str) -> dict[str, Any]:
+    """What the ingest write queries take for an Orphanet run `run`, as job._write passes it."""
+    return {
+        "source": "orphanet",
+        "prefix": "orphanet_",
+        "run": run,
+        "all_sources": SOURCE_KEYS,
+        "infores": SOURCE_INFORES,
+    }
 
 
 def test_one_statement_from_two_sources_keeps_both(store: GraphStore, tmp_path: Path) -> None:
@@ -190,13 +202,7 @@ def test_killed_run_is_completed_by_the_next(store: GraphStore, tmp_path: Path) 
     store.run_text(
         "t", "MATCH (r:IngestRun {id: 'orphanet-killed'}) SET r.pid = -1", {}, read=False
     )
-    params = {
-        "source": "orphanet",
-        "prefix": "orphanet_",
-        "run": "orphanet-killed",
-        "all_sources": SOURCE_KEYS,
-        "infores": SOURCE_INFORES,
-    }
+    params = _write_params("orphanet-killed")
     store.write_rows("ingest/upsert_stub_nodes", plan.stubs, 10)
     store.write_rows("ingest/upsert_nodes", plan.nodes, 10, **params)
     store.write_rows("ingest/upsert_edges", plan.edges[-1:], 10, **params)
@@ -256,13 +262,7 @@ def test_data_without_a_completed_run_is_an_interrupted_load(
     """A bulk load killed after neo4j-admin import, before it recorded its runs, leaves data
     and no completed run: `ingest all --if-empty` must load again, not skip (the fault harness
     found it: bulk_kill seed 71002)."""
-    params = {
-        "source": "orphanet",
-        "prefix": "orphanet_",
-        "run": "orphanet-bulk",
-        "all_sources": SOURCE_KEYS,
-        "infores": SOURCE_INFORES,
-    }
+    params = _write_params("orphanet-bulk")
     plan, _ = job.plan_source(Source.ORPHANET, [_orphanet(tmp_path)], "orphanet-bulk")
     store.write_rows("ingest/upsert_nodes", plan.nodes, 10, **params)
     assert store.stats()["nodes"]
@@ -285,13 +285,7 @@ def test_an_interrupted_bulk_load_is_completed_by_the_next_run(
     job.run_source(store, Source.ORPHANET, [_orphanet(tmp_path)], batch_size=10)
     want = checksum(store)
     store.run_text("t", "MATCH (n) DETACH DELETE n", {}, read=False)
-    params = {
-        "source": "orphanet",
-        "prefix": "orphanet_",
-        "run": "orphanet-bulk",
-        "all_sources": SOURCE_KEYS,
-        "infores": SOURCE_INFORES,
-    }
+    params = _write_params("orphanet-bulk")
     plan, _ = job.plan_source(Source.ORPHANET, [_orphanet(tmp_path)], "orphanet-bulk")
     deferred = [
         e | {"props": {k: v for k, v in e["props"].items() if k != "frequency"}} for e in plan.edges
