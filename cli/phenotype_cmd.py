@@ -31,7 +31,9 @@ def train(
     ),
     per_disease: int = typer.Option(8, min=1, help="At most this many cases per diagnosis."),
     seed: int = typer.Option(13, help="Seed of the disease-disjoint folds."),
-    if_missing: bool = typer.Option(False, "--if-missing", help="Do nothing when out exists."),
+    if_missing: bool = typer.Option(
+        False, "--if-missing", help="Do nothing when out holds a model for the current features."
+    ),
     lr: bool = typer.Option(
         False, "--lr", help="Add the likelihood-ratio score to the features (not better in CV)."
     ),
@@ -48,7 +50,7 @@ def train(
 
     cfg = settings()
     path = out or model_path(cfg)
-    if if_missing and path.is_file():
+    if if_missing and _current(path):
         typer.echo(f"{path} exists; nothing to do")
         return
     t0 = time.perf_counter()
@@ -75,3 +77,19 @@ def train(
             "seconds": round(time.perf_counter() - t0, 1),
         }
     )
+
+
+def _current(path: Path) -> bool:
+    """Whether `path` holds a re-ranker the ranker can serve (one trained for other features,
+    by an older evigraph, is trained again)."""
+    from core.exceptions import ModelLoadError
+    from retrieval.phenotype.rerank import Reranker
+
+    if not path.is_file():
+        return False
+    try:
+        Reranker.load(path)
+    except ModelLoadError as e:
+        typer.echo(f"{e}: training it again")
+        return False
+    return True

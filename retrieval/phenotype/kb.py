@@ -74,6 +74,7 @@ class PhenotypeKB:
             [UNKNOWN_FREQUENCY if a.frequency is None else a.frequency for a in flat],
             dtype=np.float32,
         )
+        self.prior = entry_prior(self)
         self._under: dict[int, dict[int, Annotation]] = {}
         self._ranked: dict[int, list[int]] = {}
 
@@ -112,6 +113,30 @@ class PhenotypeKB:
     def term_entries(self, t: int) -> tuple[np.ndarray, np.ndarray]:
         s = slice(self.term_ptr[t], self.term_ptr[t + 1])
         return self.term_dis[s], self.term_freq[s]
+
+
+PRIOR_FEATURES = (
+    "log_publications",  # log(1 + distinct publications its annotations cite)
+    "n_sources",  # sources that annotate it (hpoa, orphanet)
+    "orphanet_entry",  # 1 when Orphanet names it (an ORPHA id among its ids)
+    "omim_entry",  # 1 when OMIM names it
+)
+
+
+def entry_prior(kb: PhenotypeKB) -> np.ndarray:
+    """(D, len(PRIOR_FEATURES)) what the graph says of each entry regardless of the patient:
+    how much literature its annotations cite, which sources annotate it, which schemes name it
+    (a prior the re-ranker weighs: the same match to a well-studied disease is likelier)."""
+    out = np.zeros((len(kb.ids), len(PRIOR_FEATURES)), dtype=np.float32)
+    for e, anns in enumerate(kb.annotations):
+        ids = [kb.ids[e], *kb.equivalent[e]]
+        out[e] = (
+            np.log1p(len({p for a in anns for p in a.publications})),
+            len({s for a in anns for s in a.sources}),
+            any(i.startswith("ORPHA:") for i in ids),
+            any(i.startswith("OMIM:") for i in ids),
+        )
+    return out
 
 
 def load_rows(store: GraphStore) -> dict[str, Rows]:

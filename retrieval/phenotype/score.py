@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from retrieval.phenotype.kb import PhenotypeKB
+from retrieval.phenotype.kb import PRIOR_FEATURES, PhenotypeKB
 
 FEATURES = (
     "resnik_bma",  # mean over patient terms of the best match IC
@@ -29,6 +29,7 @@ FEATURES = (
     "lin_share",  # mean over patient terms of best match IC / the term's own IC
     "rarity",  # sum over patient terms of -log(share of entries matching at least as well)
     "freq_rarity",  # the same for the frequency-aware match
+    *PRIOR_FEATURES,  # the entry's prior (kb.entry_prior)
 )
 LR_FEATURES = (  # appended when the likelihood-ratio score (lr.py) is computed
     "lr",  # the total log likelihood ratio
@@ -129,6 +130,7 @@ def features(kb: PhenotypeKB, s: Scores, entries: np.ndarray) -> np.ndarray:
         (s.best_ic[:, entries] / own_ic).mean(0),
         _rarity(s.best_ic, entries),
         _rarity(s.freq_match, entries),
+        *kb.prior[entries].T,
     ]
     if s.lr is not None:
         cols += [s.lr[entries], s.lr[entries] - s.lr.max()]

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from core.exceptions import RetrievalError
-from retrieval.phenotype.kb import PhenotypeKB, build_kb
+from retrieval.phenotype.kb import PRIOR_FEATURES, PhenotypeKB, build_kb
 from retrieval.phenotype.ranker import PhenotypeRanker
 from retrieval.phenotype.rerank import fit
 from retrieval.phenotype.resolve import mentions, resolve
@@ -152,6 +152,23 @@ def test_exact_mapping_merges_orpha_and_omim(kb: PhenotypeKB) -> None:
     assert len(kb.ids) == 10
 
 
+def test_entry_prior_counts_publications_sources_and_schemes() -> None:
+    r = rows()
+    orpha3 = next(a for a in r["phenotype_annotations"] if a["disease"] == "ORPHA:3")
+    orpha3.update(sources=["orphanet"], publications=["PMID:2", "PMID:3"])
+    kb = build_kb(r)
+    prior = {
+        kb.ids[e]: dict(zip(PRIOR_FEATURES, kb.prior[e].tolist(), strict=True))
+        for e in range(len(kb.ids))
+    }
+    merged = prior["OMIM:3"]  # ORPHA:3 and OMIM:3, one entry
+    assert merged["log_publications"] == pytest.approx(np.log1p(3))  # PMID:1, 2, 3
+    assert merged["n_sources"] == 2
+    assert (merged["orphanet_entry"], merged["omim_entry"]) == (1.0, 1.0)
+    assert prior["OMIM:1"]["log_publications"] == pytest.approx(np.log1p(1))
+    assert (prior["OMIM:1"]["n_sources"], prior["OMIM:1"]["orphanet_entry"]) == (1.0, 0.0)
+
+
 def test_ancestor_match_beats_no_match(kb: PhenotypeKB) -> None:
     s = _scores(kb, ["HP:0002069"])
     resnik = dict(zip(kb.ids, s.resnik.tolist(), strict=True))
@@ -279,3 +296,18 @@ def test_a_reranker_trained_behind_the_service_is_picked_up(
 
     path.unlink()
     assert ranker.refresh() and ranker.scorer == "ic-frequency"
+
+
+def test_if_missing_trains_a_model_of_other_features_again(tmp_path: Path) -> None:
+    from cli.phenotype_cmd import _current
+    from retrieval.phenotype.rerank import Reranker
+
+    path = tmp_path / "reranker.json"
+    assert not _current(path)
+    old = list(FEATURES[: -len(PRIOR_FEATURES)])  # a model from before the prior features
+    n = len(old)
+    Reranker(old, [0.0] * n, [1.0] * n, [1.0] * n, 0.0, 10, {}).save(path)
+    assert not _current(path)
+    n = len(FEATURES)
+    Reranker(list(FEATURES), [0.0] * n, [1.0] * n, [1.0] * n, 0.0, 10, {}).save(path)
+    assert _current(path)
