@@ -21,8 +21,10 @@ def from_request(
     excluded: list[str] | None,
     phenopacket: dict[str, Any] | None,
 ) -> Resolved | None:
-    """The patient's terms, or None when the request brings none. RetrievalError names the
-    field of an unknown or obsolete term, a bad phenopacket or a term both seen and not."""
+    """The patient's terms, or None when the request brings none. HPO ids the graph's release
+    cannot use are left out with a note; RetrievalError names the field of a name that is no
+    HPO term, a bad phenopacket, a request left with no observed term, or a term both seen
+    and not."""
     if not phenotypes and not excluded and phenopacket is None:
         return None
     onto = ranker.kb.onto
@@ -30,8 +32,10 @@ def from_request(
     if phenopacket is not None:
         _add_packet(ranker, r, phenopacket)
     if not r.observed:
+        why = f"; left out: {'; '.join(r.left_out)}" if r.left_out else ""
         raise RetrievalError(
-            "phenotypes: no observed phenotype given (excluded ones alone cannot rank diseases)"
+            "phenotypes: no observed phenotype known to the graph's HPO release given "
+            f"(excluded ones alone cannot rank diseases){why}"
         )
     both = set(r.observed) & set(r.excluded)
     if both:
@@ -54,6 +58,7 @@ def _add_packet(ranker: PhenotypeRanker, r: Resolved, obj: dict[str, Any]) -> No
             try:
                 t = resolve_one(onto, tid, f"phenopacket.phenotypicFeatures[{tid}]", r.notes)
             except RetrievalError as e:
+                r.left_out.append(str(e))
                 r.notes.append(f"{e}; left out")
                 continue
             if t not in target:

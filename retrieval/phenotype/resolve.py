@@ -16,12 +16,18 @@ _NEGATION = frozenset({"no", "without", "not", "absent", "absence", "lacks", "la
 _MAX_WORDS = 8
 
 
+class NotInReleaseError(RetrievalError):
+    """A well-formed HPO id the graph's HPO release cannot use: unknown to it (often a term
+    newer than the release) or obsolete with no replacement."""
+
+
 @dataclass
 class Resolved:
     observed: list[int] = field(default_factory=list)
     excluded: list[int] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     given: dict[int, str] = field(default_factory=dict)  # term -> what the caller wrote
+    left_out: list[str] = field(default_factory=list)  # why each unusable id was left out
 
 
 def resolve_one(onto: Ontology, raw: str, where: str, notes: list[str]) -> int:
@@ -39,11 +45,13 @@ def resolve_one(onto: Ontology, raw: str, where: str, notes: list[str]) -> int:
             return onto.index[live]
         if text in onto.obsolete:
             consider = ", ".join(onto.obsolete[text]) or "none"
-            raise RetrievalError(
+            raise NotInReleaseError(
                 f"{where}: {text} is an obsolete HPO term with no replacement "
                 f"(consider: {consider})"
             )
-        raise RetrievalError(f"{where}: unknown HPO term {text!r}")
+        raise NotInReleaseError(
+            f"{where}: unknown HPO term {text!r} (not in the graph's HPO release)"
+        )
     found = onto.by_name.get(norm_name(text))
     if found is None:
         raise RetrievalError(f"{where}: {raw!r} is neither an HPO id nor an HPO term name")
@@ -56,15 +64,22 @@ def resolve(
     excluded: Sequence[str],
     names: tuple[str, str] = ("phenotypes", "excluded_phenotypes"),
 ) -> Resolved:
-    """RetrievalError (naming the field and item) for an unknown term or a term given as
-    both observed and excluded."""
+    """The live terms. A well-formed HPO id the release cannot use (newer than it, or
+    obsolete with no replacement) is left out with a note, as real cases carry a few; the
+    caller decides whether enough is left. RetrievalError (naming the field and item) for a
+    name that is no HPO term or a term given as both observed and excluded."""
     out = Resolved()
     for items, target, name in (
         (observed, out.observed, names[0]),
         (excluded, out.excluded, names[1]),
     ):
         for n, raw in enumerate(items):
-            t = resolve_one(onto, raw, f"{name}[{n}]", out.notes)
+            try:
+                t = resolve_one(onto, raw, f"{name}[{n}]", out.notes)
+            except NotInReleaseError as e:
+                out.left_out.append(str(e))
+                out.notes.append(f"{e}; left out")
+                continue
             if t not in target:
                 target.append(t)
                 out.given.setdefault(t, raw)

@@ -100,7 +100,7 @@ def test_bad_phenotype_input_is_a_422_naming_the_field(client: TestClient) -> No
     def post(body: dict[str, Any]) -> Any:
         return client.post("/v1/evidence", json=body)
 
-    _problem(post({"phenotypes": ["HP:0001166", "HP:9999999"]}), "phenotypes[1]")
+    _problem(post({"phenotypes": ["HP:9999999"]}), "phenotypes[0]: unknown HPO term")
     _problem(post({"phenotypes": ["not a phenotype at all"]}), "phenotypes[0]")
     _problem(
         post({"phenotypes": ["HP:0001166"], "excluded_phenotypes": ["Arachnodactyly"]}),
@@ -114,6 +114,17 @@ def test_bad_phenotype_input_is_a_422_naming_the_field(client: TestClient) -> No
     # a real packet whose terms this small HPO does not hold
     _problem(post({"phenopacket": packet}), "phenopacket.phenotypicFeatures")
     _problem(post({"phenopacket": "not an object"}), "phenopacket")
+
+
+def test_a_term_newer_than_the_release_is_left_out_with_a_note(client: TestClient) -> None:
+    r = client.post("/v1/evidence", json={"phenotypes": ["HP:0001166", "HP:9999999"]})
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert [p["id"] for p in body["phenotypes"]] == ["HP:0001166"]
+    assert body["ranking"]
+    assert any(
+        "phenotypes[1]" in n and "HP:9999999" in n and "left out" in n for n in body["notes"]
+    )
 
 
 def test_phenopacket_input(client: TestClient) -> None:

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from core.exceptions import RetrievalError
+from retrieval.phenotype.answer import from_request
 from retrieval.phenotype.kb import PRIOR_FEATURES, PhenotypeKB, build_kb
 from retrieval.phenotype.ranker import PhenotypeRanker
 from retrieval.phenotype.rerank import fit
@@ -240,7 +241,7 @@ def test_retired_ids_are_followed_with_a_note(kb: PhenotypeKB) -> None:
     ("observed", "excluded", "needle"),
     [
         (["HP:0000099"], [], "phenotypes[0]: HP:0000099 is an obsolete"),
-        (["HP:0000518", "HP:9999999"], [], "phenotypes[1]: unknown HPO term"),
+        (["HP:9999999"], ["HP:0000518"], "phenotypes[0]: unknown HPO term"),  # none left
         (["no such phenotype"], [], "phenotypes[0]"),
         (["HP:0000518"], ["Cataract"], "excluded_phenotypes: HP:0000518"),
     ],
@@ -249,8 +250,20 @@ def test_bad_terms_name_the_field(
     kb: PhenotypeKB, observed: list[str], excluded: list[str], needle: str
 ) -> None:
     with pytest.raises(RetrievalError) as e:
-        resolve(kb.onto, observed, excluded)
+        from_request(PhenotypeRanker(kb, None, None), observed, excluded, None)
     assert needle in str(e.value)
+
+
+def test_ids_the_release_cannot_use_are_left_out_with_a_note(kb: PhenotypeKB) -> None:
+    """Real cases carry terms newer than the graph's HPO release (172 of 7,460 dev cases of
+    phenopacket-store): the rest of the case is still ranked, and the answer says what was
+    left out."""
+    r = resolve(kb.onto, ["HP:0000518", "HP:9999999"], ["HP:0000099"])
+    assert [kb.onto.ids[t] for t in r.observed] == ["HP:0000518"] and r.excluded == []
+    assert any(
+        "phenotypes[1]: unknown HPO term 'HP:9999999'" in n and "left out" in n for n in r.notes
+    )
+    assert any("excluded_phenotypes[0]: HP:0000099 is an obsolete" in n for n in r.notes)
 
 
 def test_free_text_mentions(kb: PhenotypeKB) -> None:
