@@ -53,6 +53,10 @@ DEFAULT_TRIES = {
 }
 
 
+# kills what a started run needs at a moment (seconds); True when the kill landed
+Killer = Callable[[subprocess.Popen[bytes], float], bool]
+
+
 @dataclass
 class Harness:
     work: Path
@@ -107,16 +111,21 @@ class Harness:
         return rng.uniform(1.0, 1.1 * self.took[key])
 
     def kill_run(
-        self, rng: random.Random, key: str, args: list[str], undo: Callable[[], object]
+        self,
+        rng: random.Random,
+        key: str,
+        args: list[str],
+        undo: Callable[[], object],
+        kill: Killer | None = None,
     ) -> tuple[float, bool]:
-        """Start `evigraph ARGS` and kill -9 it at a random moment inside a run of `key`. A run
-        that ends before its moment tested nothing: its length becomes the estimate, `undo`
-        returns to the starting graph and another moment is drawn (three runs at most);
-        (the moment, whether a kill landed)."""
+        """Start `evigraph ARGS` and kill -9 it (or, with `kill`, what that kills) at a random
+        moment inside a run of `key`. A run that ends before its moment tested nothing: its
+        length becomes the estimate, `undo` returns to the starting graph and another moment
+        is drawn (three runs at most); (the moment, whether a kill landed)."""
         for _ in range(3):
             at = self.kill_time(rng, key)
             t0 = time.monotonic()
-            if kill_at(self.start(*args), at):
+            if (kill or kill_at)(self.start(*args), at):
                 return at, True
             self.took[key] = time.monotonic() - t0
             undo()
@@ -240,12 +249,18 @@ def try_neo4j_kill(h: Harness, rng: random.Random, clean: str) -> tuple[bool, st
     from graph.hpo_obo import default_hpo_paths
 
     hpoa = changed_hpoa(default_hpo_paths()["hpoa"], h.work / "hpoa-changed", rng.random())
-    job = h.start("ingest", "hpo", "--hpoa", str(hpoa))
-    at = h.kill_time(rng, "refresh")
-    hit = kill_server_at(h, job, at)
+    args = ["ingest", "hpo", "--hpoa", str(hpoa)]
+    rcs: list[int | None] = []
+
+    def server(job: subprocess.Popen[bytes], at: float) -> bool:
+        hit = kill_server_at(h, job, at)
+        rcs.append(job.returncode)
+        return hit
+
+    at, hit = h.kill_run(rng, "refresh", args, lambda: h.run("ingest", "all"), server)
     h.run("neo4j", "start")
     h.run("ingest", "all")
-    return h.checksum() == clean, f"server killed at {at:.1f} s: {hit}, ingest rc {job.returncode}"
+    return h.checksum() == clean, f"server killed at {at:.1f} s: {hit}, ingest rc {rcs[-1]}"
 
 
 def kill_server_at(h: Harness, job: subprocess.Popen[bytes], seconds: float) -> bool:
