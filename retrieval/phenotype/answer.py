@@ -58,8 +58,7 @@ def _add_packet(ranker: PhenotypeRanker, r: Resolved, obj: dict[str, Any]) -> No
             try:
                 t = resolve_one(onto, tid, f"phenopacket.phenotypicFeatures[{tid}]", r.notes)
             except RetrievalError as e:
-                r.left_out.append(str(e))
-                r.notes.append(f"{e}; left out")
+                r.leave_out(e)
                 continue
             if t not in target:
                 target.append(t)

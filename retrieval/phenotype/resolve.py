@@ -29,6 +29,11 @@ class Resolved:
     given: dict[int, str] = field(default_factory=dict)  # term -> what the caller wrote
     left_out: list[str] = field(default_factory=list)  # why each unusable id was left out
 
+    def leave_out(self, why: RetrievalError) -> None:
+        """Record an input term that is not used, and say so in the answer's notes."""
+        self.left_out.append(str(why))
+        self.notes.append(f"{why}; left out")
+
 
 def resolve_one(onto: Ontology, raw: str, where: str, notes: list[str]) -> int:
     text = raw.strip()
@@ -77,8 +82,7 @@ def resolve(
             try:
                 t = resolve_one(onto, raw, f"{name}[{n}]", out.notes)
             except NotInReleaseError as e:
-                out.left_out.append(str(e))
-                out.notes.append(f"{e}; left out")
+                out.leave_out(e)
                 continue
             if t not in target:
                 target.append(t)
