@@ -6,6 +6,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import anyio
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from starlette.concurrency import run_in_threadpool
@@ -47,7 +48,8 @@ def create_app(
         if evidence_service is None and cfg.api.load_models:
             await run_in_threadpool(holder.load)
         extraction = ExtractionModels(cfg)
-        app.state.evigraph = ServiceState(cfg, store, metrics, holder, extraction)
+        slots = anyio.CapacityLimiter(cfg.api.evidence_threads)
+        app.state.evigraph = ServiceState(cfg, store, metrics, holder, extraction, slots)
         try:
             yield
         finally:

@@ -6,11 +6,14 @@ until it succeeds."""
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 import time
 from dataclasses import dataclass
 from typing import Any, Protocol
+
+import anyio
 
 from api.errors import ServiceNotAvailableError
 from api.extraction_models import ExtractionModels
@@ -68,6 +71,7 @@ class EvidenceHolder:
                 return
             try:
                 self.service = module.EvidenceService.load(self.store, self.settings)
+                gc.freeze()  # the models live as long as the process: the collector skips them
                 self.error = ""
                 logger.info("evidence service loaded")
                 warm = getattr(self.service, "warm_phenotypes", None)
@@ -103,3 +107,4 @@ class ServiceState:
     metrics: Metrics
     evidence: EvidenceHolder
     extraction: ExtractionModels
+    evidence_slots: anyio.CapacityLimiter  # evidence answers computed at once

@@ -175,6 +175,14 @@ class ApiSettings(BaseModel):
     load_models: bool = Field(
         default=True, description="Load the evidence service (encoder and scorer) at start-up."
     )
+    evidence_threads: int = Field(
+        default=4,
+        ge=1,
+        le=256,
+        description="Evidence answers a worker computes at once; the rest wait their turn, "
+        "first come first served. The work is CPU-bound Python: more threads than cores only "
+        "adds GIL contention (16 clients: 101 req/s with 40, 183 with 4; bench/RESULTS.md).",
+    )
 
 
 class AdeSettings(BaseModel):

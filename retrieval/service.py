@@ -3,6 +3,7 @@ CAFF scorer and keep what passes its threshold. Loaded once per process (CLI or 
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import threading
@@ -254,6 +255,7 @@ class EvidenceService:
             if self._phenotype_loader is not None:
                 try:
                     self._phenotypes = self._phenotype_loader()
+                    gc.freeze()  # its millions of objects live as long as the process
                 except RetrievalError as e:
                     logger.warning("phenotype ranking unavailable: %s", e)
                 self._phenotype_loader = None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
+import anyio.to_thread
 import orjson
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
@@ -11,6 +12,7 @@ from fastapi.responses import Response
 from api.deps import State, read_access
 from api.routes.common import problems
 from api.schemas import Evidence, EvidenceFormat, EvidenceRequest
+from api.services import ServiceState
 from core.exceptions import RetrievalError
 from interop.rdf import serialize_evidence
 
@@ -43,7 +45,7 @@ RDF_RESPONSES: dict[int | str, dict[str, Any]] = {
     dependencies=[Depends(read_access)],
     responses={**RDF_RESPONSES, **problems(401, 422, 503)},
 )
-def get_evidence(
+async def get_evidence(
     body: EvidenceRequest,
     state: State,
     format: Annotated[
@@ -66,6 +68,11 @@ def get_evidence(
             f"format is {format!r} in the query but {body.format!r} in the body; give one"
         )
     fmt = format or body.format or "json"
+    # A few answers at once (api.evidence_threads), the rest queued first come first served.
+    return await anyio.to_thread.run_sync(_answer, state, body, fmt, limiter=state.evidence_slots)
+
+
+def _answer(state: ServiceState, body: EvidenceRequest, fmt: EvidenceFormat) -> Response:
     service = state.evidence.get()
     out = service.evidence(
         question=body.question or "",

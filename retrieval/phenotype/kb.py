@@ -31,6 +31,11 @@ QUERIES = (
 )
 FREQUENCY_TERMS = HPO_FREQUENCY_TERMS  # Orphanet states its frequencies with HPO's terms
 UNKNOWN_FREQUENCY = 0.5  # an annotation that states no frequency
+# A term whose annotation closure holds at least this many entries keeps dense match rows
+# (about 400 terms of the full graph, 34 MB): a patient term's rows are then the max of its
+# general ancestors' rows and a few hundred entries of its specific ones, instead of a walk
+# over some 40,000 (ancestor, entry) pairs.
+DENSE_MIN_ENTRIES = 500
 
 
 @dataclass
@@ -74,7 +79,17 @@ class PhenotypeKB:
             [UNKNOWN_FREQUENCY if a.frequency is None else a.frequency for a in flat],
             dtype=np.float32,
         )
+        # Every annotation's ancestors (itself included), annotation by annotation, and a CSR
+        # over entries into them (ent_up_ptr), for the coverage of candidates.
+        starts = self.onto.anc_ptr[self.ann_term]
+        self.ann_up_len = self.onto.anc_ptr[self.ann_term + 1] - starts
+        self.ann_up = self.onto.anc_idx[spans(starts, starts + self.ann_up_len)]
+        up_ptr = np.zeros(len(self.ann_term) + 1, dtype=np.int64)
+        up_ptr[1:] = np.cumsum(self.ann_up_len)
+        self.ent_up_ptr = up_ptr[self.ann_ptr]
         self.prior = entry_prior(self)
+        self.log_freq = np.log(np.maximum(self.term_freq, 1e-3)).astype(np.float32)
+        self._dense_rows()
         self._under: dict[int, dict[int, Annotation]] = {}
         self._ranked: dict[int, list[int]] = {}
 
@@ -113,6 +128,44 @@ class PhenotypeKB:
     def term_entries(self, t: int) -> tuple[np.ndarray, np.ndarray]:
         s = slice(self.term_ptr[t], self.term_ptr[t + 1])
         return self.term_dis[s], self.term_freq[s]
+
+    def match_rows(self, q: int, best: np.ndarray, fmatch: np.ndarray) -> None:
+        """Into `best` and `fmatch` ((D,) zeros): for every entry, the IC of the most
+        informative common ancestor a of q and its annotations (Resnik best match), and
+        max(0, IC(a) + log f(a, entry)) over q's ancestors a, f the highest frequency among
+        the entry's annotations under a."""
+        anc = self.onto.ancestors(q)
+        slots = self.dense_slot[anc]
+        for k in slots[slots >= 0].tolist():  # each general ancestor's rows: its own ancestors
+            np.maximum(best, self.dense_best[k], out=best)
+            np.maximum(fmatch, self.dense_fmatch[k], out=fmatch)
+        for a in anc[slots < 0].tolist():
+            self._add_match(a, best, fmatch)
+
+    def _add_match(self, a: int, best: np.ndarray, fmatch: np.ndarray) -> None:
+        ic = self.ic[a]
+        if ic <= 0.0:
+            return
+        s = slice(self.term_ptr[a], self.term_ptr[a + 1])
+        dis = self.term_dis[s]
+        best[dis] = np.maximum(best[dis], ic)
+        fmatch[dis] = np.maximum(fmatch[dis], ic + self.log_freq[s])
+
+    def _dense_rows(self) -> None:
+        general = np.flatnonzero(np.diff(self.term_ptr) >= DENSE_MIN_ENTRIES)
+        self.dense_slot = np.full(len(self.onto), -1, dtype=np.int64)
+        self.dense_slot[general] = np.arange(len(general))
+        self.dense_best = np.zeros((len(general), len(self.ids)), dtype=np.float32)
+        self.dense_fmatch = np.zeros_like(self.dense_best)
+        for k, t in enumerate(general.tolist()):
+            for a in self.onto.ancestors(t).tolist():
+                self._add_match(a, self.dense_best[k], self.dense_fmatch[k])
+
+
+def spans(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """The indices of the ranges [starts[i], ends[i]), concatenated."""
+    lens = ends - starts
+    return np.repeat(starts - np.cumsum(lens) + lens, lens) + np.arange(lens.sum())
 
 
 PRIOR_FEATURES = (

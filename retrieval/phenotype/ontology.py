@@ -34,6 +34,8 @@ class Ontology:
 
     def __post_init__(self) -> None:
         self.index = {t: i for i, t in enumerate(self.ids)}
+        # {"id", "name"} of each term, built once and shared by every answer that cites it
+        self.refs = [{"id": i, "name": n} for i, n in zip(self.ids, self.names, strict=True)]
 
     def __len__(self) -> int:
         return len(self.ids)

@@ -14,7 +14,7 @@ from core.exceptions import ModelLoadError
 from core.settings import Settings
 from graph.repository import GraphStore
 from graph.vocabulary import NodeLabel
-from retrieval.phenotype.explain import explain_entry
+from retrieval.phenotype.explain import Explainer
 from retrieval.phenotype.kb import PhenotypeKB, build_kb, load_rows
 from retrieval.phenotype.lr import LRParams, build_index
 from retrieval.phenotype.rerank import Reranker
@@ -64,6 +64,7 @@ class PhenotypeRanker:
         """`watch`: the re-ranker's file, loaded again by `refresh` when it appears or changes
         (a model trained behind the running API)."""
         self.kb, self.watch = kb, watch
+        self.explainer = Explainer(kb)
         self._use(model, model_file)
         self._seen = _stamp(watch)
         self.gene_of_entry: dict[int, list[int]] = {}
@@ -141,12 +142,12 @@ class PhenotypeRanker:
         s, ent, value = self.scores(r.observed, r.excluded)
         t1 = time.perf_counter()
         onto = self.kb.onto
-        self._explained: dict[int, dict[str, Any]] = {}
+        explained: dict[int, dict[str, Any]] = {}  # per entry, for this answer only
         diseases = [
-            self._entry(s, int(e), float(v), n + 1)
+            self._entry(s, int(e), float(v), n + 1, explained)
             for n, (e, v) in enumerate(zip(ent[:top_k], value[:top_k], strict=True))
         ]
-        genes = self._genes(s, ent, value, top_k)
+        genes = self._genes(s, ent, value, top_k, explained)
         return {
             "phenotypes": [
                 {"id": onto.ids[t], "name": onto.names[t], "given": r.given.get(t)}
@@ -166,7 +167,9 @@ class PhenotypeRanker:
             },
         }
 
-    def _entry(self, s: Scores, e: int, value: float, rank: int) -> dict[str, Any]:
+    def _entry(
+        self, s: Scores, e: int, value: float, rank: int, explained: dict[int, dict[str, Any]]
+    ) -> dict[str, Any]:
         kb = self.kb
         return {
             "id": kb.ids[e],
@@ -175,17 +178,22 @@ class PhenotypeRanker:
             "score": round(value, 6),
             "rank": rank,
             "equivalent_ids": kb.equivalent[e],
-            **self._explain(s, e),
+            **self._explain(s, e, explained),
         }
 
-    def _explain(self, s: Scores, e: int) -> dict[str, Any]:
-        got = self._explained.get(e)
+    def _explain(self, s: Scores, e: int, explained: dict[int, dict[str, Any]]) -> dict[str, Any]:
+        got = explained.get(e)
         if got is None:
-            got = self._explained[e] = explain_entry(self.kb, s, e)
+            got = explained[e] = self.explainer.entry(s, e)
         return got
 
     def _genes(
-        self, s: Scores, ent: np.ndarray, value: np.ndarray, top_k: int
+        self,
+        s: Scores,
+        ent: np.ndarray,
+        value: np.ndarray,
+        top_k: int,
+        explained: dict[int, dict[str, Any]],
     ) -> list[dict[str, Any]]:
         """Genes by the best-ranked disease each causes or is associated with."""
         out: list[dict[str, Any]] = []
@@ -206,7 +214,7 @@ class PhenotypeRanker:
                         "rank": len(out) + 1,
                         "equivalent_ids": [x for x in kb.gene_xrefs[g] if x.startswith("HGNC:")],
                         "via": {"id": kb.ids[int(e)], "name": kb.names[int(e)], "relation": rel},
-                        **self._explain(s, int(e)),
+                        **self._explain(s, int(e), explained),
                     }
                 )
                 if len(out) >= top_k:

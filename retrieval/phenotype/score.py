@@ -1,12 +1,11 @@
 """Scores of every disease entry for one patient, vectorised over entries.
 
 For a patient term q and an entry d, the best match is the most informative common ancestor
-of q and any of d's annotations: walking q's ancestors a in increasing information content
-(IC) and writing IC(a) onto the entries whose annotation closure holds a leaves, per entry,
-the IC of the best one (Resnik best-match). The same walk gives the frequency-aware match
-IC(a) + log f(a, d), f the highest frequency among d's annotations under a. Excluded terms
-count against the entries annotated with them (or below them), by frequency; NOT annotations
-count against the entries whose NOT term the patient has."""
+of q and any of d's annotations: the max over q's ancestors a of IC(a) on the entries whose
+annotation closure holds a (Resnik best-match), and the frequency-aware match the max of
+IC(a) + log f(a, d), f the highest frequency among d's annotations under a (kb.match_rows).
+Excluded terms count against the entries annotated with them (or below them), by frequency;
+NOT annotations count against the entries whose NOT term the patient has."""
 
 from __future__ import annotations
 
@@ -14,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from retrieval.phenotype.kb import PRIOR_FEATURES, PhenotypeKB
+from retrieval.phenotype.kb import PRIOR_FEATURES, PhenotypeKB, spans
 
 FEATURES = (
     "resnik_bma",  # mean over patient terms of the best match IC
@@ -31,6 +30,7 @@ FEATURES = (
     "freq_rarity",  # the same for the frequency-aware match
     *PRIOR_FEATURES,  # the entry's prior (kb.entry_prior)
 )
+FEW_VALUES = 16  # a row whose candidates take this many values or fewer is counted, not sorted
 LR_FEATURES = (  # appended when the likelihood-ratio score (lr.py) is computed
     "lr",  # the total log likelihood ratio
     "lr_gap",  # lr minus the best entry's
@@ -61,17 +61,10 @@ def score_all(kb: PhenotypeKB, observed: np.ndarray, excluded: np.ndarray) -> Sc
     best = np.zeros((len(observed), n), dtype=np.float32)
     fmatch = np.zeros((len(observed), n), dtype=np.float32)
     hits = np.zeros(n, dtype=np.float32)
-    for row, q in enumerate(observed):
-        anc = kb.onto.ancestors(int(q))
-        for a in anc[np.argsort(kb.ic[anc], kind="stable")]:
-            ic = kb.ic[a]
-            if ic <= 0.0:
-                continue
-            dis, freq = kb.term_entries(int(a))
-            best[row, dis] = ic  # increasing IC: the last write per entry is the best
-            v = ic + np.log(np.maximum(freq, 1e-3))
-            fmatch[row, dis] = np.maximum(fmatch[row, dis], v)
-            neg = kb.negated.get(int(a))
+    for row, q in enumerate(observed.tolist()):
+        kb.match_rows(q, best[row], fmatch[row])
+        for a in kb.onto.ancestors(q).tolist():
+            neg = kb.negated.get(a)
             if neg is not None:
                 hits[neg] += 1.0
     pen = np.zeros(n, dtype=np.float32)
@@ -90,25 +83,19 @@ def coverage(kb: PhenotypeKB, observed: np.ndarray, entries: np.ndarray) -> np.n
         anc = onto.ancestors(int(q))
         reach[anc] = kb.ic[anc]
     a0, a1 = kb.ann_ptr[entries], kb.ann_ptr[entries + 1]
-    ann = _ranges(a0, a1)  # the candidates' annotations, candidate by candidate
+    ann = spans(a0, a1)  # the candidates' annotations, candidate by candidate
     if not len(ann):
         return np.zeros(len(entries), dtype=np.float32)
+    up = kb.ann_up[spans(kb.ent_up_ptr[entries], kb.ent_up_ptr[entries + 1])]
+    lens = kb.ann_up_len[ann]
+    got = np.maximum.reduceat(reach[up], np.cumsum(lens) - lens)
     terms = kb.ann_term[ann]
-    starts, ends = onto.anc_ptr[terms], onto.anc_ptr[terms + 1]
-    got = np.maximum.reduceat(
-        reach[onto.anc_idx[_ranges(starts, ends)]], np.cumsum(ends - starts) - (ends - starts)
-    )
     w = kb.ann_weight[ann]
     ratio = w * got / np.maximum(kb.ic[terms], 1e-3)
     seg = np.repeat(np.arange(len(entries)), a1 - a0)
     num = np.bincount(seg, weights=ratio, minlength=len(entries))
     den = np.bincount(seg, weights=w, minlength=len(entries))
     return (num / np.maximum(den, 1e-6)).astype(np.float32)
-
-
-def _ranges(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
-    lens = ends - starts
-    return np.repeat(starts - np.cumsum(lens) + lens, lens) + np.arange(lens.sum())
 
 
 def features(kb: PhenotypeKB, s: Scores, entries: np.ndarray) -> np.ndarray:
@@ -142,9 +129,12 @@ def _rarity(m: np.ndarray, entries: np.ndarray) -> np.ndarray:
     n = m.shape[1]
     out = np.zeros(len(entries), dtype=np.float64)
     for row in m:
-        ranked = np.sort(row)
-        at_least = n - np.searchsorted(ranked, row[entries], side="left")
-        out += -np.log(at_least / n)
+        values, inv = np.unique(row[entries], return_inverse=True)
+        if len(values) <= FEW_VALUES:  # counting beats sorting the row (best-match rows)
+            at_least = (row >= values[:, None]).sum(1)
+        else:
+            at_least = n - np.searchsorted(np.sort(row), values, side="left")
+        out += -np.log(at_least[inv] / n)
     return out.astype(np.float32)
 
 

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from core.exceptions import RetrievalError
+from retrieval.phenotype import kb as kb_module
 from retrieval.phenotype.answer import from_request
 from retrieval.phenotype.kb import PRIOR_FEATURES, PhenotypeKB, build_kb
 from retrieval.phenotype.ranker import PhenotypeRanker
@@ -167,6 +168,30 @@ def test_entry_prior_counts_publications_and_sources() -> None:
     assert merged["n_sources"] == 2
     assert prior["OMIM:1"]["log_publications"] == pytest.approx(np.log1p(1))
     assert prior["OMIM:1"]["n_sources"] == 1
+
+
+@pytest.mark.parametrize("dense_min", [3, 10**9])
+def test_match_rows_are_the_best_common_ancestor(
+    dense_min: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With and without the dense rows of general terms, every term's rows are what a walk
+    over every annotation and common ancestor gives."""
+    monkeypatch.setattr(kb_module, "DENSE_MIN_ENTRIES", dense_min)
+    kb = build_kb(rows())
+    assert (0 < len(kb.dense_best) < len(kb.onto)) == (dense_min == 3)
+    for q in range(len(kb.onto)):
+        best, fmatch = np.zeros(len(kb.ids), np.float32), np.zeros(len(kb.ids), np.float32)
+        kb.match_rows(q, best, fmatch)
+        up = set(kb.onto.ancestors(q).tolist())
+        for d, anns in enumerate(kb.annotations):
+            freq: dict[int, float] = {}  # common ancestor -> highest frequency under it
+            for a in anns:
+                f = 0.5 if a.frequency is None else a.frequency
+                for c in set(kb.onto.ancestors(a.term).tolist()) & up:
+                    freq[c] = max(freq.get(c, 0.0), f)
+            assert best[d] == pytest.approx(max((kb.ic[c] for c in freq), default=0.0))
+            want = max((kb.ic[c] + np.log(max(f, 1e-3)) for c, f in freq.items()), default=0.0)
+            assert fmatch[d] == pytest.approx(max(0.0, want), abs=1e-6)
 
 
 def test_ancestor_match_beats_no_match(kb: PhenotypeKB) -> None:
