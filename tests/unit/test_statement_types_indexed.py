@@ -1,4 +1,4 @@
-"""The write-back's statement query has one static-type branch, and the schema one evidence_id
+"""The write-back's statement query has one static-type subquery, and the schema one evidence_id
 uniqueness constraint, for every extracted relationship type: a type missing from either would
 be dropped by the write-back (no branch) or written by expanding every relationship between its
 two nodes (no constraint, whose index the MERGE seeks)."""
