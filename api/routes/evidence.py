@@ -68,8 +68,16 @@ async def get_evidence(
             f"format is {format!r} in the query but {body.format!r} in the body; give one"
         )
     fmt = format or body.format or "json"
+    if body.phenotypes or body.excluded_phenotypes or body.phenopacket is not None:
+        await anyio.to_thread.run_sync(_ranker_loaded, state)
     # A few answers at once (api.evidence_threads), the rest queued first come first served.
     return await anyio.to_thread.run_sync(_answer, state, body, fmt, limiter=state.evidence_slots)
+
+
+def _ranker_loaded(state: ServiceState) -> None:
+    """Wait for the phenotype ranker, which loads behind the live API after start-up, outside
+    the evidence slots: requests that wait for it must not stop the questions meanwhile."""
+    getattr(state.evidence.get(), "phenotypes", None)
 
 
 def _answer(state: ServiceState, body: EvidenceRequest, fmt: EvidenceFormat) -> Response:

@@ -5,7 +5,10 @@ fake service here only; tests/integration/test_api.py uses the real app on the r
 from __future__ import annotations
 
 import sys
+import threading
+import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -228,3 +231,40 @@ def test_integers_beyond_64_bits_in_cypher_parameters_are_422_not_500(
     body = {"query": "RETURN $x AS x", "parameters": {"x": -(2**63) - 1}}
     r = client.post("/v1/cypher", json=body, headers={"X-API-Key": KEY})
     _assert_problem(r, 422, "outside Neo4j's 64-bit range")
+
+
+class LoadingRanker(FakeEvidence):
+    """A service whose phenotype ranker is still loading (behind the live API) until
+    `loaded` is set."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.loaded = threading.Event()
+
+    @property
+    def phenotypes(self) -> None:
+        assert self.loaded.wait(20)
+
+    def evidence(self, **kwargs: Any) -> dict[str, Any]:
+        if kwargs.get("phenotypes"):
+            self.phenotypes  # noqa: B018 - as the real service, it needs the ranker
+        return super().evidence(**kwargs)
+
+
+def test_a_request_waiting_for_the_phenotype_ranker_holds_no_evidence_slot() -> None:
+    fake = LoadingRanker()
+    question = {"question": "marfan?", "seeds": ["ORPHA:558"]}
+    with (
+        TestClient(create_app(_settings(evidence_threads=1), evidence_service=fake)) as c,
+        ThreadPoolExecutor(2) as pool,
+    ):
+        patient = pool.submit(c.post, "/v1/evidence", json={"phenotypes": ["HP:0001166"]})
+        time.sleep(0.5)  # the patient's request now waits for the ranker
+        try:
+            # the only slot is free: a question is answered meanwhile
+            assert pool.submit(c.post, "/v1/evidence", json=question).result(5).status_code == 200
+            assert not patient.done()
+        finally:
+            fake.loaded.set()
+        assert patient.result(10).status_code == 200
+        assert [call.get("phenotypes") for call in fake.calls] == [None, ["HP:0001166"]]
