@@ -165,7 +165,7 @@ class EvidenceService:
             thresholds,
             per_hop_thresholds,
             path,
-            lambda: PhenotypeRanker.load(store, settings),
+            lambda: PhenotypeRanker.load(store, settings, graph_version_rows(store)),
         )
         if service.names is not None:
             service.names.start()

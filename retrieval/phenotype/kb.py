@@ -11,12 +11,15 @@ import time
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
+import orjson
 
 from graph.repository import GraphStore
 from graph.vocabulary import HPO_FREQUENCY_TERMS
+from retrieval.disk_cache import version_key, write_atomic
 from retrieval.phenotype.ontology import PHENOTYPIC_ABNORMALITY, Ontology, build_ontology
 
 logger = logging.getLogger(__name__)
@@ -196,6 +199,30 @@ def load_rows(store: GraphStore) -> dict[str, Rows]:
         t = time.perf_counter()
         rows[name] = store.read(f"retrieval/{name}", raw=True)
         logger.info("%s: %d rows in %.1f s", name, len(rows[name]), time.perf_counter() - t)
+    return rows
+
+
+def cached_rows(store: GraphStore, folder: Path, version: object) -> dict[str, Rows]:
+    """`load_rows`, kept in `folder` for graph `version` (one file; those of other versions
+    are removed): a restart reads them back in about a second instead of ~10 s of Cypher."""
+    path = folder / f"{version_key(version)}.json"
+    if path.is_file():
+        try:
+            got = orjson.loads(path.read_bytes())
+            if isinstance(got, dict) and set(QUERIES) <= set(got):
+                return got
+            logger.warning("phenotype rows cache %s lacks some queries; rebuilding it", path)
+        except (OSError, orjson.JSONDecodeError) as e:
+            logger.warning("phenotype rows cache %s is unreadable (%s); rebuilding it", path, e)
+    rows = load_rows(store)
+    try:
+        data = orjson.dumps(rows)
+    except TypeError as e:  # a value JSON cannot hold: serve the rows, cache nothing
+        logger.warning("phenotype rows not cached: %s", e)
+        return rows
+    for old in folder.glob("*.json"):
+        old.unlink(missing_ok=True)
+    write_atomic(path, data)
     return rows
 
 

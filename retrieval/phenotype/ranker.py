@@ -15,7 +15,7 @@ from core.settings import Settings
 from graph.repository import GraphStore
 from graph.vocabulary import NodeLabel
 from retrieval.phenotype.explain import Explainer
-from retrieval.phenotype.kb import PhenotypeKB, build_kb, load_rows
+from retrieval.phenotype.kb import PhenotypeKB, build_kb, cached_rows, load_rows
 from retrieval.phenotype.lr import LRParams, build_index
 from retrieval.phenotype.rerank import Reranker
 from retrieval.phenotype.resolve import Resolved
@@ -73,9 +73,16 @@ class PhenotypeRanker:
                 self.gene_of_entry.setdefault(e, []).append(g)
 
     @classmethod
-    def load(cls, store: GraphStore, settings: Settings) -> PhenotypeRanker:
+    def load(
+        cls, store: GraphStore, settings: Settings, version: object | None = None
+    ) -> PhenotypeRanker:
+        """The ranker on the graph's annotations; with the graph's `version`
+        (embeddings.graph_version_rows), the rows are read back from <var>/phenotype/rows
+        when that version's are there."""
         t = time.perf_counter()
-        ranker = cls.load_with(build_kb(load_rows(store)), settings)
+        folder = settings.models.var_dir / "phenotype" / "rows"
+        rows = load_rows(store) if version is None else cached_rows(store, folder, version)
+        ranker = cls.load_with(build_kb(rows), settings)
         kb = ranker.kb
         logger.info(
             "phenotype ranker: %d diseases, %d terms, %d genes in %.1f s",

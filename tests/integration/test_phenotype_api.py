@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import shutil
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,6 +20,8 @@ from graph import schema
 from graph.repository import GraphStore
 from graph.vocabulary import Source
 from ingest.sources import Input
+from retrieval.phenotype import kb as kb_module
+from retrieval.phenotype.kb import cached_rows
 from tests.integration.conftest import WIPE, train_tiny_retrieval
 from tests.integration.test_ingest_fixtures import DATA, HPO, MIM2GENE, PACKETS, _ingest
 
@@ -140,3 +143,22 @@ def test_phenopacket_input(client: TestClient) -> None:
     assert len(body["ranking"]) <= 3 and body["ranking"][0]["rank"] == 1
     assert [p["id"] for p in body["excluded_phenotypes"]] == ["HP:0004099"]
     assert any("HP:5200000" in n and "left out" in n for n in body["notes"])
+
+
+def test_the_rankers_rows_are_read_back_per_graph_version(
+    client: TestClient,
+    session_store: GraphStore,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The client fixture has ingested the annotations; the rows it reads are cached per graph
+    version: read back without Cypher, rebuilt for another version or when unreadable."""
+    fresh = cached_rows(session_store, tmp_path, {"ingest": ["run-a"]})
+    assert fresh["phenotype_annotations"] and len(list(tmp_path.glob("*.json"))) == 1
+    with monkeypatch.context() as m:
+        m.setattr(kb_module, "load_rows", lambda store: pytest.fail("the graph was read again"))
+        assert cached_rows(session_store, tmp_path, {"ingest": ["run-a"]}) == fresh
+    assert cached_rows(session_store, tmp_path, {"ingest": ["run-b"]}) == fresh
+    (kept,) = tmp_path.glob("*.json")  # the other version's file is gone
+    kept.write_bytes(b"{not json")
+    assert cached_rows(session_store, tmp_path, {"ingest": ["run-b"]}) == fresh
