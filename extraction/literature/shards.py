@@ -63,7 +63,7 @@ def write_shard(folder: Path, seq: int, rows: Iterable[Row]) -> Path:
 
 def read_shard(path: Path) -> list[Row]:
     """The rows of a shard (Parquet, or JSON Lines of earlier versions), as they were given."""
-    if path.name.endswith(LEGACY) or _is_json_lines(path):
+    if _is_json_lines(path):
         return _read_json_lines(path)
     try:
         table = pq.read_table(path, schema=SCHEMA)
@@ -105,7 +105,7 @@ def _nested(row: Row, path: Path, n: int) -> Row:
 
 
 def _is_json_lines(path: Path) -> bool:
-    """A `.loaded` shard keeps no format in its name: Parquet files start with PAR1."""
+    """By content, as a `.loaded` shard keeps no format in its name: Parquet starts with PAR1."""
     with path.open("rb") as fh:
         return fh.read(4) != b"PAR1"
 

@@ -19,7 +19,7 @@ import orjson
 
 from graph.repository import GraphStore
 from graph.vocabulary import HPO_FREQUENCY_TERMS
-from retrieval.disk_cache import version_key, write_atomic
+from retrieval.disk_cache import read_json, version_key, write_atomic
 from retrieval.phenotype.ontology import PHENOTYPIC_ABNORMALITY, Ontology, build_ontology
 
 logger = logging.getLogger(__name__)
@@ -206,14 +206,9 @@ def cached_rows(store: GraphStore, folder: Path, version: object) -> dict[str, R
     """`load_rows`, kept in `folder` for graph `version` (one file; those of other versions
     are removed): a restart reads them back in about a second instead of ~10 s of Cypher."""
     path = folder / f"{version_key(version)}.json"
-    if path.is_file():
-        try:
-            got = orjson.loads(path.read_bytes())
-            if isinstance(got, dict) and set(QUERIES) <= set(got):
-                return got
-            logger.warning("phenotype rows cache %s lacks some queries; rebuilding it", path)
-        except (OSError, orjson.JSONDecodeError) as e:
-            logger.warning("phenotype rows cache %s is unreadable (%s); rebuilding it", path, e)
+    got = read_json(path)
+    if isinstance(got, dict) and set(QUERIES) <= set(got):
+        return got
     rows = load_rows(store)
     try:
         data = orjson.dumps(rows)
