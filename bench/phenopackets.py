@@ -5,7 +5,9 @@ Needs the graph loaded (`make run`); reads the .tar.gz directly. In one run, on 
 disease-disjoint folds: the information-content best-match baseline (Resnik, Phenomizer-
 style), the likelihood-ratio score (retrieval/phenotype/lr.py, its few constants chosen from
 lr.GRID on the training folds of each fold), the listwise re-ranker without the LR features
-(the served ranking) and with them (the re-ranker of each fold trained on the other folds with
+(the served ranking; trained, as `evigraph phenotype train` does, on each case and again
+without its excluded terms), the same re-ranker given the cases without their excluded terms,
+and the re-ranker with the LR features (each fold's re-ranker trained on the other folds with
 its L2 chosen on them, with the LR constants those folds chose), per case and per disease
 (macro), on all cases, on the cases whose diagnosis has phenotype annotations in the graph,
 and on those whose annotations do not cite the case's own report. Then a sample through
@@ -40,12 +42,14 @@ from retrieval.phenotype.resolve import Resolved
 from retrieval.phenotype.train import (
     Prepared,
     choose_l2,
-    disease_folds,
+    diagnosis,
     fit_on,
+    fold_map,
     prepare,
     served_rank,
     term_indices,
     training_cases,
+    without_excluded,
 )
 
 logger = logging.getLogger("bench.phenopackets")
@@ -81,23 +85,40 @@ def metrics(ranks: Sequence[int], diseases: Sequence[str]) -> dict[str, float]:
 
 
 def cross_validate(
-    datas: Sequence[list[Prepared]], fold: list[int], seed: int, per_disease: int
-) -> list[int]:
-    """The served rank of every case, the re-ranker of fold f trained on datas[f] (the cases
-    prepared as fold f's training folds chose) minus the fold."""
-    served = [0] * len(fold)
-    for f, data in enumerate(datas):
-        train = [p for p, g in zip(data, fold, strict=True) if g != f]
-        member = {p.case.diseases[0]: p.gold for p in train if p.gold >= 0}
-        capped = {id(c) for c in training_cases([p.case for p in train], member, per_disease)}
-        train = [p for p in train if id(p.case) in capped]
+    pools: Sequence[list[Prepared]],
+    tests: Sequence[Sequence[list[Prepared]]],
+    fold_of: dict[str, int],
+    seed: int,
+) -> list[list[int]]:
+    """The re-ranker of fold f trained on the cases of pools[f] outside fold f (its L2 chosen
+    on them); each list of tests[f] (aligned with the cases) ranked by it where a case is in
+    fold f. One rank list per test list."""
+    n = len(tests[0][0])
+    out = [[0] * n for _ in tests[0]]
+    for f, pool in enumerate(pools):
+        train = [p for p in pool if fold_of[diagnosis(p)] != f]
         l2 = choose_l2(train, 3, seed + f)
         model = fit_on(train, l2, {})
-        for i, (p, g) in enumerate(zip(data, fold, strict=True)):
-            if g == f:
-                served[i] = served_rank(p, model)
-        logger.info("fold %d: %d training cases, l2 %g", f, len(train), l2)
-    return served
+        for ranks, test in zip(out, tests[f], strict=True):
+            for i, p in enumerate(test):
+                if fold_of[diagnosis(p)] == f:
+                    ranks[i] = served_rank(p, model)
+        logger.info("fold %d: %d training rows, l2 %g", f, len(train), l2)
+    return out
+
+
+def pool(
+    data: list[Prepared], capped: set[int], copies: list[Prepared] | None = None
+) -> list[Prepared]:
+    """The capped cases of `data` and, given `copies` (the same cases prepared without their
+    excluded terms, aligned), the copies of those that have excluded terms: what
+    `evigraph phenotype train` trains on (train.with_copies)."""
+    out = [p for p in data if id(p.case) in capped]
+    if copies is not None:
+        out += [
+            c for p, c in zip(data, copies, strict=True) if id(p.case) in capped and p.case.excluded
+        ]
+    return out
 
 
 def lr_cross_validate(
@@ -251,20 +272,29 @@ def main() -> None:
         kb = build_kb(load_rows(store))
     cases = list(iter_tar(packets))[: args.limit or None]
     data = prepare(kb, cases)
-    fold = disease_folds(data, args.folds, args.seed)
+    bare = prepare(kb, without_excluded(cases))  # the same cases, no excluded term given
+    fold_of = fold_map(data, args.folds, args.seed)
+    fold = [fold_of[diagnosis(p)] for p in data]
+    capped = {id(c) for c in training_cases(cases, kb.member, args.per_disease)}
     idx = build_index(kb)
     grid = grid_ranks(kb, idx, cases, [p.gold for p in data])
     lr_ranks, chosen = lr_cross_validate(grid, fold, args.folds)
     with_lr = {c: prepare(kb, cases, lr=(idx, c)) for c in set(chosen)}
+    served, served_bare = cross_validate(
+        [pool(data, capped, bare)] * args.folds, [[data, bare]] * args.folds, fold_of, args.seed
+    )
+    (lr_reranked,) = cross_validate(
+        [pool(with_lr[c], capped) for c in chosen],
+        [[with_lr[c]] for c in chosen],
+        fold_of,
+        args.seed,
+    )
     ranks = {
         "IC best-match (Resnik)": [p.resnik_rank for p in data],
         "likelihood ratio (constants chosen on training folds)": lr_ranks,
-        "re-ranker, served (no LR features)": cross_validate(
-            [data] * args.folds, fold, args.seed, args.per_disease
-        ),
-        "re-ranker with LR features": cross_validate(
-            [with_lr[c] for c in chosen], fold, args.seed, args.per_disease
-        ),
+        "re-ranker, served (no LR features)": served,
+        "re-ranker, served, observed terms only (no excluded term given)": served_bare,
+        "re-ranker with LR features (trained without the copies)": lr_reranked,
     }
     res = subsets(data, ranks)
     ranker = PhenotypeRanker.load_with(kb, settings)

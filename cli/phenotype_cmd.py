@@ -46,7 +46,7 @@ def train(
     from retrieval.phenotype.lrtune import choose, grid_ranks
     from retrieval.phenotype.phenopacket import iter_tar
     from retrieval.phenotype.ranker import model_path
-    from retrieval.phenotype.train import gold_entry, prepare, train_served, training_cases
+    from retrieval.phenotype.train import gold_entry, train_served, training_cases, with_copies
 
     cfg = settings()
     path = out or model_path(cfg)
@@ -63,9 +63,9 @@ def train(
     if lr:
         idx = build_index(kb)
         params = choose(grid_ranks(kb, idx, cases, [gold_entry(kb, c) for c in cases]))
-        model = train_served(prepare(kb, cases, lr=(idx, params)), seed=seed, lr=params)
+        model = train_served(with_copies(kb, cases, lr=(idx, params)), seed=seed, lr=params)
     else:
-        model = train_served(prepare(kb, cases), seed=seed)
+        model = train_served(with_copies(kb, cases), seed=seed)
     model.save(path)
     print_json(
         {

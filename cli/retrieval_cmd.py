@@ -262,7 +262,9 @@ def _echo_ranking(result: dict[str, Any]) -> None:
             same = f" = {', '.join(e['equivalent_ids'])}" if e["equivalent_ids"] else ""
             typer.echo(
                 f"{key} {e['rank']:>3}  {e['score']:.4f}  {e['id']}{same}  {e['name']}  "
-                f"explains {len(e['explained'])}, against {len(e['excluded_hits'])}, "
+                f"explains {len(e['explained'])}, excluded but annotated "
+                f"{len(e['excluded_hits'])} ({sum(h['frequent'] for h in e['excluded_hits'])} "
+                "frequent), "
                 f"unexplained {len(e['unexplained'])}"
             )
 

@@ -1,6 +1,7 @@
 """Why a disease ranks where it does: for each observed term, the annotation that matches
 it and the subclass_of path between them, with the annotation's frequency and provenance;
-the excluded terms that count against it; the observed terms it leaves unexplained."""
+the excluded terms it is annotated with (`frequent`: in STRONG_FREQUENCY of its patients or
+more); the observed terms it leaves unexplained."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Any
 
 from graph.vocabulary import RelType
 from retrieval.phenotype.kb import Annotation, PhenotypeKB
-from retrieval.phenotype.score import Scores
+from retrieval.phenotype.score import STRONG_FREQUENCY, Scores
 
 _SUBCLASS_OF = RelType.SUBCLASS_OF.predicate
 _HAS_PHENOTYPE = RelType.HAS_PHENOTYPE.predicate
@@ -46,6 +47,7 @@ class Explainer:
                         "phenotype": refs[x],
                         "annotation": refs[ann.term],
                         "frequency": ann.frequency,
+                        "frequent": (ann.frequency or 0.0) >= STRONG_FREQUENCY,
                         "sources": list(ann.sources),
                         "publications": list(ann.publications)[:10],
                     }
@@ -114,6 +116,7 @@ class Explainer:
                             "annotation": refs[a],
                             "negated": True,
                             "frequency": 0.0,
+                            "frequent": False,
                         }
                     )
         return out

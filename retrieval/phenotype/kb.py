@@ -145,6 +145,39 @@ class PhenotypeKB:
         for a in anc[slots < 0].tolist():
             self._add_match(a, best, fmatch)
 
+    def best_ic_on(self, terms: np.ndarray, entries: np.ndarray) -> np.ndarray:
+        """(len(terms), len(entries)) the Resnik best match of each term against each of
+        `entries` (match_rows' `best`, computed on those entries only, in a few vector ops)."""
+        out = np.zeros((len(terms), len(entries)), dtype=np.float32)
+        if not len(terms) or not len(entries):
+            return out
+        starts = self.onto.anc_ptr[terms]
+        lens = self.onto.anc_ptr[terms + 1] - starts
+        anc = self.onto.anc_idx[spans(starts, starts + lens)]
+        row = np.repeat(np.arange(len(terms)), lens)
+        slot = self.dense_slot[anc]
+        dense = slot >= 0
+        if dense.any():  # general ancestors: their rows, gathered on the entries
+            rows, first = np.unique(row[dense], return_index=True)  # row is sorted
+            got = self.dense_best[slot[dense][:, None], entries[None, :]]
+            out[rows] = np.maximum.reduceat(got, first, axis=0)
+        anc, row = anc[~dense], row[~dense]
+        keep = self.ic[anc] > 0.0
+        anc, row = anc[keep], row[keep]
+        size = self.term_ptr[anc + 1] - self.term_ptr[anc]
+        hit = self.term_dis[spans(self.term_ptr[anc], self.term_ptr[anc + 1])]
+        pos = np.full(len(self.ids), -1, dtype=np.int64)
+        pos[entries] = np.arange(len(entries))
+        col = pos[hit]
+        on = col >= 0
+        key = (np.repeat(row, size) * len(entries) + col)[on]
+        ic = np.repeat(self.ic[anc], size)[on]
+        order = np.argsort(ic, kind="stable")  # ascending: the last write per cell is its max
+        flat = np.zeros(out.size, dtype=np.float32)
+        flat[key[order]] = ic[order]
+        np.maximum(out, flat.reshape(out.shape), out=out)
+        return out
+
     def _add_match(self, a: int, best: np.ndarray, fmatch: np.ndarray) -> None:
         ic = self.ic[a]
         if ic <= 0.0:

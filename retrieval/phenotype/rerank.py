@@ -15,6 +15,10 @@ from core.exceptions import ModelLoadError
 from retrieval.phenotype.score import FEATURES, LR_FEATURES
 
 FORMAT = "evigraph-phenotype-reranker/1"
+# Weights whose sign the answer's meaning fixes: a penalty may only lower an entry (its weight
+# on a feature that is <= 0 is >= 0; on a count of contradictions it is <= 0), whatever the
+# training cases' habits (curators list as excluded the features a diagnosis often has).
+SIGNS = {"excluded": 1, "not_hits": -1, "excluded_strong": -1}
 
 
 @dataclass
@@ -57,10 +61,16 @@ def names(lr: bool) -> list[str]:
 
 
 def fit(
-    xs: list[np.ndarray], golds: list[int], l2: float, candidates: int, info: dict[str, object]
+    xs: list[np.ndarray],
+    golds: list[int],
+    l2: float,
+    candidates: int,
+    info: dict[str, object],
+    signs: dict[str, int] = SIGNS,
 ) -> Reranker:
     """Maximise the mean log-softmax of each case's gold candidate (cases whose gold is not
-    among their candidates carry no gradient and are left out)."""
+    among their candidates carry no gradient and are left out), the weights of `signs` kept
+    to their sign (1: >= 0, -1: <= 0)."""
     keep = [i for i, g in enumerate(golds) if g >= 0]
     allx = np.concatenate([xs[i] for i in keep])
     mean, std = allx.mean(0), allx.std(0) + 1e-6
@@ -87,6 +97,7 @@ def fit(
 
     w0 = np.zeros(n_f)
     w0[list(FEATURES).index("resnik_bma")] = 1.0
-    res = minimize(loss, w0, jac=True, method="L-BFGS-B", options={"maxiter": 300})
     cols = names(n_f > len(FEATURES))
+    bounds = [{1: (0.0, None), -1: (None, 0.0)}.get(signs.get(c, 0), (None, None)) for c in cols]
+    res = minimize(loss, w0, jac=True, method="L-BFGS-B", bounds=bounds, options={"maxiter": 300})
     return Reranker(cols, mean.tolist(), std.tolist(), res.x.tolist(), l2, candidates, info)

@@ -5,7 +5,10 @@ of q and any of d's annotations: the max over q's ancestors a of IC(a) on the en
 annotation closure holds a (Resnik best-match), and the frequency-aware match the max of
 IC(a) + log f(a, d), f the highest frequency among d's annotations under a (kb.match_rows).
 Excluded terms count against the entries annotated with them (or below them), by frequency;
-NOT annotations count against the entries whose NOT term the patient has."""
+NOT annotations count against the entries whose NOT term the patient has. Excluded terms are
+also matched like observed ones: in published cases they are pertinent negatives, features of
+the diagnosis's own differential that the patient was examined for and lacks, so an entry
+whose annotations they match is likelier unless it has them in most of its patients."""
 
 from __future__ import annotations
 
@@ -29,7 +32,12 @@ FEATURES = (
     "rarity",  # sum over patient terms of -log(share of entries matching at least as well)
     "freq_rarity",  # the same for the frequency-aware match
     *PRIOR_FEATURES,  # the entry's prior (kb.entry_prior)
+    "excluded_match",  # mean over excluded terms of the best match IC (0: none excluded)
+    "excluded_exact",  # share of excluded terms annotated at or below themselves
+    "excluded_lin",  # mean over excluded terms of best match IC / own IC, times log(1 + X)
+    "excluded_strong",  # excluded terms the entry has in STRONG_FREQUENCY of its patients
 )
+STRONG_FREQUENCY = 0.8  # "very frequent" (80-99%) and obligate: absent, they count against
 FEW_VALUES = 16  # a row whose candidates take this many values or fewer is counted, not sorted
 LR_FEATURES = (  # appended when the likelihood-ratio score (lr.py) is computed
     "lr",  # the total log likelihood ratio
@@ -45,6 +53,7 @@ class Scores:
     freq_match: np.ndarray  # (Q, D) max(0, IC(a) + log f(a, d))
     excluded_pen: np.ndarray  # (D,) sum of log(1 - 0.9 f) over excluded terms
     not_hits: np.ndarray  # (D,)
+    excluded_strong: np.ndarray  # (D,) excluded terms annotated with f >= STRONG_FREQUENCY
     lr: np.ndarray | None = None  # (D,) total log likelihood ratio, when computed
 
     @property
@@ -68,10 +77,12 @@ def score_all(kb: PhenotypeKB, observed: np.ndarray, excluded: np.ndarray) -> Sc
             if neg is not None:
                 hits[neg] += 1.0
     pen = np.zeros(n, dtype=np.float32)
-    for x in excluded:
-        dis, freq = kb.term_entries(int(x))
+    strong = np.zeros(n, dtype=np.float32)
+    for x in excluded.tolist():
+        dis, freq = kb.term_entries(x)
         pen[dis] += np.log1p(-0.9 * freq)
-    return Scores(observed, excluded, best, fmatch, pen, hits)
+        strong[dis] += freq >= STRONG_FREQUENCY
+    return Scores(observed, excluded, best, fmatch, pen, hits, strong)
 
 
 def coverage(kb: PhenotypeKB, observed: np.ndarray, entries: np.ndarray) -> np.ndarray:
@@ -118,10 +129,21 @@ def features(kb: PhenotypeKB, s: Scores, entries: np.ndarray) -> np.ndarray:
         _rarity(s.best_ic, entries),
         _rarity(s.freq_match, entries),
         *kb.prior[entries].T,
+        *_excluded_matches(kb, s, entries),
+        s.excluded_strong[entries],
     ]
     if s.lr is not None:
         cols += [s.lr[entries], s.lr[entries] - s.lr.max()]
     return np.stack(cols, axis=1).astype(np.float32)
+
+
+def _excluded_matches(kb: PhenotypeKB, s: Scores, entries: np.ndarray) -> list[np.ndarray]:
+    """excluded_match, excluded_exact, excluded_lin of the candidate entries."""
+    if not len(s.excluded):
+        return [np.zeros(len(entries), dtype=np.float32)] * 3
+    own = np.maximum(kb.ic[s.excluded], 1e-3)[:, None]
+    b = kb.best_ic_on(s.excluded, entries)
+    return [b.mean(0), (b >= own - 1e-4).mean(0), (b / own).mean(0) * np.log1p(len(own))]
 
 
 def _rarity(m: np.ndarray, entries: np.ndarray) -> np.ndarray:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 import numpy as np
 
@@ -87,6 +87,19 @@ def prepare(
     return out
 
 
+def without_excluded(cases: Sequence[Case]) -> list[Case]:
+    """The cases as given with no excluded term (the same ids and labels otherwise)."""
+    return [replace(c, excluded=[]) for c in cases]
+
+
+def with_copies(kb: PhenotypeKB, cases: Sequence[Case], lr: LR | None = None) -> list[Prepared]:
+    """The cases prepared as given and, for those with excluded terms, again without them:
+    trained on both, the re-ranker ranks as well for a request that gives no excluded term
+    (on published cases alone it leans on their pertinent negatives)."""
+    some = [c for c in cases if c.excluded]
+    return prepare(kb, cases, lr=lr) + prepare(kb, without_excluded(some), lr=lr)
+
+
 def served_rank(p: Prepared, model: Reranker | None) -> int:
     """The gold's rank after re-ranking (0: not rankable). A gold outside the candidates
     keeps its Resnik rank, behind every candidate."""
@@ -97,12 +110,21 @@ def served_rank(p: Prepared, model: Reranker | None) -> int:
     return rank_of(model.score(p.x), p.gold_pos)
 
 
+def diagnosis(p: Prepared) -> str:
+    return p.case.diseases[0] if p.case.diseases else ""
+
+
+def fold_map(data: Sequence[Prepared], k: int, seed: int) -> dict[str, int]:
+    """A fold per diagnosis of `data`, drawn at random with `seed`."""
+    diseases = sorted({diagnosis(p) for p in data})
+    order = np.random.default_rng(seed).permutation(len(diseases))
+    return {diseases[j]: n % k for n, j in enumerate(order)}
+
+
 def disease_folds(data: Sequence[Prepared], k: int, seed: int) -> list[int]:
     """A fold per case, by disease: every case of a disease lands in the same fold."""
-    diseases = sorted({p.case.diseases[0] if p.case.diseases else "" for p in data})
-    order = np.random.default_rng(seed).permutation(len(diseases))
-    fold_of = {diseases[j]: n % k for n, j in enumerate(order)}
-    return [fold_of[p.case.diseases[0] if p.case.diseases else ""] for p in data]
+    fold_of = fold_map(data, k, seed)
+    return [fold_of[diagnosis(p)] for p in data]
 
 
 def fit_on(data: Sequence[Prepared], l2: float, info: dict[str, object]) -> Reranker:
@@ -138,7 +160,8 @@ def train_served(
     which the model records, when given)."""
     l2 = choose_l2(data, k, seed)
     info: dict[str, object] = {
-        "cases": len(data),
+        "cases": len({(p.case.source, p.case.id) for p in data}),
+        "rows": len(data),  # the cases, and those with excluded terms again without them
         "diseases": len({p.gold for p in data if p.gold >= 0}),
         "l2_chosen_by": f"{k}-fold disease-disjoint CV, seed {seed}",
     }

@@ -14,10 +14,12 @@ from core.exceptions import RetrievalError
 from retrieval.phenotype import kb as kb_module
 from retrieval.phenotype.answer import from_request
 from retrieval.phenotype.kb import PRIOR_FEATURES, PhenotypeKB, build_kb
+from retrieval.phenotype.phenopacket import Case
 from retrieval.phenotype.ranker import PhenotypeRanker
 from retrieval.phenotype.rerank import fit
 from retrieval.phenotype.resolve import mentions, resolve
-from retrieval.phenotype.score import FEATURES, score_all
+from retrieval.phenotype.score import FEATURES, features, score_all
+from retrieval.phenotype.train import with_copies
 
 TERMS = [
     ("HP:0000001", "All", None),
@@ -192,6 +194,13 @@ def test_match_rows_are_the_best_common_ancestor(
             assert best[d] == pytest.approx(max((kb.ic[c] for c in freq), default=0.0))
             want = max((kb.ic[c] + np.log(max(f, 1e-3)) for c, f in freq.items()), default=0.0)
             assert fmatch[d] == pytest.approx(max(0.0, want), abs=1e-6)
+    every = np.arange(len(kb.onto))
+    some = np.asarray([0, 2, 3], dtype=np.int64)
+    for q in range(len(kb.onto)):  # the same best match, computed on a few entries only
+        best, fmatch = np.zeros(len(kb.ids), np.float32), np.zeros(len(kb.ids), np.float32)
+        kb.match_rows(q, best, fmatch)
+        on = kb.best_ic_on(every[q : q + 1], some)
+        assert on[0].tolist() == pytest.approx(best[some].tolist())
 
 
 def test_ancestor_match_beats_no_match(kb: PhenotypeKB) -> None:
@@ -233,6 +242,7 @@ def test_excluded_phenotype_lowers_a_disease(kb: PhenotypeKB) -> None:
     ranked = ranker.rank(resolve(kb.onto, ["HP:0001250"], ["HP:0000518"]), 10)
     one = next(e for e in ranked["ranking"] if e["id"] == "OMIM:1")
     assert [h["phenotype"]["id"] for h in one["excluded_hits"]] == ["HP:0000518"]
+    assert one["excluded_hits"][0]["frequent"] is False  # occasional
 
 
 def test_not_annotation_counts_against(kb: PhenotypeKB) -> None:
@@ -348,3 +358,60 @@ def test_if_missing_trains_a_model_of_other_features_again(tmp_path: Path) -> No
     n = len(FEATURES)
     Reranker(list(FEATURES), [0.0] * n, [1.0] * n, [1.0] * n, 0.0, 10, {}).save(path)
     assert _current(path)
+
+
+def _features(kb: PhenotypeKB, observed: list[str], excluded: list[str]) -> dict[str, Any]:
+    s = _scores(kb, observed, excluded)
+    ent = np.arange(len(kb.ids))
+    x = features(kb, s, ent)
+    return {kb.ids[e]: dict(zip(FEATURES, x[e].tolist(), strict=True)) for e in ent}
+
+
+def test_excluded_terms_are_matched_as_pertinent_negatives(kb: PhenotypeKB) -> None:
+    plain = _features(kb, ["HP:0001250"], [])
+    assert all(plain[d]["excluded_exact"] == plain[d]["excluded_strong"] == 0.0 for d in plain)
+    # no cataract: OMIM:1 (occasional) and OMIM:4 (2%) were examined for it; OMIM:2 has none
+    f = _features(kb, ["HP:0001250"], ["HP:0000518"])
+    assert f["OMIM:1"]["excluded_exact"] == f["OMIM:4"]["excluded_exact"] == 1.0
+    assert f["OMIM:2"]["excluded_exact"] == 0.0
+    assert f["OMIM:1"]["excluded_match"] > f["OMIM:2"]["excluded_match"]
+    assert all(v["excluded_strong"] == 0.0 for v in f.values())  # none has it often
+    # no ectopia lentis: OMIM:2 has it very frequently, the fillers at no stated frequency
+    f = _features(kb, ["HP:0001250"], ["HP:0001083"])
+    assert f["OMIM:2"]["excluded_strong"] == 1.0 and f["OMIM:5"]["excluded_strong"] == 0.0
+
+
+def test_a_penalty_never_rewards_an_entry() -> None:
+    """Training cases where the gold is the entry annotated with the excluded terms (as
+    curators list the diagnosis's features the patient lacks) would teach the penalties to
+    reward; their weights are bounded to lower an entry or do nothing."""
+    rng = np.random.default_rng(1)
+    pen, strong = FEATURES.index("excluded"), FEATURES.index("excluded_strong")
+    xs, golds = [], []
+    for _ in range(80):
+        x = rng.normal(size=(20, len(FEATURES))).astype(np.float32)
+        x[:, pen] = -np.abs(x[:, pen])
+        g = int(rng.integers(20))
+        x[g, pen] -= 3.0  # the gold has the most excluded terms annotated ...
+        x[g, strong] += 3.0  # ... and often
+        xs.append(x)
+        golds.append(g)
+    model = fit(xs, golds, 1e-3, 20, {})
+    assert model.weights[pen] >= 0.0 and model.weights[strong] <= 0.0
+    free = fit(xs, golds, 1e-3, 20, {}, signs={})  # unbounded, the cases would say otherwise
+    assert free.weights[pen] < 0.0 < free.weights[strong]
+
+
+def test_training_rows_repeat_cases_without_their_excluded_terms(kb: PhenotypeKB) -> None:
+    cases = [
+        Case("a", ["HP:0001250"], ["HP:0000518"], diseases=["OMIM:1"]),
+        Case("b", ["HP:0001083"], [], diseases=["OMIM:2"]),
+    ]
+    got = with_copies(kb, cases)
+    assert [(p.case.id, p.case.excluded) for p in got] == [
+        ("a", ["HP:0000518"]),
+        ("b", []),
+        ("a", []),
+    ]
+    assert got[2].x[:, FEATURES.index("excluded_exact")].max() == 0.0
+    assert got[0].x[:, FEATURES.index("excluded_exact")].max() == 1.0
