@@ -41,9 +41,8 @@ from retrieval.phenotype.ranker import PhenotypeRanker
 from retrieval.phenotype.resolve import Resolved
 from retrieval.phenotype.train import (
     Prepared,
-    choose_l2,
     diagnosis,
-    fit_on,
+    fit_both,
     fold_map,
     prepare,
     served_rank,
@@ -97,13 +96,12 @@ def cross_validate(
     out = [[0] * n for _ in tests[0]]
     for f, pool in enumerate(pools):
         train = [p for p in pool if fold_of[diagnosis(p)] != f]
-        l2 = choose_l2(train, 3, seed + f)
-        model = fit_on(train, l2, {})
+        model = fit_both(train, 3, seed + f, {})
         for ranks, test in zip(out, tests[f], strict=True):
             for i, p in enumerate(test):
                 if fold_of[diagnosis(p)] == f:
                     ranks[i] = served_rank(p, model)
-        logger.info("fold %d: %d training rows, l2 %g", f, len(train), l2)
+        logger.info("fold %d: %d training rows, l2 %g", f, len(train), model.l2)
     return out
 
 

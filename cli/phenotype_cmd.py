@@ -74,6 +74,7 @@ def train(
             "lr": model.lr,
             **model.trained_on,
             "weights": dict(zip(model.features, model.weights, strict=True)),
+            "observed_only_l2": (model.observed_only or {}).get("l2"),
             "seconds": round(time.perf_counter() - t0, 1),
         }
     )

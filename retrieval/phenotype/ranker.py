@@ -135,7 +135,7 @@ class PhenotypeRanker:
         )
         ent = candidates(s, model.candidates if model else N_CANDIDATES)
         if model is not None:
-            raw = model.score(features(self.kb, s, ent))
+            raw = model.pick(len(excluded) > 0).score(features(self.kb, s, ent))
             p = np.exp(raw - raw.max())
             value = p / p.sum()  # a softmax over the candidates
         else:  # untrained: Resnik, moved by frequencies, excluded terms and NOT annotations

@@ -4,7 +4,7 @@ candidates of the information-content scores, trained on real cases. Saved as JS
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +31,16 @@ class Reranker:
     candidates: int
     trained_on: dict[str, object]
     lr: dict[str, Any] | None = None  # the likelihood-ratio constants (lr.LRParams) it uses
+    # for requests that give no excluded term: {mean, std, weights, l2} of the same features,
+    # trained on the cases without their excluded terms
+    observed_only: dict[str, Any] | None = None
+
+    def pick(self, excluded: bool) -> Reranker:
+        """The model for a request with or without excluded terms."""
+        if excluded or not self.observed_only:
+            return self
+        o = self.observed_only
+        return replace(self, mean=o["mean"], std=o["std"], weights=o["weights"], l2=o["l2"])
 
     def score(self, x: np.ndarray) -> np.ndarray:
         """(N,) scores of (N, F) candidate features."""

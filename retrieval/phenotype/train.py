@@ -30,6 +30,7 @@ class Prepared:
     gold_pos: int  # the gold's row in entries, -1 when not a candidate
     resnik_rank: int  # the gold's rank by Resnik best-match alone (0: not rankable)
     leaked: bool  # the gold's annotations cite the case's PMID
+    excluded: int = 0  # excluded terms the release knows
 
 
 def term_indices(kb: PhenotypeKB, ids: Sequence[str]) -> np.ndarray:
@@ -74,14 +75,15 @@ def prepare(
             empty = np.zeros((0, len(names(lr is not None))), dtype=np.float32)
             out.append(Prepared(c, -1, np.zeros(0, dtype=np.int64), empty, -1, 0, False))
             continue
-        s = scored(kb, term_indices(kb, c.observed), term_indices(kb, c.excluded), lr)
+        excluded = term_indices(kb, c.excluded)
+        s = scored(kb, term_indices(kb, c.observed), excluded, lr)
         ent = candidates(s, n)
         pos = int(np.flatnonzero(ent == gold)[0]) if gold >= 0 and gold in ent else -1
         leaked = gold >= 0 and any(
             p in c.pmids for a in kb.annotations[gold] for p in a.publications
         )
         rr = rank_of(s.resnik, gold) if gold >= 0 else 0
-        out.append(Prepared(c, gold, ent, features(kb, s, ent), pos, rr, leaked))
+        out.append(Prepared(c, gold, ent, features(kb, s, ent), pos, rr, leaked, len(excluded)))
         if k % 1000 == 999:
             logger.info("features of %d/%d cases", k + 1, len(cases))
     return out
@@ -107,7 +109,7 @@ def served_rank(p: Prepared, model: Reranker | None) -> int:
         return 0
     if p.gold_pos < 0 or model is None:
         return max(p.resnik_rank, len(p.entries) + 1) if model else p.resnik_rank
-    return rank_of(model.score(p.x), p.gold_pos)
+    return rank_of(model.pick(p.excluded > 0).score(p.x), p.gold_pos)
 
 
 def diagnosis(p: Prepared) -> str:
@@ -153,19 +155,31 @@ def choose_l2(data: Sequence[Prepared], k: int, seed: int) -> float:
     return best
 
 
+def fit_both(data: Sequence[Prepared], k: int, seed: int, info: dict[str, object]) -> Reranker:
+    """The re-ranker on `data` and, for requests that give no excluded term, its weights
+    trained on the rows of `data` that have none (the copies of with_copies); each L2 chosen
+    by k-fold disease-disjoint CV on its rows."""
+    model = fit_on(data, choose_l2(data, k, seed), info)
+    bare = [p for p in data if not p.excluded]
+    if bare and len(bare) < len(data):
+        sub = fit_on(bare, choose_l2(bare, k, seed), {})
+        model.observed_only = {"mean": sub.mean, "std": sub.std, "weights": sub.weights}
+        model.observed_only["l2"] = sub.l2
+    return model
+
+
 def train_served(
     data: Sequence[Prepared], seed: int = 13, k: int = 5, lr: LRParams | None = None
 ) -> Reranker:
     """The served re-ranker on `data` (prepared with the likelihood-ratio constants `lr`,
     which the model records, when given)."""
-    l2 = choose_l2(data, k, seed)
     info: dict[str, object] = {
         "cases": len({(p.case.source, p.case.id) for p in data}),
         "rows": len(data),  # the cases, and those with excluded terms again without them
         "diseases": len({p.gold for p in data if p.gold >= 0}),
         "l2_chosen_by": f"{k}-fold disease-disjoint CV, seed {seed}",
     }
-    model = fit_on(data, l2, info)
+    model = fit_both(data, k, seed, info)
     model.lr = None if lr is None else asdict(lr)
     return model
 

@@ -19,7 +19,7 @@ from retrieval.phenotype.ranker import PhenotypeRanker
 from retrieval.phenotype.rerank import fit
 from retrieval.phenotype.resolve import mentions, resolve
 from retrieval.phenotype.score import FEATURES, features, score_all
-from retrieval.phenotype.train import with_copies
+from retrieval.phenotype.train import train_served, with_copies
 
 TERMS = [
     ("HP:0000001", "All", None),
@@ -415,3 +415,39 @@ def test_training_rows_repeat_cases_without_their_excluded_terms(kb: PhenotypeKB
     ]
     assert got[2].x[:, FEATURES.index("excluded_exact")].max() == 0.0
     assert got[0].x[:, FEATURES.index("excluded_exact")].max() == 1.0
+
+
+def test_a_request_without_excluded_terms_gets_the_observed_only_weights(
+    kb: PhenotypeKB, tmp_path: Path
+) -> None:
+    from retrieval.phenotype.rerank import Reranker
+
+    n = len(FEATURES)
+    sub = {"mean": [0.0] * n, "std": [1.0] * n, "weights": [2.0] * n, "l2": 0.1}
+    model = Reranker(list(FEATURES), [0.0] * n, [1.0] * n, [1.0] * n, 0.01, 10, {}, None, sub)
+    assert model.pick(True) is model
+    assert model.pick(False).weights == [2.0] * n and model.pick(False).l2 == 0.1
+    path = tmp_path / "reranker.json"
+    model.save(path)
+    assert Reranker.load(path).pick(False).weights == [2.0] * n  # kept in the file
+    plain = Reranker(list(FEATURES), [0.0] * n, [1.0] * n, [1.0] * n, 0.01, 10, {})
+    assert plain.pick(False) is plain  # a model without them serves both
+
+
+def test_training_fits_observed_only_weights_on_the_copies(kb: PhenotypeKB) -> None:
+    cases = [
+        Case(f"c{i}", [obs], [exc] if i % 2 else [], diseases=[d])
+        for i, (obs, exc, d) in enumerate(
+            [
+                ("HP:0001250", "HP:0000518", "OMIM:1"),
+                ("HP:0001252", "HP:0001250", "OMIM:2"),
+                ("HP:0002069", "HP:0000518", "ORPHA:3"),
+                ("HP:0000518", "HP:0001250", "OMIM:4"),
+            ]
+            * 3
+        )
+    ]
+    model = train_served(with_copies(kb, cases), seed=1, k=2)
+    assert model.observed_only is not None
+    assert model.observed_only["weights"] != model.weights
+    assert model.trained_on["rows"] == len(cases) + 6 and model.trained_on["cases"] == 12
