@@ -95,9 +95,8 @@ def without_excluded(cases: Sequence[Case]) -> list[Case]:
 
 
 def with_copies(kb: PhenotypeKB, cases: Sequence[Case], lr: LR | None = None) -> list[Prepared]:
-    """The cases prepared as given and, for those with excluded terms, again without them:
-    trained on both, the re-ranker ranks as well for a request that gives no excluded term
-    (on published cases alone it leans on their pertinent negatives)."""
+    """The cases prepared as given and, for those with excluded terms, again without them: the
+    rows `fit_both` trains the re-ranker and its observed-only weights on."""
     some = [c for c in cases if c.excluded]
     return prepare(kb, cases, lr=lr) + prepare(kb, without_excluded(some), lr=lr)
 
@@ -163,8 +162,12 @@ def fit_both(data: Sequence[Prepared], k: int, seed: int, info: dict[str, object
     bare = [p for p in data if not p.excluded]
     if bare and len(bare) < len(data):
         sub = fit_on(bare, choose_l2(bare, k, seed), {})
-        model.observed_only = {"mean": sub.mean, "std": sub.std, "weights": sub.weights}
-        model.observed_only["l2"] = sub.l2
+        model.observed_only = {
+            "mean": sub.mean,
+            "std": sub.std,
+            "weights": sub.weights,
+            "l2": sub.l2,
+        }
     return model
 
 
