@@ -8,7 +8,9 @@ Excluded terms count against the entries annotated with them (or below them), by
 NOT annotations count against the entries whose NOT term the patient has. Excluded terms are
 also matched like observed ones: in published cases they are pertinent negatives, features of
 the diagnosis's own differential that the patient was examined for and lacks, so an entry
-whose annotations they match is likelier unless it has them in most of its patients."""
+whose annotations they match is likelier, even one that has them in most of its patients
+(on the dev cases that was no evidence against it; the count of such terms may only lower an
+entry, rerank.SIGNS, and its learnt weight is near zero)."""
 
 from __future__ import annotations
 
@@ -37,7 +39,7 @@ FEATURES = (
     "excluded_lin",  # mean over excluded terms of best match IC / own IC, times log(1 + X)
     "excluded_strong",  # excluded terms the entry has in STRONG_FREQUENCY of its patients
 )
-STRONG_FREQUENCY = 0.8  # "very frequent" (80-99%) and obligate: absent, they count against
+STRONG_FREQUENCY = 0.8  # "very frequent" (80-99%) and obligate: absent, at most against
 FEW_VALUES = 16  # a row whose candidates take this many values or fewer is counted, not sorted
 LR_FEATURES = (  # appended when the likelihood-ratio score (lr.py) is computed
     "lr",  # the total log likelihood ratio
@@ -113,8 +115,7 @@ def features(kb: PhenotypeKB, s: Scores, entries: np.ndarray) -> np.ndarray:
     """(len(entries), len(FEATURES)) features of the candidate entries, followed by the
     LR_FEATURES when s.lr is computed."""
     resnik, freq = s.resnik, s.freq
-    own_ic = np.maximum(kb.ic[s.observed], 1e-3)[:, None]
-    exact = (s.best_ic[:, entries] >= own_ic - 1e-4).mean(0)
+    exact, lin = _shares(kb, s.observed, s.best_ic[:, entries])
     cols = [
         resnik[entries],
         freq[entries],
@@ -125,7 +126,7 @@ def features(kb: PhenotypeKB, s: Scores, entries: np.ndarray) -> np.ndarray:
         np.log1p(kb.n_annotations[entries]),
         resnik[entries] - resnik.max(),
         freq[entries] - freq.max(),
-        (s.best_ic[:, entries] / own_ic).mean(0),
+        lin,
         _rarity(s.best_ic, entries),
         _rarity(s.freq_match, entries),
         *kb.prior[entries].T,
@@ -141,9 +142,17 @@ def _excluded_matches(kb: PhenotypeKB, s: Scores, entries: np.ndarray) -> list[n
     """excluded_match, excluded_exact, excluded_lin of the candidate entries."""
     if not len(s.excluded):
         return [np.zeros(len(entries), dtype=np.float32)] * 3
-    own = np.maximum(kb.ic[s.excluded], 1e-3)[:, None]
     b = kb.best_ic_on(s.excluded, entries)
-    return [b.mean(0), (b >= own - 1e-4).mean(0), (b / own).mean(0) * np.log1p(len(own))]
+    exact, lin = _shares(kb, s.excluded, b)
+    return [b.mean(0), exact, lin * np.log1p(len(s.excluded))]
+
+
+def _shares(kb: PhenotypeKB, terms: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Of `b`, the (len(terms), N) best match IC of `terms` against N entries: per entry, the
+    share of the terms annotated at or below themselves, and the mean of the best match IC
+    over the term's own IC."""
+    own = np.maximum(kb.ic[terms], 1e-3)[:, None]
+    return (b >= own - 1e-4).mean(0), (b / own).mean(0)
 
 
 def _rarity(m: np.ndarray, entries: np.ndarray) -> np.ndarray:
