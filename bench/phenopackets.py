@@ -145,7 +145,10 @@ def subsets(data: list[Prepared], ranks: dict[str, list[int]]) -> dict[str, Any]
         "all cases": list(range(len(data))),
         "diagnosis annotated in the graph": [i for i, p in enumerate(data) if p.gold >= 0],
         "annotated, report not cited by hpoa": [
-            i for i, p in enumerate(data) if p.gold >= 0 and not p.leaked
+            i for i, p in enumerate(data) if p.gold >= 0 and not p.leaked and not p.unreferenced
+        ],
+        "annotated by the newer HPO release only (references unknown)": [
+            i for i, p in enumerate(data) if p.unreferenced
         ],
     }
     out: dict[str, Any] = {}

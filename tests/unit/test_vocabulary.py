@@ -24,6 +24,7 @@ def test_sources_and_infores() -> None:
         "hpoa": "infores:hpo-annotations",
         "orphanet": "infores:orphanet",
         "omim": "infores:omim",
+        "hpoa_supplement": "infores:hpo-annotations",  # a newer release of the same
     }
 
 
