@@ -8,6 +8,9 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
     EVIGRAPH_API__HOST=0.0.0.0 EVIGRAPH_API__PORT=8000
 COPY . .
 RUN pip install --no-cache-dir -e .
+# hpo3 (HPO's newer annotation release) installs a module named pyhpo too: its own venv.
+RUN python -m venv .venv-hpo3 \
+    && .venv-hpo3/bin/pip install --no-cache-dir --no-deps -r requirements/hpo3.lock
 VOLUME ["/app/var"]
 EXPOSE 8000
 # First start: schema, ingest, entity index and evidence filter; then the extraction models

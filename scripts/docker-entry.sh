@@ -5,6 +5,7 @@
 # (`docker compose exec evigraph evigraph models status`).
 set -eu
 evigraph db init
+[ -f var/hpo/hpoa-supplement.jsonl ] || evigraph ingest export-hpoa-supplement
 evigraph ingest all --if-empty
 evigraph stats
 evigraph embeddings
