@@ -18,7 +18,7 @@ from retrieval.phenotype.phenopacket import Case
 from retrieval.phenotype.ranker import PhenotypeRanker
 from retrieval.phenotype.rerank import fit
 from retrieval.phenotype.resolve import mentions, resolve
-from retrieval.phenotype.score import FEATURES, features, score_all
+from retrieval.phenotype.score import FEATURES, candidates, features, score_all
 from retrieval.phenotype.train import train_served, with_copies
 
 TERMS = [
@@ -379,6 +379,16 @@ def test_excluded_terms_are_matched_as_pertinent_negatives(kb: PhenotypeKB) -> N
     # no ectopia lentis: OMIM:2 has it very frequently, the fillers at no stated frequency
     f = _features(kb, ["HP:0001250"], ["HP:0001083"])
     assert f["OMIM:2"]["excluded_strong"] == 1.0 and f["OMIM:5"]["excluded_strong"] == 0.0
+
+
+def test_excluded_terms_an_entry_has_bring_it_among_the_candidates(kb: PhenotypeKB) -> None:
+    # Seizure observed: OMIM:2 (hypotonia, ectopia lentis) matches it only through the nervous
+    # system, so one candidate per way leaves it out...
+    plain = candidates(_scores(kb, ["HP:0001250"]), 1)
+    assert "OMIM:2" not in {kb.ids[e] for e in plain}
+    # ...but ectopia lentis, very frequent in OMIM:2, examined and absent: it is a candidate.
+    examined = candidates(_scores(kb, ["HP:0001250"], ["HP:0001083"]), 1)
+    assert "OMIM:2" in {kb.ids[e] for e in examined}
 
 
 def test_a_penalty_never_rewards_an_entry() -> None:
