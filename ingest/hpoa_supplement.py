@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
 from pathlib import Path
 from typing import Any
 
 from core.exceptions import EvigraphError, IngestError
 from core.files import iter_lines
+from core.sidecar import run_module
 from graph.hpo_obo import FieldError, check_hp_id
 from graph.vocabulary import NodeLabel, RelType
 from ingest.hpo import disease_id
@@ -30,7 +30,6 @@ from ingest.rows import EdgeRow, NodeRow, ParsedFile
 FORMAT = "evigraph-hpoa-supplement/1"
 RUNNER = "ingest.hpo3_dump"
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 def base_diseases(hpoa: Path) -> tuple[str, set[str]]:
@@ -66,22 +65,11 @@ def _known(rows: list[dict[str, Any]], terms: set[str]) -> int:
 
 
 def _dump(python: Path, timeout_s: float) -> list[str]:
-    if not python.is_file():
-        raise EvigraphError(
-            f"no hpo3 venv at {python}; create it with `make .venv-hpo3` "
-            "(or set EVIGRAPH_INGEST__HPO3_PYTHON)"
-        )
-    cmd = [str(python), "-m", RUNNER]
-    try:
-        done = subprocess.run(
-            cmd, cwd=_PROJECT_ROOT, capture_output=True, text=True, timeout=timeout_s, check=False
-        )
-    except subprocess.TimeoutExpired as e:
-        raise EvigraphError(f"hpo3 dump took over {timeout_s:.0f} s") from e
-    if done.returncode != 0:
-        tail = "\n".join(done.stderr.strip().splitlines()[-8:])
-        raise EvigraphError(f"hpo3 dump failed (exit {done.returncode}):\n{tail}")
-    return done.stdout.splitlines()
+    missing = (
+        f"no hpo3 venv at {python}; create it with `make .venv-hpo3` "
+        "(or set EVIGRAPH_INGEST__HPO3_PYTHON)"
+    )
+    return run_module(python, RUNNER, [], "hpo3 dump", missing, timeout_s).splitlines()
 
 
 def export(

@@ -5,13 +5,12 @@ the files an export just wrote. The report is error counts by kgx level and type
 from __future__ import annotations
 
 import json
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from core.exceptions import EvigraphError
-from core.settings import PROJECT_ROOT
+from core.sidecar import run_module
 
 RUNNER = "interop.kgx_validator_run"
 MARKER = "KGX-REPORT "  # the runner's report line (it cannot import this module)
@@ -55,23 +54,14 @@ class KgxReport:
 def run_kgx_validator(
     folder: Path, python: Path, formats: tuple[str, ...] = ("tsv", "jsonl"), timeout_s: float = 3600
 ) -> KgxReport:
-    if not python.is_file():
-        raise EvigraphError(
-            f"kgx validate: no kgx venv at {python}; create it with `make .venv-kgx` "
-            "(or set EVIGRAPH_INTEROP__KGX_PYTHON)"
-        )
-    cmd = [str(python), "-m", RUNNER, str(folder), *formats]
+    missing = (
+        f"kgx validate: no kgx venv at {python}; create it with `make .venv-kgx` "
+        "(or set EVIGRAPH_INTEROP__KGX_PYTHON)"
+    )
+    what = f"kgx validate on {folder}"
+    out = run_module(python, RUNNER, [str(folder), *formats], what, missing, timeout_s)
     try:
-        done = subprocess.run(
-            cmd, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=timeout_s, check=False
-        )
-    except subprocess.TimeoutExpired as e:
-        raise EvigraphError(f"kgx validate: {folder} took over {timeout_s:.0f} s") from e
-    if done.returncode != 0:
-        tail = "\n".join(done.stderr.strip().splitlines()[-8:])
-        raise EvigraphError(f"kgx validate failed on {folder} (exit {done.returncode}):\n{tail}")
-    try:
-        line = next(ln for ln in done.stdout.splitlines() if ln.startswith(MARKER))
+        line = next(ln for ln in out.splitlines() if ln.startswith(MARKER))
         return KgxReport(json.loads(line[len(MARKER) :]))
     except (StopIteration, ValueError) as e:
         raise EvigraphError(f"kgx validate: unreadable report for {folder}: {e}") from e
