@@ -175,7 +175,7 @@ def all_(
 def export_hpoa_supplement(
     out: Path | None = typer.Option(None, help="Where to write it (default: the setting)."),
 ) -> None:
-    """Write the OMIM diseases the HPO release compiled into hpo3 (`make .venv-hpo3`) adds to
+    """Write the OMIM diseases the HPO release compiled into hpo3 (`make hpo3-venv`) adds to
     the pinned phenotype.hpoa, for `ingest hpoa-supplement` and `ingest all`."""
     from graph.hpo_obo import default_hpo_paths
     from ingest.hpoa_supplement import export

@@ -43,7 +43,7 @@ def export_kgx(
     check: bool = typer.Option(
         False,
         "--validate",
-        help="Then run kgx's validator offline on the files (needs `make .venv-kgx`); "
+        help="Then run kgx's validator offline on the files (needs `make kgx-venv`); "
         "print error counts by type, exit 1 on errors.",
     ),
     formats: list[str] = typer.Option(

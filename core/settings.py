@@ -83,7 +83,7 @@ class IngestSettings(BaseModel):
     )
     hpo3_python: Path = Field(
         default=PROJECT_ROOT / ".venv-hpo3" / "bin" / "python",
-        description="The Python of the venv holding hpo3 (`make .venv-hpo3`), whose compiled-in "
+        description="The Python of the venv holding hpo3 (`make hpo3-venv`), whose compiled-in "
         "HPO release the supplement is exported from.",
     )
 
@@ -251,7 +251,7 @@ class InteropSettings(BaseModel):
 
     kgx_python: Path = Field(
         default=PROJECT_ROOT / ".venv-kgx" / "bin" / "python",
-        description="The Python of the venv holding the `kgx` extra (`make .venv-kgx`): kgx "
+        description="The Python of the venv holding the `kgx` extra (`make kgx-venv`): kgx "
         "pins click and linkml-runtime below evigraph's, so it runs as a subprocess.",
     )
     kgx_validate_timeout_s: float = Field(default=3600.0, gt=0)

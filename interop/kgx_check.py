@@ -1,5 +1,5 @@
 """`evigraph export kgx --validate`: the community's KGX validator (PyPI `kgx`) run offline, as a
-subprocess in its own venv (`make .venv-kgx`, see interop/kgx_validator_run.py for why), on
+subprocess in its own venv (`make kgx-venv`, see interop/kgx_validator_run.py for why), on
 the files an export just wrote. The report is error counts by kgx level and type, per format."""
 
 from __future__ import annotations
@@ -55,7 +55,7 @@ def run_kgx_validator(
     folder: Path, python: Path, formats: tuple[str, ...] = ("tsv", "jsonl"), timeout_s: float = 3600
 ) -> KgxReport:
     missing = (
-        f"kgx validate: no kgx venv at {python}; create it with `make .venv-kgx` "
+        f"kgx validate: no kgx venv at {python}; create it with `make kgx-venv` "
         "(or set EVIGRAPH_INTEROP__KGX_PYTHON)"
     )
     what = f"kgx validate on {folder}"

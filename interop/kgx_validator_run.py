@@ -2,7 +2,7 @@
 `.venv-kgx/bin/python -m interop.kgx_validator_run DIR` (see `interop/kgx_check.py`).
 
 kgx pins click < 8.2 and linkml-runtime < 1.11 while evigraph's stack needs newer ones, so it
-lives in its own virtual environment (`make .venv-kgx`) and this module imports nothing of
+lives in its own virtual environment (`make kgx-venv`) and this module imports nothing of
 evigraph. By default bmt and kgx fetch the Biolink YAML, the predicate mapping and the JSON-LD
 context from GitHub; here the YAML comes from the `biolink-model` wheel, the JSON-LD context is
 built from the wheel's prefix map, and every network connection is refused, so a run that

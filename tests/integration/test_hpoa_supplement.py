@@ -1,4 +1,4 @@
-"""The newer HPO release's added diseases: exported from the hpo3 venv (`make .venv-hpo3`,
+"""The newer HPO release's added diseases: exported from the hpo3 venv (`make hpo3-venv`,
 which `make test` builds) and ingested beside the pinned release on the real Neo4j."""
 
 from __future__ import annotations

@@ -89,7 +89,7 @@ def test_base_release_diseases_and_terms_of_the_fixtures() -> None:
 
 
 def test_export_without_the_hpo3_venv_says_how_to_make_it(tmp_path: Path) -> None:
-    with pytest.raises(EvigraphError, match=r"make \.venv-hpo3"):
+    with pytest.raises(EvigraphError, match="make hpo3-venv"):
         export(DATA / "phenotype.hpoa", DATA / "hp.obo", tmp_path / "s.jsonl", tmp_path / "none")
     assert not (tmp_path / "s.jsonl").exists()
 
