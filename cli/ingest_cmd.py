@@ -149,14 +149,9 @@ def all_(
     cfg = settings()
     inputs = default_inputs(cfg.ingest.data_dir, cfg.ingest.hpoa_supplement)
     sources = [Source.HPO, Source.HPOA, Source.OMIM, Source.ORPHANET]
-    if any(i.source is Source.HPOA_SUPPLEMENT for i in inputs):
+    supplemented = any(i.source is Source.HPOA_SUPPLEMENT for i in inputs)
+    if supplemented:
         sources.append(Source.HPOA_SUPPLEMENT)
-    else:
-        typer.echo(
-            f"no HPO annotation supplement at {cfg.ingest.hpoa_supplement}: diseases newer than "
-            "the pinned HPO release stay unannotated (`evigraph ingest export-hpoa-supplement`)",
-            err=True,
-        )
     if if_empty:
         with store() as s:
             missing = runs.unfinished(s, sources) if s.stats()["nodes"] else None
@@ -166,6 +161,12 @@ def all_(
         if missing:
             names = ", ".join(m.value for m in missing)
             typer.echo(f"the graph holds data but no completed ingest of {names}: loading them")
+    if not supplemented:
+        typer.echo(
+            f"no HPO annotation supplement at {cfg.ingest.hpoa_supplement}: diseases newer than "
+            "the pinned HPO release stay unannotated (`evigraph ingest export-hpoa-supplement`)",
+            err=True,
+        )
     # Orphanet's HGNC genes are keyed by NCBI Gene through OMIM's mim2gene.
     gene_map = cfg.ingest.data_dir / "omim" / "mim2gene.txt"
     _run(sources, inputs, gene_map, batch_size, force)
