@@ -204,6 +204,13 @@ def parse_hpoa(path: Path) -> ParsedFile:
     return ParsedFile(str(path), release, _disease_nodes(names), edges)
 
 
+def hpoa_diseases(path: Path) -> tuple[str, set[str]]:
+    """(release, the database_id values) of a phenotype.hpoa file, its other columns unread."""
+    lines = iter_lines(path)
+    release = _hpoa_release(path, *_header(path, lines, _HPOA_HEADER))
+    return release, {cols[0] for _, cols in _rows(path, lines, _HPOA_HEADER)}
+
+
 @dataclass
 class _GeneDiseases:
     """Gene and Disease nodes and the gene -> disease pairs of a gene file, each kept once.

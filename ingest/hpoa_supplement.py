@@ -22,9 +22,9 @@ from typing import Any
 from core.exceptions import EvigraphError, IngestError
 from core.files import iter_lines
 from core.sidecar import run_module
-from graph.hpo_obo import FieldError, check_hp_id
+from graph.hpo_obo import FieldError, check_hp_id, read_obo
 from graph.vocabulary import NodeLabel, RelType
-from ingest.hpo import disease_id
+from ingest.hpo import disease_id, hpoa_diseases
 from ingest.rows import EdgeRow, NodeRow, ParsedFile
 
 FORMAT = "evigraph-hpoa-supplement/1"
@@ -32,24 +32,10 @@ RUNNER = "ingest.hpo3_dump"
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
-def base_diseases(hpoa: Path) -> tuple[str, set[str]]:
-    """(release, the disease ids) of a phenotype.hpoa file; the first column is all it reads."""
-    release, ids = "", set()
-    for _, line in iter_lines(hpoa):
-        if line.startswith("#version:"):
-            release = line.partition(":")[2].strip()
-        elif not line.startswith(("#", "database_id\t")):
-            ids.add(line.partition("\t")[0])
-    return release, ids
-
-
 def base_terms(obo: Path) -> set[str]:
-    """The term ids (primary and alternative) of an hp.obo file, read from its id lines."""
-    return {
-        line.partition(": ")[2].strip()
-        for _, line in iter_lines(obo)
-        if line.startswith(("id: HP:", "alt_id: HP:"))
-    }
+    """The term ids (primary and alternative, obsolete ones included) of an hp.obo file."""
+    _, terms = read_obo(obo)
+    return {t.id for t in terms} | {a for t in terms for a in t.alt_ids}
 
 
 def _known(rows: list[dict[str, Any]], terms: set[str]) -> int:
@@ -84,7 +70,7 @@ def export(
         rows = [json.loads(line) for line in lines[1:]]
     except (IndexError, ValueError) as e:
         raise EvigraphError(f"hpo3 dump: unreadable output ({e})") from e
-    base_release, base = base_diseases(base_hpoa)
+    base_release, base = hpoa_diseases(base_hpoa)
     kept = [r for r in rows if r.get("id") not in base]
     dropped = _known(kept, base_terms(base_obo))
     header = {

@@ -10,7 +10,8 @@ from core.settings import Settings
 from graph.checksum import checksum
 from graph.repository import GraphStore
 from graph.vocabulary import Source
-from ingest.hpoa_supplement import base_diseases, base_terms, export, parse_supplement
+from ingest.hpo import hpoa_diseases
+from ingest.hpoa_supplement import base_terms, export, parse_supplement
 from ingest.sources import Input
 from tests.integration.test_ingest_fixtures import DATA, HPO, _ingest, _load_all, _props
 
@@ -23,7 +24,7 @@ def test_export_keeps_only_what_the_base_release_lacks(tmp_path: Path) -> None:
     assert head["release"] == "2025-11-24" and head["package"] == "hpo3 1.5.1"
     assert head["base_release"] == "2025-01-16"
     rows = [json.loads(line) for line in out.read_text().splitlines()[1:]]
-    _, base = base_diseases(HPO["hpoa"])
+    _, base = hpoa_diseases(HPO["hpoa"])
     terms = base_terms(HPO["obo"])
     assert len(rows) == head["diseases"] > 1000  # the fixture's base holds a handful
     assert not {r["id"] for r in rows} & base

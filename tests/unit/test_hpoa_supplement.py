@@ -11,7 +11,8 @@ import pytest
 
 from core.exceptions import EvigraphError, IngestError
 from graph.vocabulary import NodeLabel, RelType
-from ingest.hpoa_supplement import FORMAT, base_diseases, base_terms, export, parse_supplement
+from ingest.hpo import hpoa_diseases
+from ingest.hpoa_supplement import FORMAT, base_terms, export, parse_supplement
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "hpo"
 HEAD = {"format": FORMAT, "release": "2025-11-24", "package": "hpo3 1.5.1"}
@@ -81,7 +82,7 @@ def test_bad_lines_name_the_file_line_and_field(
 
 
 def test_base_release_diseases_and_terms_of_the_fixtures() -> None:
-    release, ids = base_diseases(DATA / "phenotype.hpoa")
+    release, ids = hpoa_diseases(DATA / "phenotype.hpoa")
     assert release == "2025-01-16"
     assert "ORPHA:558" in ids and not any(i.startswith(("#", "database_id")) for i in ids)
     terms = base_terms(DATA / "hp.obo")
