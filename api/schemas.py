@@ -317,7 +317,15 @@ class EvidenceRequest(BaseModel):
         description="Required unless phenotypes, excluded_phenotypes or a phenopacket is given.",
     )
     phenotypes: list[Annotated[Text, StringConstraints(min_length=1, max_length=300)]] | None = (
-        Field(None, max_length=200, description="Observed phenotypes: HPO CURIEs or names.")
+        Field(
+            None,
+            max_length=200,
+            description=(
+                "Observed phenotypes: HPO ids (HP:0001250, HP_0001250 or the OBO PURL) or "
+                "names and synonyms; a name trimmed of punctuation or a plural, or the one "
+                "term a short phrase names, is read with a note."
+            ),
+        )
     )
     excluded_phenotypes: (
         list[Annotated[Text, StringConstraints(min_length=1, max_length=300)]] | None

@@ -10,7 +10,12 @@ from dataclasses import dataclass, field
 from core.exceptions import RetrievalError
 from retrieval.phenotype.ontology import Ontology, norm_name
 
-_HP = re.compile(r"HP:\d{7}")
+# The other spellings of an HPO id that files and clients use: HP_0001250 (OBO's own), its
+# PURL and the obo: prefix.
+_HP_SPELLING = re.compile(
+    r"(?:https?://purl\.obolibrary\.org/obo/|obo:)?HP[:_](\d{7})", re.IGNORECASE
+)
+_EDGE_PUNCT = " \t.,;:!?\"'"
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'-]*")
 _NEGATION = frozenset({"no", "without", "not", "absent", "absence", "lacks", "lacking", "denies"})
 _MAX_WORDS = 8
@@ -37,8 +42,9 @@ class Resolved:
 
 def resolve_one(onto: Ontology, raw: str, where: str, notes: list[str]) -> int:
     text = raw.strip()
-    if _HP.fullmatch(text.upper()):
-        text = text.upper()
+    spelled = _HP_SPELLING.fullmatch(text)
+    if spelled:
+        text = f"HP:{spelled.group(1)}"
         if text in onto.index:
             return onto.index[text]
         if text in onto.redirect:
@@ -57,9 +63,36 @@ def resolve_one(onto: Ontology, raw: str, where: str, notes: list[str]) -> int:
         raise NotInReleaseError(
             f"{where}: unknown HPO term {text!r} (not in the graph's HPO release)"
         )
-    found = onto.by_name.get(norm_name(text))
+    return _by_name(onto, raw, where, notes)
+
+
+def _by_name(onto: Ontology, raw: str, where: str, notes: list[str]) -> int:
+    """A term by its name or synonym; failing that, after trimming punctuation and a plural
+    ('Seizures.'), or the one term the text names ('Hypotonia (infantile)'), with a note."""
+    found = onto.by_name.get(norm_name(raw))
+    if found is not None:
+        return found
+    trimmed = norm_name(raw).strip(_EDGE_PUNCT)
+    words = trimmed.split(" ")
+    found = _lookup(onto, words) if trimmed else None
     if found is None:
-        raise RetrievalError(f"{where}: {raw!r} is neither an HPO id nor an HPO term name")
+        named = mentions(onto, raw)
+        terms = named.observed + named.excluded
+        if len(terms) > 1:
+            shown = ", ".join(f"{onto.ids[t]} ({onto.names[t]})" for t in terms)
+            raise RetrievalError(
+                f"{where}: {raw!r} names several HPO terms ({shown}); give them as separate items"
+            )
+        if named.excluded:
+            t = named.excluded[0]
+            raise RetrievalError(
+                f"{where}: {raw!r} negates {onto.ids[t]} ({onto.names[t]}); give absent "
+                "phenotypes as excluded ones"
+            )
+        if not terms:
+            raise RetrievalError(f"{where}: {raw!r} is neither an HPO id nor an HPO term name")
+        found = terms[0]
+    notes.append(f"{where}: {raw!r} read as {onto.ids[found]} ({onto.names[found]})")
     return found
 
 

@@ -289,6 +289,51 @@ def test_bad_terms_name_the_field(
     assert needle in str(e.value)
 
 
+@pytest.mark.parametrize(
+    "spelled",
+    [
+        "HP:0000518",
+        "hp:0000518",
+        " HP_0000518 ",
+        "http://purl.obolibrary.org/obo/HP_0000518",
+        "obo:HP_0000518",
+    ],
+)
+def test_the_spellings_of_an_hpo_id(kb: PhenotypeKB, spelled: str) -> None:
+    r = resolve(kb.onto, [spelled], [])
+    assert [kb.onto.ids[t] for t in r.observed] == ["HP:0000518"]
+
+
+@pytest.mark.parametrize(
+    ("written", "term"),
+    [
+        ("Seizures.", "HP:0001250"),  # punctuation and a plural
+        ("'generalized tonic-clonic seizures'", "HP:0002069"),
+        ("Hypotonia (infantile)", "HP:0001252"),  # the one term the text names
+    ],
+)
+def test_names_as_people_write_them_are_read_with_a_note(
+    kb: PhenotypeKB, written: str, term: str
+) -> None:
+    r = resolve(kb.onto, [written], [])
+    assert [kb.onto.ids[t] for t in r.observed] == [term]
+    assert any(f"phenotypes[0]: {written!r} read as {term}" in n for n in r.notes)
+
+
+@pytest.mark.parametrize(
+    ("written", "needle"),
+    [
+        ("seizures and cataract", "names several HPO terms (HP:0001250 (Seizure), HP:0000518"),
+        ("no seizures", "negates HP:0001250 (Seizure); give absent phenotypes as excluded"),
+        ("HP_123", "neither an HPO id nor an HPO term name"),
+    ],
+)
+def test_a_name_that_is_not_one_term_is_refused(kb: PhenotypeKB, written: str, needle: str) -> None:
+    with pytest.raises(RetrievalError) as e:
+        resolve(kb.onto, [written], [])
+    assert "phenotypes[0]" in str(e.value) and needle in str(e.value)
+
+
 def test_ids_the_release_cannot_use_are_left_out_with_a_note(kb: PhenotypeKB) -> None:
     """Real cases carry terms newer than the graph's HPO release (172 of 7,460 dev cases of
     phenopacket-store): the rest of the case is still ranked, and the answer says what was
