@@ -7,17 +7,21 @@ shared upsert queries) on copies of real extracted rows, in two layouts side by 
   evidence from many documents, as popular pairs do in PubMed (aspirin, bleeding).
 
     EVIGRAPH_NEO4J__BOLT_PORT=7695 ... .venv/bin/python -m bench.writeback \\
-        [--abstracts 120] [--statements 30000] [--shard-statements 5000]
+        [--abstracts 120] [--statements 30000] [--shard-statements 5000] [--rounds 3] [--keep]
 
 The rows come from the served ADE pipeline (or bench.literature's stand-in) run locally over the
 first `--abstracts` citations of the 2016 MEDLINE file. Use a throw-away server: each layout's
-run is retracted afterwards. Prints JSON."""
+run is retracted afterwards (with --keep, not: the store grows round after round, as in a long
+run, instead of reusing the freed records). Each round writes both layouts under ids of its own;
+the first rounds on a freshly started server are slower (its JVM compiles the write path
+while it runs), so the rounds are printed one by one. Prints JSON."""
 
 from __future__ import annotations
 
 import argparse
 import json
 import platform
+import sys
 import tempfile
 import time
 from collections.abc import Sequence
@@ -69,11 +73,38 @@ def _original_key(key: str) -> str:
     return key.split("#copy", 1)[0]
 
 
+def salted(rows: list[Row], salt: str) -> list[Row]:
+    """The rows under ids of their own (documents, nodes, evidence), so that a round of the
+    benchmark never merges into another's statements."""
+    out = []
+    for r in rows:
+        edges = [
+            {
+                **e,
+                "subject": e["subject"] + salt,
+                "object": e["object"] + salt,
+                "evidence_id": e["evidence_id"] + salt,
+            }
+            for e in r["edges"]
+        ]
+        nodes = [{**n, "id": n["id"] + salt} for n in r["nodes"]]
+        doc = r["document_id"] + salt
+        out.append(
+            {**r, "document_id": doc, "key": r["key"] + salt, "edges": edges, "nodes": nodes}
+        )
+    return out
+
+
 def load(
-    store: GraphStore, rows: list[Row], per_shard: int, extractors: Sequence[Extractor] = ()
+    store: GraphStore,
+    rows: list[Row],
+    per_shard: int,
+    extractors: Sequence[Extractor] = (),
+    retract: bool = True,
 ) -> dict[str, Any]:
     """`rows` through the literature loader in shards of about `per_shard` statements, one
-    run (of `extractors`' models) retracted afterwards: statements per second."""
+    run (of `extractors`' models), retracted afterwards unless `retract` is false: statements
+    per second."""
     run, _ = open_run(store, extractors, json.dumps({"bench": time.time()}))
     parts: list[list[Row]] = [[]]
     n = 0  # statements in the last part
@@ -83,9 +114,12 @@ def load(
             n = 0
         parts[-1].append(r)
         n += len(r["edges"])
-    t0 = time.perf_counter()
-    total = sum(loader.load_rows(store, run, p).statements for p in parts)
-    el = time.perf_counter() - t0
+    seconds, counts = [], []
+    for part in parts:
+        t0 = time.perf_counter()
+        counts.append(loader.load_rows(store, run, part).statements)
+        seconds.append(time.perf_counter() - t0)
+    total, el = sum(counts), sum(seconds)
     densest = store.run_text(
         "bench/densest",
         "MATCH (a)-[r]->(b) WHERE r.extraction_run = $run "
@@ -93,12 +127,16 @@ def load(
         {"run": run},
         read=True,
     )[0]["n"]
-    wb.retract_run(store, run)
+    if retract:
+        wb.retract_run(store, run)
     return {
         "statements": total,
         "shards": len(parts),
         "seconds": round(el, 2),
         "statements_per_s": round(total / el, 1),
+        # without the first shard, which also pays the server's first planning of the queries
+        "after_first_shard_per_s": round(sum(counts[1:]) / max(sum(seconds[1:]), 1e-9), 1),
+        "shard_seconds": [round(x, 2) for x in seconds],
         "densest_pair": densest,
     }
 
@@ -111,6 +149,8 @@ def main() -> None:
     p.add_argument(
         "--rows", type=Path, help="Read the extracted rows from (or save them to) this JSON."
     )
+    p.add_argument("--rounds", type=int, default=3, help="Both layouts this many times.")
+    p.add_argument("--keep", action="store_true", help="Keep what each round wrote.")
     a = p.parse_args()
     out: dict[str, Any] = {
         "machine": platform.node(),
@@ -124,9 +164,23 @@ def main() -> None:
         if a.rows:
             a.rows.write_text(json.dumps(rows))
     out["rows"] = {"documents": len(rows), "statements": sum(len(r["edges"]) for r in rows)}
+    out["rounds"] = []
+    tag = time.strftime("%H%M%S")
     with GraphStore.connect(get_settings().neo4j) as store:
-        out["spread"] = load(store, _copies(rows, a.statements), a.shard_statements)
-        out["dense"] = load(store, dense_copies(rows, a.statements), a.shard_statements)
+        for k in range(1, a.rounds + 1):
+            got: dict[str, Any] = {"round": k}
+            for name, copies in (("spread", _copies), ("dense", dense_copies)):
+                own = salted(rows, f"#{tag}-{k}{name[0]}")
+                got[name] = load(
+                    store, copies(own, a.statements), a.shard_statements, retract=not a.keep
+                )
+            out["rounds"].append(got)
+            print(
+                f"round {k}: spread {got['spread']['statements_per_s']:,.0f}/s, "
+                f"dense {got['dense']['statements_per_s']:,.0f}/s",
+                file=sys.stderr,
+                flush=True,
+            )
     print(json.dumps(out, indent=2))
 
 
