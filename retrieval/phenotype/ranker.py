@@ -53,6 +53,17 @@ def _load_model(path: Path) -> Reranker | None:
         return None
 
 
+# The gene schemes a client may match a gene by, in this order: HGNC first (phenopackets and
+# most clinical tools), then the OMIM gene entry and Ensembl. Genes that only HPO's annotations
+# name carry no HGNC id in the graph (mim2gene gives their OMIM and Ensembl ids).
+GENE_SCHEMES = ("HGNC:", "OMIM:", "ENSEMBL:")
+
+
+def gene_equivalents(xrefs: list[str]) -> list[str]:
+    """A gene's exact mappings in the schemes of GENE_SCHEMES, in that order."""
+    return [x for p in GENE_SCHEMES for x in xrefs if x.startswith(p)]
+
+
 class PhenotypeRanker:
     def __init__(
         self,
@@ -219,7 +230,7 @@ class PhenotypeRanker:
                         "category": NodeLabel.GENE.category,
                         "score": round(float(v), 6),
                         "rank": len(out) + 1,
-                        "equivalent_ids": [x for x in kb.gene_xrefs[g] if x.startswith("HGNC:")],
+                        "equivalent_ids": gene_equivalents(kb.gene_xrefs[g]),
                         "via": {"id": kb.ids[int(e)], "name": kb.names[int(e)], "relation": rel},
                         **self._explain(s, int(e), explained),
                     }

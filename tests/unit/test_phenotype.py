@@ -116,7 +116,7 @@ def rows() -> dict[str, list[dict[str, Any]]]:
             {
                 "gene": "NCBIGene:10",
                 "symbol": "GENEA",
-                "xrefs": ["HGNC:5"],
+                "xrefs": ["ENSEMBL:ENSG00000000005", "OMIM:100005", "HGNC:5", "UMLS:C5"],
                 "type": "CAUSES",
                 "disease": "ORPHA:3",
                 "sources": ["orphanet"],
@@ -262,7 +262,7 @@ def test_explanation_cites_the_subclass_path(kb: PhenotypeKB) -> None:
     assert ex["frequency"] == pytest.approx(0.895) and ex["publications"] == ["PMID:1"]
     genes = ranked["gene_ranking"]
     assert genes[0]["id"] == "NCBIGene:10" and genes[0]["via"]["id"] == "OMIM:3"
-    assert genes[0]["equivalent_ids"] == ["HGNC:5"]
+    assert genes[0]["equivalent_ids"] == ["HGNC:5", "OMIM:100005", "ENSEMBL:ENSG00000000005"]
 
 
 def test_retired_ids_are_followed_with_a_note(kb: PhenotypeKB) -> None:
