@@ -10,7 +10,8 @@ without its excluded terms), the same re-ranker given the cases without their ex
 and the re-ranker with the LR features (each fold's re-ranker trained on the other folds with
 its L2 chosen on them, with the LR constants those folds chose), per case and per disease
 (macro), on all cases, on the cases whose diagnosis has phenotype annotations in the graph,
-and on those whose annotations do not cite the case's own report. Then a sample through
+and on those whose annotations do not cite the case's own report; then, on the cases that name
+their causal gene, that gene's rank in the served ranking's genes. Then a sample through
 POST /v1/evidence (structured input and a free-text question built from the phenotype labels,
 when the API can load) and the in-process latency of a 10-phenotype case. Writes
 results/phenopackets.json (--out).
@@ -33,11 +34,12 @@ import numpy as np
 from core.logs import configure_logging
 from core.settings import PROJECT_ROOT, get_settings
 from graph.repository import GraphStore
-from retrieval.phenotype.kb import build_kb, load_rows
+from retrieval.phenotype.kb import PhenotypeKB, build_kb, load_rows
 from retrieval.phenotype.lr import GRID, LRParams, build_index
 from retrieval.phenotype.lrtune import choose, grid_ranks
 from retrieval.phenotype.phenopacket import Case, iter_tar
-from retrieval.phenotype.ranker import PhenotypeRanker
+from retrieval.phenotype.ranker import PhenotypeRanker, genes_in_order
+from retrieval.phenotype.rerank import Reranker
 from retrieval.phenotype.resolve import Resolved
 from retrieval.phenotype.train import (
     Prepared,
@@ -88,15 +90,18 @@ def cross_validate(
     tests: Sequence[Sequence[list[Prepared]]],
     fold_of: dict[str, int],
     seed: int,
+    models: list[Reranker] | None = None,
 ) -> list[list[int]]:
     """The re-ranker of fold f trained on the cases of pools[f] outside fold f (its L2 chosen
     on them); each list of tests[f] (aligned with the cases) ranked by it where a case is in
-    fold f. One rank list per test list."""
+    fold f. One rank list per test list. `models`: the fold models are appended to it."""
     n = len(tests[0][0])
     out = [[0] * n for _ in tests[0]]
     for f, pool in enumerate(pools):
         train = [p for p in pool if fold_of[diagnosis(p)] != f]
         model = fit_both(train, 3, seed + f, {})
+        if models is not None:
+            models.append(model)
         for ranks, test in zip(out, tests[f], strict=True):
             for i, p in enumerate(test):
                 if fold_of[diagnosis(p)] == f:
@@ -138,6 +143,40 @@ def _grid_metrics(grid: np.ndarray, cases: list[Case]) -> list[dict[str, Any]]:
     ok = np.flatnonzero(grid[:, 0] > 0)
     dis = [cases[i].diseases[0] for i in ok]
     return [{"params": asdict(g), **metrics(grid[ok, j].tolist(), dis)} for j, g in enumerate(GRID)]
+
+
+def gene_ranks(
+    kb: PhenotypeKB, data: list[Prepared], fold_of: dict[str, int], models: list[Reranker]
+) -> list[int]:
+    """Per case, the rank of its causal gene (HGNC id or symbol, as the phenopacket gives it)
+    in the gene ranking its fold's re-ranker gives (genes by their best-ranked disease, as the
+    service ranks them); 0 when it is not among the genes of the candidates, or the diagnosis
+    has no annotation here (no candidates are scored for those cases)."""
+    gene_of_entry: dict[int, list[int]] = {}
+    for g, links in enumerate(kb.gene_diseases):
+        for e, _ in links:
+            gene_of_entry.setdefault(e, []).append(g)
+    out = []
+    for p in data:
+        if p.gold < 0 or not len(p.entries):
+            out.append(0)
+            continue
+        c = p.case
+        model = models[fold_of[diagnosis(p)]]
+        order = p.entries[np.argsort(-model.pick(p.excluded > 0).score(p.x), kind="stable")]
+        ranked = (g for g, _ in genes_in_order(gene_of_entry, order, len(kb.genes)))
+        out.append(
+            next(
+                (
+                    k
+                    for k, g in enumerate(ranked, 1)
+                    if kb.gene_symbols[g] in c.gene_symbols
+                    or any(x in c.genes for x in kb.gene_xrefs[g])
+                ),
+                0,
+            )
+        )
+    return out
 
 
 def subsets(data: list[Prepared], ranks: dict[str, list[int]]) -> dict[str, Any]:
@@ -281,8 +320,13 @@ def main() -> None:
     grid = grid_ranks(kb, idx, cases, [p.gold for p in data])
     lr_ranks, chosen = lr_cross_validate(grid, fold, args.folds)
     with_lr = {c: prepare(kb, cases, lr=(idx, c)) for c in set(chosen)}
+    models: list[Reranker] = []
     served, served_bare = cross_validate(
-        [pool(data, capped, bare)] * args.folds, [[data, bare]] * args.folds, fold_of, args.seed
+        [pool(data, capped, bare)] * args.folds,
+        [[data, bare]] * args.folds,
+        fold_of,
+        args.seed,
+        models,
     )
     (lr_reranked,) = cross_validate(
         [pool(with_lr[c], capped) for c in chosen],
@@ -298,6 +342,12 @@ def main() -> None:
         "re-ranker with LR features (trained without the copies)": lr_reranked,
     }
     res = subsets(data, ranks)
+    with_gene = [i for i, p in enumerate(data) if p.case.genes or p.case.gene_symbols]
+    genes = gene_ranks(kb, data, fold_of, models)
+    res_genes = subsets(
+        [data[i] for i in with_gene],
+        {"causal gene, served ranking's genes": [genes[i] for i in with_gene]},
+    )
     ranker = PhenotypeRanker.load_with(kb, settings)
     out: dict[str, Any] = {
         "packets": str(packets),
@@ -308,6 +358,7 @@ def main() -> None:
         "lr_chosen_per_fold": [asdict(c) for c in chosen],
         "lr_grid_annotated_cases_not_held_out": _grid_metrics(grid, cases),
         "results": res,
+        "gene_results": res_genes,
         "published": PUBLISHED,
         "latency_10_phenotypes_in_process": timing(ranker, cases),
     }
@@ -315,6 +366,7 @@ def main() -> None:
         out["api_sample"] = api_sample(ranker, data, args.api_sample, args.seed)
     out["seconds"] = round(time.perf_counter() - t0, 1)
     _table(res)
+    _table(res_genes)
     print(
         json.dumps({k: out[k] for k in ("latency_10_phenotypes_in_process", "published")}, indent=1)
     )

@@ -189,7 +189,7 @@ def export_hpoa_supplement(
         f"HPO annotations {head['release']} ({head['package']}): {head['diseases']} OMIM "
         f"diseases the pinned release ({head['base_release']}) lacks, "
         f"{head['annotations']} annotations ({head['dropped_newer_terms']} to terms newer than "
-        f"the pinned hp.obo left out) -> {path}"
+        f"the pinned hp.obo left out), {head['gene_links']} gene links inferred -> {path}"
     )
 
 

@@ -10,6 +10,9 @@ Lines file (the first line names the release, the package and the base release) 
 newer than the pinned release can still be ranked, and every such annotation says which
 release it comes from. Diseases the pinned release holds keep its annotations only: a newer
 release's changes to them (corrections, removals) would need its references to be merged.
+hpo3 keeps no gene-disease pairs; the genes of each disease are inferred from its genes' term
+sets (ingest/hpo3_dump.py says how, and how often that is right) and written as
+gene -ASSOCIATED_WITH-> disease predictions (knowledge_level prediction, ingest.merge).
 """
 
 from __future__ import annotations
@@ -25,11 +28,16 @@ from core.sidecar import run_module
 from graph.hpo_obo import FieldError, check_hp_id, read_obo
 from graph.vocabulary import NodeLabel, RelType
 from ingest.hpo import disease_id, hpoa_diseases
-from ingest.rows import EdgeRow, NodeRow, ParsedFile
+from ingest.rows import EdgeRow, NodeRow, ParsedFile, PropValue
 
 FORMAT = "evigraph-hpoa-supplement/1"
+# What each inferred gene-disease edge says of itself (ingest/hpo3_dump.py's rule).
+INFERRED: dict[str, PropValue] = {
+    "inferred_from": "the gene's HPO terms hold all of the disease's (hpo3_dump.infer_genes)"
+}
 RUNNER = "ingest.hpo3_dump"
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_NCBI = re.compile(r"NCBIGene:[1-9]\d*")
 
 
 def base_terms(obo: Path) -> set[str]:
@@ -72,6 +80,8 @@ def export(
         raise EvigraphError(f"hpo3 dump: unreadable output ({e})") from e
     base_release, base = hpoa_diseases(base_hpoa)
     kept = [r for r in rows if r.get("id") not in base]
+    for r in kept:  # [NCBI Gene id, symbol] -> {"id": NCBIGene:..., "symbol"}
+        r["genes"] = [{"id": f"NCBIGene:{g}", "symbol": sym} for g, sym in r.get("genes") or []]
     dropped = _known(kept, base_terms(base_obo))
     header = {
         "format": FORMAT,
@@ -80,6 +90,7 @@ def export(
         "base_release": base_release,
         "diseases": len(kept),
         "annotations": sum(len(r["phenotypes"]) + len(r["inheritance"]) for r in kept),
+        "gene_links": sum(len(r["genes"]) for r in kept),
         "dropped_newer_terms": dropped,
     }
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -122,7 +133,23 @@ def _terms(row: dict[str, Any], key: str) -> list[str]:
     return [check_hp_id(t if isinstance(t, str) else str(t), key) for t in value]
 
 
-def _disease(row: dict[str, Any]) -> tuple[NodeRow, list[EdgeRow]]:
+def _genes(row: dict[str, Any]) -> list[tuple[str, str]]:
+    value = row.get("genes", [])
+    if not isinstance(value, list):
+        raise FieldError("genes is not a list of {id, symbol} objects", str(value))
+    out = []
+    for g in value:
+        gid = g.get("id") if isinstance(g, dict) else None
+        symbol = g.get("symbol") if isinstance(g, dict) else None
+        if not isinstance(gid, str) or not _NCBI.fullmatch(gid):
+            raise FieldError("genes: id is not an NCBIGene CURIE", str(gid))
+        if not isinstance(symbol, str) or not symbol.strip():
+            raise FieldError(f"genes: the symbol of {gid} is empty", str(symbol))
+        out.append((gid, symbol.strip()))
+    return out
+
+
+def _disease(row: dict[str, Any]) -> tuple[NodeRow, list[EdgeRow], list[NodeRow]]:
     raw = row.get("id")
     subject = disease_id(raw if isinstance(raw, str) else str(raw), "id")
     name = row.get("name")
@@ -131,28 +158,36 @@ def _disease(row: dict[str, Any]) -> tuple[NodeRow, list[EdgeRow]]:
     edges = [EdgeRow(subject, RelType.HAS_PHENOTYPE, t) for t in _terms(row, "phenotypes")]
     inherit = RelType.HAS_MODE_OF_INHERITANCE
     edges += [EdgeRow(subject, inherit, t) for t in _terms(row, "inheritance")]
-    return NodeRow(subject, NodeLabel.DISEASE, name=name.strip()), edges
+    genes = _genes(row)
+    edges += [EdgeRow(g, RelType.ASSOCIATED_WITH, subject, props=INFERRED) for g, _ in genes]
+    gene_nodes = [NodeRow(g, NodeLabel.GENE, name=s, props={"symbol": s}) for g, s in genes]
+    return NodeRow(subject, NodeLabel.DISEASE, name=name.strip()), edges, gene_nodes
 
 
 def parse_supplement(path: Path) -> ParsedFile:
-    """The supplement file: a Disease node per line and its HAS_PHENOTYPE and
-    HAS_MODE_OF_INHERITANCE edges; release is the newer release's date."""
+    """The supplement file: a Disease node per line, its HAS_PHENOTYPE and
+    HAS_MODE_OF_INHERITANCE edges, and the inferred genes, each a Gene node and a
+    gene -ASSOCIATED_WITH-> disease edge; release is the newer release's date."""
     lines = iter_lines(path)
     first = next(lines, None)
     if first is None:
         raise IngestError(str(path), 1, "empty file: expected the header line")
     release = _header(path, *first)
     nodes: dict[str, NodeRow] = {}
+    genes: dict[str, NodeRow] = {}
     edges: list[EdgeRow] = []
     for lineno, line in lines:
         if not line.strip():
             continue
         try:
-            node, mine = _disease(_object(path, lineno, line))
+            node, mine, its_genes = _disease(_object(path, lineno, line))
         except FieldError as e:
             raise IngestError(str(path), lineno, e.message, e.value) from None
         if node.id in nodes:
             raise IngestError(str(path), lineno, "disease listed twice", node.id)
+        for g in its_genes:
+            if genes.setdefault(g.id, g).name != g.name:
+                raise IngestError(str(path), lineno, f"genes: {g.id} has two symbols", g.name)
         nodes[node.id] = node
         edges += mine
-    return ParsedFile(str(path), release, list(nodes.values()), edges)
+    return ParsedFile(str(path), release, [*nodes.values(), *genes.values()], edges)

@@ -27,6 +27,9 @@ PREFIX_LABELS = {
 # Curated statements are knowledge assertions by manual agents; HPO's gene files are
 # computed by joining annotations with gene-disease links, so they are entailments.
 DERIVED_KNOWLEDGE = {(Source.HPOA, NodeLabel.GENE)}
+# Statements inferred by evigraph's own rule, not stated by the source (the genes of the HPO
+# supplement's diseases, ingest/hpo3_dump.py): Biolink's prediction.
+PREDICTED_KNOWLEDGE = {(Source.HPOA_SUPPLEMENT, NodeLabel.GENE)}
 
 
 @dataclass(frozen=True)
@@ -142,10 +145,8 @@ def edge_write_row(
     edge: EdgeRow, source: Source, release: str, run_id: str, subject_label: NodeLabel
 ) -> dict[str, Any]:
     p = source.value + "_"
-    derived = (source, subject_label) in DERIVED_KNOWLEDGE
     props: dict[str, Any] = {p + k: _db_value(v) for k, v in edge.props.items()}
-    props[p + "knowledge_level"] = "logical_entailment" if derived else "knowledge_assertion"
-    props[p + "agent_type"] = "automated_agent" if derived else "manual_agent"
+    props[p + "knowledge_level"], props[p + "agent_type"] = _knowledge(source, subject_label)
     props[p + "hash"] = content_hash(props)
     props[p + "release"] = release
     props[p + "run"] = run_id
@@ -157,6 +158,15 @@ def edge_write_row(
         "negated": edge.negated,
         "props": props,
     }
+
+
+def _knowledge(source: Source, subject_label: NodeLabel) -> tuple[str, str]:
+    """(knowledge_level, agent_type) of a source's edges from nodes of `subject_label`."""
+    if (source, subject_label) in PREDICTED_KNOWLEDGE:
+        return "prediction", "data_analysis_pipeline"
+    if (source, subject_label) in DERIVED_KNOWLEDGE:
+        return "logical_entailment", "automated_agent"
+    return "knowledge_assertion", "manual_agent"
 
 
 def label_for(curie: str) -> NodeLabel:

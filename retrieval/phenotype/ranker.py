@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -62,6 +63,21 @@ GENE_SCHEMES = ("HGNC:", "OMIM:", "ENSEMBL:")
 def gene_equivalents(xrefs: list[str]) -> list[str]:
     """A gene's exact mappings in the schemes of GENE_SCHEMES, in that order."""
     return [x for p in GENE_SCHEMES for x in xrefs if x.startswith(p)]
+
+
+def genes_in_order(
+    gene_of_entry: dict[int, list[int]], ent: np.ndarray, top_k: int
+) -> Iterator[tuple[int, int]]:
+    """(gene, position in `ent` of its best-ranked entry) for the first `top_k` genes linked to
+    the entries `ent`, best first."""
+    seen: set[int] = set()
+    for n, e in enumerate(ent.tolist()):
+        for g in gene_of_entry.get(e, []):
+            if g not in seen:
+                seen.add(g)
+                yield g, n
+                if len(seen) >= top_k:
+                    return
 
 
 class PhenotypeRanker:
@@ -215,26 +231,20 @@ class PhenotypeRanker:
     ) -> list[dict[str, Any]]:
         """Genes by the best-ranked disease each causes or is associated with."""
         out: list[dict[str, Any]] = []
-        seen: set[int] = set()
-        for e, v in zip(ent, value, strict=True):
-            for g in self.gene_of_entry.get(int(e), []):
-                if g in seen:
-                    continue
-                seen.add(g)
-                kb = self.kb
-                rel = next(t for d, t in kb.gene_diseases[g] if d == int(e))
-                out.append(
-                    {
-                        "id": kb.genes[g],
-                        "name": kb.gene_symbols[g],
-                        "category": NodeLabel.GENE.category,
-                        "score": round(float(v), 6),
-                        "rank": len(out) + 1,
-                        "equivalent_ids": gene_equivalents(kb.gene_xrefs[g]),
-                        "via": {"id": kb.ids[int(e)], "name": kb.names[int(e)], "relation": rel},
-                        **self._explain(s, int(e), explained),
-                    }
-                )
-                if len(out) >= top_k:
-                    return out
+        kb = self.kb
+        for g, n in genes_in_order(self.gene_of_entry, ent, top_k):
+            e = int(ent[n])
+            rel = next(t for d, t in kb.gene_diseases[g] if d == e)
+            out.append(
+                {
+                    "id": kb.genes[g],
+                    "name": kb.gene_symbols[g],
+                    "category": NodeLabel.GENE.category,
+                    "score": round(float(value[n]), 6),
+                    "rank": len(out) + 1,
+                    "equivalent_ids": gene_equivalents(kb.gene_xrefs[g]),
+                    "via": {"id": kb.ids[e], "name": kb.names[e], "relation": rel},
+                    **self._explain(s, e, explained),
+                }
+            )
         return out

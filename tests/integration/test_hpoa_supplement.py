@@ -37,9 +37,14 @@ def test_export_keeps_only_what_the_base_release_lacks(tmp_path: Path) -> None:
             "name": "Scapula, contour of vertebral border of",
             "phenotypes": ["HP:0000924"],
             "inheritance": [],  # HP:0000006 is not in the fixture's hp.obo
+            "genes": [],  # fewer terms than the gene inference needs
         }
     ]
-    assert len(parse_supplement(out).nodes) == head["diseases"]
+    aldh2 = [r["genes"] for r in rows if r["id"] == "OMIM:100650"]
+    assert aldh2 == [[{"id": "NCBIGene:217", "symbol": "ALDH2"}]]
+    assert head["gene_links"] == sum(len(r["genes"]) for r in rows) > 10
+    genes = {g["id"] for r in rows for g in r["genes"]}
+    assert len(parse_supplement(out).nodes) == head["diseases"] + len(genes)
 
 
 def test_ingested_beside_the_pinned_release_with_its_own_provenance(store: GraphStore) -> None:
@@ -54,6 +59,11 @@ def test_ingested_beside_the_pinned_release_with_its_own_provenance(store: Graph
     assert node["name"] == "Alcohol sensitivity, acute"  # mim2gene names no phenotype entry
     inherit = _props(store, "OMIM:100650", "HAS_MODE_OF_INHERITANCE", "HP:0000006")
     assert inherit["sources"] == ["hpoa_supplement"]
+    gene = _props(store, "NCBIGene:217", "ASSOCIATED_WITH", "OMIM:100650")
+    assert gene["sources"] == ["hpoa_supplement"]
+    assert gene["knowledge_level"] == "prediction"
+    assert gene["agent_type"] == "data_analysis_pipeline"
+    assert "hold all of the disease's" in gene["hpoa_supplement_inferred_from"]
     before = checksum(store)
     again = _ingest(store, Source.HPOA_SUPPLEMENT, inputs)
     assert again.counts["edges_added"] == again.counts["edges_updated"] == 0

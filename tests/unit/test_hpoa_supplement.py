@@ -1,6 +1,6 @@
 """ingest.hpoa_supplement: the supplement file's parser on a fixture cut from the real export
-(3 whole disease lines of HPO 2025-11-24 that 2025-01-16 lacks), its errors, and the export's
-subprocess errors."""
+(3 whole disease lines of HPO 2025-11-24 that 2025-01-16 lacks), its errors, the export's
+subprocess errors, and the rule that infers the genes of a disease."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import pytest
 from core.exceptions import EvigraphError, IngestError
 from graph.vocabulary import NodeLabel, RelType
 from ingest.hpo import hpoa_diseases
+from ingest.hpo3_dump import infer_genes
 from ingest.hpoa_supplement import FORMAT, base_terms, export, parse_supplement
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "hpo"
@@ -31,12 +32,28 @@ def test_parses_the_real_fixture() -> None:
         ("OMIM:100650", NodeLabel.DISEASE, "Alcohol sensitivity, acute"),
         ("OMIM:100675", NodeLabel.DISEASE, "ACETAMINOPHEN METABOLISM"),
         ("OMIM:181300", NodeLabel.DISEASE, "Scapula, contour of vertebral border of"),
+        ("NCBIGene:217", NodeLabel.GENE, "ALDH2"),
     ]
     by_rel = {(e.subject, e.rel, e.object) for e in parsed.edges}
     assert ("OMIM:100650", RelType.HAS_PHENOTYPE, "HP:0003533") in by_rel
     assert ("OMIM:100650", RelType.HAS_MODE_OF_INHERITANCE, "HP:0000006") in by_rel
-    assert len(parsed.edges) == 7
+    (gene,) = [e for e in parsed.edges if e.rel == RelType.ASSOCIATED_WITH]
+    assert (gene.subject, gene.object) == ("NCBIGene:217", "OMIM:100650")
+    assert "inferred_from" in gene.props
+    assert len(parsed.edges) == 8
     assert not any(e.negated for e in parsed.edges)
+
+
+def test_the_genes_of_a_disease_are_those_whose_terms_hold_all_of_its() -> None:
+    genes_of = {1: {(10, "A"), (20, "B"), (30, "C")}, 2: {(10, "A"), (20, "B")}, 3: {(10, "A")}}
+    genes_of[4] = {(20, "B"), (30, "C")}
+    assert infer_genes({1, 2, 3}, genes_of) == [[10, "A"]]
+    assert infer_genes({1, 2, 4}, genes_of) == [[20, "B"]]
+    assert infer_genes({1, 3, 4}, genes_of) == []  # no gene holds them all
+    assert infer_genes({1, 2}, genes_of) == []  # fewer than MIN_TERMS terms
+    genes_of[5] = {(g, s) for g, s in genes_of[1]}
+    genes_of[6] = set(genes_of[1])
+    assert infer_genes({1, 5, 6}, genes_of) == []  # three genes pass: more than MAX_GENES
 
 
 @pytest.mark.parametrize(
@@ -58,6 +75,37 @@ def test_parses_the_real_fixture() -> None:
             (json.dumps(HEAD), json.dumps({"id": "OMIM:1", "name": "x", "inheritance": "HP:1"})),
             2,
             "inheritance is not a list",
+        ),
+        (
+            (json.dumps(HEAD), json.dumps({"id": "OMIM:1", "name": "x", "genes": "ALDH2"})),
+            2,
+            "genes is not a list",
+        ),
+        (
+            (json.dumps(HEAD), json.dumps({"id": "OMIM:1", "name": "x", "genes": [{"id": "217"}]})),
+            2,
+            "genes: id is not an NCBIGene CURIE",
+        ),
+        (
+            (
+                json.dumps(HEAD),
+                json.dumps({"id": "OMIM:1", "name": "x", "genes": [{"id": "NCBIGene:217"}]}),
+            ),
+            2,
+            "genes: the symbol of NCBIGene:217 is empty",
+        ),
+        (
+            (
+                json.dumps(HEAD),
+                json.dumps(
+                    {"id": "OMIM:1", "name": "x", "genes": [{"id": "NCBIGene:2", "symbol": "A"}]}
+                ),
+                json.dumps(
+                    {"id": "OMIM:3", "name": "y", "genes": [{"id": "NCBIGene:2", "symbol": "B"}]}
+                ),
+            ),
+            3,
+            "genes: NCBIGene:2 has two symbols",
         ),
         (
             (
