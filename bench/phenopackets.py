@@ -38,7 +38,7 @@ from retrieval.phenotype.kb import PhenotypeKB, build_kb, load_rows
 from retrieval.phenotype.lr import GRID, LRParams, build_index
 from retrieval.phenotype.lrtune import choose, grid_ranks
 from retrieval.phenotype.phenopacket import Case, iter_tar
-from retrieval.phenotype.ranker import PhenotypeRanker, genes_in_order
+from retrieval.phenotype.ranker import PhenotypeRanker, genes_in_order, genes_of_entries
 from retrieval.phenotype.rerank import Reranker
 from retrieval.phenotype.resolve import Resolved
 from retrieval.phenotype.train import (
@@ -152,10 +152,7 @@ def gene_ranks(
     in the gene ranking its fold's re-ranker gives (genes by their best-ranked disease, as the
     service ranks them); 0 when it is not among the genes of the candidates, or the diagnosis
     has no annotation here (no candidates are scored for those cases)."""
-    gene_of_entry: dict[int, list[int]] = {}
-    for g, links in enumerate(kb.gene_diseases):
-        for e, _ in links:
-            gene_of_entry.setdefault(e, []).append(g)
+    gene_of_entry = genes_of_entries(kb)
     out = []
     for p in data:
         if p.gold < 0 or not len(p.entries):

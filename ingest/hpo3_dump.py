@@ -63,13 +63,11 @@ def infer_genes(terms: set[int], genes_of: dict[int, set[tuple[int, str]]]) -> l
     pairs; none when there are fewer than MIN_TERMS terms or more than MAX_GENES such genes."""
     if len(terms) < MIN_TERMS:
         return []
-    found: set[tuple[int, str]] | None = None
-    for t in terms:
-        here = genes_of.get(t, set())
-        found = set(here) if found is None else found & here
-        if not found:
-            return []
-    return [list(g) for g in sorted(found or ())] if len(found or ()) <= MAX_GENES else []
+    first, *rest = terms
+    found = set(genes_of.get(first, set()))
+    for t in rest:
+        found &= genes_of.get(t, set())
+    return [list(g) for g in sorted(found)] if len(found) <= MAX_GENES else []
 
 
 if __name__ == "__main__":

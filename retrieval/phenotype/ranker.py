@@ -65,6 +65,15 @@ def gene_equivalents(xrefs: list[str]) -> list[str]:
     return [x for p in GENE_SCHEMES for x in xrefs if x.startswith(p)]
 
 
+def genes_of_entries(kb: PhenotypeKB) -> dict[int, list[int]]:
+    """Entry -> the genes linked to it."""
+    out: dict[int, list[int]] = {}
+    for g, links in enumerate(kb.gene_diseases):
+        for e, _ in links:
+            out.setdefault(e, []).append(g)
+    return out
+
+
 def genes_in_order(
     gene_of_entry: dict[int, list[int]], ent: np.ndarray, top_k: int
 ) -> Iterator[tuple[int, int]]:
@@ -94,10 +103,7 @@ class PhenotypeRanker:
         self.explainer = Explainer(kb)
         self._use(model, model_file)
         self._seen = _stamp(watch)
-        self.gene_of_entry: dict[int, list[int]] = {}
-        for g, links in enumerate(kb.gene_diseases):
-            for e, _ in links:
-                self.gene_of_entry.setdefault(e, []).append(g)
+        self.gene_of_entry = genes_of_entries(kb)
 
     @classmethod
     def load(
