@@ -13,7 +13,7 @@ from cli.common import print_json, settings, store
 from graph.vocabulary import Source
 from ingest import runs
 from ingest.job import RunResult
-from ingest.load import load_sources
+from ingest.load import changed_inputs, load_sources
 from ingest.sources import Input, default_inputs, orphanet_kind
 
 logger = logging.getLogger(__name__)
@@ -138,7 +138,8 @@ def all_(
     if_empty: bool = typer.Option(
         False,
         help="Do nothing when the graph already holds a completed ingest of every default "
-        "source (data without one, e.g. an interrupted load, is loaded again).",
+        "source from the current files (data without one, e.g. an interrupted load, is loaded "
+        "again; a source whose files changed since, e.g. a new HPO supplement, is loaded again).",
     ),
     batch_size: int | None = BatchOpt,
     force: bool = ForceOpt,
@@ -152,23 +153,28 @@ def all_(
     supplemented = any(i.source is Source.HPOA_SUPPLEMENT for i in inputs)
     if supplemented:
         sources.append(Source.HPOA_SUPPLEMENT)
+    # Orphanet's HGNC genes are keyed by NCBI Gene through OMIM's mim2gene.
+    gene_map = cfg.ingest.data_dir / "omim" / "mim2gene.txt"
     if if_empty:
         with store() as s:
             missing = runs.unfinished(s, sources) if s.stats()["nodes"] else None
-        if missing == []:
+            changed = changed_inputs(s, sources, inputs) if missing == [] else []
+        if missing == [] and not changed:
             typer.echo("graph already loaded; skipping ingest (run `evigraph ingest all`)")
             return
         if missing:
             names = ", ".join(m.value for m in missing)
             typer.echo(f"the graph holds data but no completed ingest of {names}: loading them")
+        if changed:
+            names = ", ".join(c.value for c in changed)
+            typer.echo(f"the files of {names} changed since their last ingest: loading them")
+            sources = changed
     if not supplemented:
         typer.echo(
             f"no HPO annotation supplement at {cfg.ingest.hpoa_supplement}: diseases newer than "
             "the pinned HPO release stay unannotated (`evigraph ingest export-hpoa-supplement`)",
             err=True,
         )
-    # Orphanet's HGNC genes are keyed by NCBI Gene through OMIM's mim2gene.
-    gene_map = cfg.ingest.data_dir / "omim" / "mim2gene.txt"
     _run(sources, inputs, gene_map, batch_size, force)
 
 

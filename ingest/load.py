@@ -55,6 +55,17 @@ def load_sources(
     return results
 
 
+def changed_inputs(s: GraphStore, sources: list[Source], inputs: list[Input]) -> list[Source]:
+    """The sources whose input files changed since their last completed run (a newer export
+    of the HPO supplement, new data files): `ingest all --if-empty` loads them again. The
+    files compared are the source's own inputs, those its runs record."""
+    return [
+        src
+        for src in sources
+        if runs.files_changed(s, src, [runs.file_info(i.path) for i in inputs if i.source is src])
+    ]
+
+
 def unchanged(
     s: GraphStore, src: Source, inputs: list[Input], gene_map: Path | None, notify: Notify
 ) -> bool:

@@ -67,6 +67,16 @@ def is_unchanged(store: GraphStore, source: Source, fp: str) -> bool:
     return bool(rows) and rows[0]["fingerprint"] == fp
 
 
+def files_changed(store: GraphStore, source: Source, files: list[FileInfo]) -> bool:
+    """Whether the contents of `files` differ from those the source's last completed run read
+    (False when no run completed: `unfinished` reports those sources)."""
+    rows = store.read("ingest/last_completed_files", source=source.value)
+    if not rows or not rows[0]["files"]:
+        return False
+    before = sorted(str(f["sha256"]) for f in json.loads(rows[0]["files"]))
+    return before != sorted(f.sha256 for f in files)
+
+
 def last_status(store: GraphStore, source: Source) -> str | None:
     """The status of the source's latest run that wrote (or tried to); None when none did.
     Not 'completed': its partial writes must be repaired by the next run. None while the graph

@@ -15,7 +15,9 @@ from graph.checksum import checksum
 from graph.repository import GraphStore
 from graph.vocabulary import SOURCE_INFORES, SOURCE_KEYS, NodeLabel, RelType, Source
 from ingest import job, runs
+from ingest.load import changed_inputs
 from ingest.rows import EdgeRow, NodeRow, ParsedFile
+from ingest.sources import Input
 
 MARFAN = NodeRow("ORPHA:558", NodeLabel.DISEASE, "Marfan syndrome", ("MFS",), ("OMIM:154700",))
 ARACHNO = NodeRow("HP:0001166", NodeLabel.PHENOTYPIC_FEATURE, "Arachnodactyly")
@@ -302,3 +304,17 @@ def test_an_interrupted_bulk_load_is_completed_by_the_next_run(
     assert checksum(store) != want
     job.run_source(store, Source.ORPHANET, [_orphanet(tmp_path)], batch_size=10)
     assert checksum(store) == want
+
+
+def test_a_source_whose_files_changed_since_its_last_run_is_loaded_again(
+    store: GraphStore, tmp_path: Path
+) -> None:
+    """`ingest all --if-empty` loads a source again when its input files are not those its
+    last completed run read (a newer export of the HPO supplement): only that source."""
+    parsed = _orphanet(tmp_path)
+    job.run_source(store, Source.ORPHANET, [parsed], batch_size=10)
+    inputs = [Input("packets", Path(parsed.path))]
+    assert changed_inputs(store, [Source.ORPHANET, Source.HPOA], inputs) == []
+    Path(parsed.path).write_text(Path(parsed.path).read_text() + "\n")
+    assert changed_inputs(store, [Source.ORPHANET, Source.HPOA], inputs) == [Source.ORPHANET]
+    assert not runs.files_changed(store, Source.HPOA, [])  # no run of it: not "changed"
