@@ -40,7 +40,11 @@ class Resolved:
         self.notes.append(f"{why}; left out")
 
 
-def resolve_one(onto: Ontology, raw: str, where: str, notes: list[str]) -> int:
+def resolve_one(
+    onto: Ontology, raw: str, where: str, notes: list[str], absent: bool = False
+) -> int:
+    """The live term of one item; `absent`: the item lists a phenotype the patient lacks, so
+    a negated name ('no seizures') is read as its term."""
     text = raw.strip()
     spelled = _HP_SPELLING.fullmatch(text)
     if spelled:
@@ -63,10 +67,10 @@ def resolve_one(onto: Ontology, raw: str, where: str, notes: list[str]) -> int:
         raise NotInReleaseError(
             f"{where}: unknown HPO term {text!r} (not in the graph's HPO release)"
         )
-    return _by_name(onto, raw, where, notes)
+    return _by_name(onto, raw, where, notes, absent)
 
 
-def _by_name(onto: Ontology, raw: str, where: str, notes: list[str]) -> int:
+def _by_name(onto: Ontology, raw: str, where: str, notes: list[str], absent: bool) -> int:
     """A term by its name or synonym; failing that, after trimming punctuation and a plural
     ('Seizures.'), or the one term the text names ('Hypotonia (infantile)'), with a note."""
     found = onto.by_name.get(norm_name(raw))
@@ -83,7 +87,7 @@ def _by_name(onto: Ontology, raw: str, where: str, notes: list[str]) -> int:
             raise RetrievalError(
                 f"{where}: {raw!r} names several HPO terms ({shown}); give them as separate items"
             )
-        if named.excluded:
+        if named.excluded and not absent:
             t = named.excluded[0]
             raise RetrievalError(
                 f"{where}: {raw!r} negates {onto.ids[t]} ({onto.names[t]}); give absent "
@@ -113,7 +117,7 @@ def resolve(
     ):
         for n, raw in enumerate(items):
             try:
-                t = resolve_one(onto, raw, f"{name}[{n}]", out.notes)
+                t = resolve_one(onto, raw, f"{name}[{n}]", out.notes, target is out.excluded)
             except NotInReleaseError as e:
                 out.leave_out(e)
                 continue

@@ -320,6 +320,12 @@ def test_names_as_people_write_them_are_read_with_a_note(
     assert any(f"phenotypes[0]: {written!r} read as {term}" in n for n in r.notes)
 
 
+def test_an_excluded_item_may_say_no(kb: PhenotypeKB) -> None:
+    r = resolve(kb.onto, ["cataract"], ["no seizures"])
+    assert [kb.onto.ids[t] for t in r.excluded] == ["HP:0001250"]
+    assert any("excluded_phenotypes[0]: 'no seizures' read as HP:0001250" in n for n in r.notes)
+
+
 @pytest.mark.parametrize(
     ("written", "needle"),
     [
