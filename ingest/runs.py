@@ -63,14 +63,14 @@ def fingerprint(files: list[FileInfo]) -> str:
 
 
 def is_unchanged(store: GraphStore, source: Source, fp: str) -> bool:
-    rows = store.read("ingest/last_completed_fingerprint", source=source.value)
+    rows = store.read("ingest/last_completed_inputs", source=source.value)
     return bool(rows) and rows[0]["fingerprint"] == fp
 
 
 def files_changed(store: GraphStore, source: Source, files: list[FileInfo]) -> bool:
     """Whether the contents of `files` differ from those the source's last completed run read
     (False when no run completed: `unfinished` reports those sources)."""
-    rows = store.read("ingest/last_completed_files", source=source.value)
+    rows = store.read("ingest/last_completed_inputs", source=source.value)
     if not rows or not rows[0]["files"]:
         return False
     before = sorted(str(f["sha256"]) for f in json.loads(rows[0]["files"]))
