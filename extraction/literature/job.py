@@ -119,10 +119,14 @@ class LiteratureJob:
         out_root: Path,
         batch_size: int = 128,
         window: int = 1,
+        group_statements: int = loader.GROUP_STATEMENTS,
     ) -> None:
         self.extractors, self.engine, self.store = list(extractors), engine, store
         self.out_root, self.batch_size, self.window = out_root, batch_size, max(window, 1)
+        self.group = group_statements
         self.seq = 0
+        self.waiting: list[Path] = []  # shards written, for the writer to load together
+        self.waiting_statements = 0
 
     def run(self, paths: Sequence[Path]) -> Summary:
         files = files_of(paths)
@@ -137,9 +141,8 @@ class LiteratureJob:
         self.folder = self.out_root / run
         self.s = Summary(run, files=len(files), resumed=resumed, folder=str(self.folder))
         self.progress = _Progress(self.s, sum(f.stat().st_size for f in files))
-        if self.store is not None:
-            for path in shards.pending(self.folder):  # left by a writer that was stopped
-                self._count(loader.load_shard(self.store, run, path))
+        self.waiting = shards.pending(self.folder)  # left by a writer that was stopped
+        self._load()
         self.seq = shards.next_seq(self.folder) - 1
         buf: list[Task] = []
         for item in self._stream(files):
@@ -153,6 +156,7 @@ class LiteratureJob:
             buf = []
             self._write([{"delete": item}])
         self._extract(buf)
+        self._load()
         self.s.seconds = round(time.monotonic() - self.progress.t0, 3)
         self._finish()
         self.progress.tick(force=True)
@@ -210,12 +214,25 @@ class LiteratureJob:
         path = shards.write_shard(self.folder, seq, rows)
         self.s.shards += 1
         if self.store is not None:
-            self._count(loader.load_shard(self.store, self.s.run_id, path))
+            self.waiting.append(path)
+            self.waiting_statements += sum(len(r.get("edges") or ()) for r in rows)
+            if self.waiting_statements >= self.group:
+                self._load()
         else:
             self.s.extracted += sum(1 for r in rows if "key" in r and not r.get("error"))
             self.s.statements += sum(len(r.get("edges", [])) for r in rows)
             self.s.failed += [str(r["error"]) for r in rows if r.get("error")]
         self.progress.tick()
+
+    def _load(self) -> None:
+        """The writer: the shards waiting, in order, in transactions of up to `group`
+        statements. Until it runs they are on disk, so a run stopped meanwhile loses
+        nothing: the next run loads them first."""
+        if self.store is None:
+            return
+        for counts in loader.load_shards(self.store, self.s.run_id, self.waiting, self.group):
+            self._count(counts)
+        self.waiting, self.waiting_statements = [], 0
 
     def _count(self, c: loader.LoadCounts) -> None:
         self.s.extracted += c.documents

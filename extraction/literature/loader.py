@@ -1,11 +1,14 @@
 """The single writer: loads shards into Neo4j through the shared write-back queries
-(extraction/upsert_nodes and upsert_statements, UNWIND batches, the same provenance), one
-transaction per shard with the read markers of its documents, so a document's evidence and
-its marker are committed together or not at all."""
+(extraction/upsert_nodes and upsert_statements, UNWIND batches, the same provenance), each
+shard whole in one transaction with the read markers of its documents, so a document's
+evidence and its marker are committed together or not at all. Shards waiting for it are loaded
+together, several to a transaction (load_shards): a run's shard holds one batch of documents,
+a few hundred statements."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -88,4 +91,61 @@ def load_rows(store: GraphStore, run: str, rows: Sequence[Row]) -> LoadCounts:
 def load_shard(store: GraphStore, run: str, path: Path) -> LoadCounts:
     counts = load_rows(store, run, shards.read_shard(path))
     shards.mark_loaded(path)
+    return counts
+
+
+# Statements per transaction when the writer finds several shards waiting (a run's shards hold
+# one batch of documents each: a few hundred statements).
+GROUP_STATEMENTS = 5_000
+
+
+def load_shards(
+    store: GraphStore, run: str, paths: Sequence[Path], statements: int = GROUP_STATEMENTS
+) -> Iterator[LoadCounts]:
+    """Shards waiting to be loaded, in order: consecutive shards are written together, whole,
+    in transactions of up to `statements` statements (a list of deleted citations always on
+    its own), and each is marked loaded once its transaction has committed. The next shard is
+    read while the current transaction runs. Yields each transaction's counts."""
+    group: list[tuple[Path, list[Row]]] = []
+    with ThreadPoolExecutor(1, thread_name_prefix="shard-reader") as pool:
+        reads = _read_ahead(pool, paths)
+        for path in paths:
+            try:
+                rows = next(reads)
+            except Exception:  # a bad shard: the shards before it are still loaded
+                if group:
+                    yield _load_group(store, run, group)
+                raise
+            if group and (_is_deletion(rows) or _size(group) + _size([(path, rows)]) > statements):
+                yield _load_group(store, run, group)
+                group = []
+            group.append((path, rows))
+            if _is_deletion(rows):
+                yield _load_group(store, run, group)
+                group = []
+        if group:
+            yield _load_group(store, run, group)
+
+
+def _read_ahead(pool: ThreadPoolExecutor, paths: Sequence[Path]) -> Iterator[list[Row]]:
+    ahead: Future[list[Row]] | None = pool.submit(shards.read_shard, paths[0]) if paths else None
+    for k in range(len(paths)):
+        assert ahead is not None
+        rows = ahead.result()
+        ahead = pool.submit(shards.read_shard, paths[k + 1]) if k + 1 < len(paths) else None
+        yield rows
+
+
+def _is_deletion(rows: Sequence[Row]) -> bool:
+    return any("delete" in r for r in rows)
+
+
+def _size(group: Sequence[tuple[Path, Sequence[Row]]]) -> int:
+    return sum(len(r.get("edges") or ()) for _, rows in group for r in rows)
+
+
+def _load_group(store: GraphStore, run: str, group: Sequence[tuple[Path, list[Row]]]) -> LoadCounts:
+    counts = load_rows(store, run, [r for _, rows in group for r in rows])
+    for path, _ in group:
+        shards.mark_loaded(path)
     return counts

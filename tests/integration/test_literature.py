@@ -1,6 +1,7 @@
 """`extract literature --write` on a real Neo4j with the tiny ADE model: a rerun writes
 nothing twice, a run stopped mid-way (in the extract stage or in the writer) and started
-again ends with the same graph as one clean run, DeleteCitation retracts a document's
+again ends with the same graph as one clean run, shards waiting for the writer load together
+and a broken one keeps those before it, DeleteCitation retracts a document's
 evidence, and `retract` removes the run."""
 
 from __future__ import annotations
@@ -10,12 +11,13 @@ from pathlib import Path
 
 import pytest
 
+from core.exceptions import IngestError
 from core.settings import Settings
 from extraction import writeback as wb
-from extraction.literature import engines, loader
+from extraction.literature import engines, loader, shards
 from extraction.literature.engines import Task
 from extraction.literature.extractors import Extractor, Row
-from extraction.literature.job import LiteratureJob, Summary
+from extraction.literature.job import LiteratureJob, Summary, open_run
 from graph import checksum, schema
 from graph.repository import GraphStore
 from tests.integration.conftest import WIPE
@@ -78,22 +80,59 @@ def test_rerun_and_resume_end_with_the_clean_graph(
     assert checksum.checksum(store) == want
     assert len(wb.list_runs(store, "literature")) == 1
 
-    _wipe(store)  # stopped in the writer: the 2nd shard is on disk, not in the graph
-    real, calls = loader.load_shard, []
+    _wipe(store)  # stopped in the writer: its second transaction's shards on disk only
+    real, calls = loader.load_rows, []
 
-    def failing(s: GraphStore, run: str, path: Path) -> loader.LoadCounts:
-        calls.append(path)
+    def failing(s: GraphStore, run: str, rows: list[Row]) -> loader.LoadCounts:
+        calls.append(rows)
         if len(calls) == 2:
             raise KilledError
-        return real(s, run, path)
+        return real(s, run, rows)
 
-    monkeypatch.setattr(loader, "load_shard", failing)
+    monkeypatch.setattr(loader, "load_rows", failing)
+    job = LiteratureJob(extractors, engines.local_engine(extractors), store, tmp_path / "c", 64)
+    job.group = 20  # a transaction every 20 statements or so
     with pytest.raises(KilledError):
-        _run(store, extractors, tmp_path / "c", INPUTS)
-    monkeypatch.setattr(loader, "load_shard", real)
+        job.run(INPUTS)
+    monkeypatch.setattr(loader, "load_rows", real)
+    folder = next((tmp_path / "c").iterdir())
+    written, pending = len(list(folder.glob("shard-*"))), len(shards.pending(folder))
+    assert 0 < pending < written  # the first transaction's shards are in, the second's not
     resumed = _run(store, extractors, tmp_path / "c", INPUTS)
-    assert resumed.resumed and resumed.skipped == 2 * 64  # the pending shard loaded first
+    assert resumed.resumed and resumed.skipped == min(written * 64, 500)  # pending loaded first
     assert checksum.checksum(store) == want
+
+
+def test_waiting_shards_load_together_and_a_bad_one_keeps_those_before(
+    store: GraphStore, extractors: list[Extractor], tmp_path: Path
+) -> None:
+    _wipe(store)
+    job = LiteratureJob(extractors, engines.local_engine(extractors), None, tmp_path, 64)
+    paths = sorted(Path(job.run(INPUTS).folder).glob("shard-*"))
+    statements = [sum(len(r["edges"]) for r in shards.read_shard(p)) for p in paths]
+    assert len(paths) == 8 and sum(statements) > 60
+    paths[5].write_bytes(b"PAR1 cut short")  # the sixth shard is broken
+    run, _ = open_run(store, extractors, "grouped")
+    loaded: list[loader.LoadCounts] = []
+    with pytest.raises(IngestError, match=paths[5].name):
+        for counts in loader.load_shards(store, run, paths, 40):
+            loaded.append(counts)
+    assert sum(c.documents for c in loaded) == 5 * 64  # every shard before the broken one
+    assert sum(c.statements for c in loaded) == sum(statements[:5])
+    assert 1 < len(loaded) < 5  # several shards a transaction, none over 40 unless alone
+    assert all(c.statements <= 40 or c.documents == 64 for c in loaded)
+    assert shards.pending(paths[0].parent) == paths[5:]  # the rest waits for the next run
+    assert _statement_count(store) == sum(statements[:5])
+
+
+def _statement_count(store: GraphStore) -> int:
+    got = store.run_text(
+        "test/statements",
+        "MATCH ()-[r]->() WHERE r.evidence_id IS NOT NULL RETURN count(r) AS n",
+        {},
+        read=True,
+    )
+    return int(got[0]["n"])
 
 
 def _evidence_docs(store: GraphStore) -> set[str]:
