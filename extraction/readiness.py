@@ -52,9 +52,15 @@ def _biored(settings: Settings) -> list[Path]:
     return [settings.models.var_dir / "biored" / "biored.pt"]
 
 
-# The literature that ships in ../shared/data, extracted once the ADE model is ready, so the
-# analyst queries return rows out of the box; its summary file marks it done.
-SHIPPED_LITERATURE = ("pubmed/medline16n0902.xml.gz",)
+# The literature that ships in ../shared/data, extracted once the models are ready, so the
+# analyst queries return rows out of the box: the 2016 MEDLINE file (ADE) and the annotated
+# abstracts of the held-out test splits, which no model here was trained on (ADE, and BioRED
+# on their gene, chemical and disease annotations); its summary file marks it done.
+SHIPPED_LITERATURE = (
+    "pubmed/medline16n0902.xml.gz",
+    "biored/Test.PubTator.txt",
+    "bc5cdr/CDR_TestSet.PubTator.txt",
+)
 
 
 def _literature(settings: Settings) -> list[Path]:
@@ -63,7 +69,8 @@ def _literature(settings: Settings) -> list[Path]:
 
 def _literature_args(settings: Settings) -> list[str]:
     paths = [str(settings.ingest.data_dir / p) for p in SHIPPED_LITERATURE]
-    return [*paths, "--extractors", "ade", "--write", "--summary", str(_literature(settings)[0])]
+    # auto: every extractor whose model the job trained (a failed one is left out)
+    return [*paths, "--extractors", "auto", "--write", "--summary", str(_literature(settings)[0])]
 
 
 ADE_TRAIN = (

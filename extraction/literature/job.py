@@ -215,7 +215,7 @@ class LiteratureJob:
         self.s.shards += 1
         if self.store is not None:
             self.waiting.append(path)
-            self.waiting_statements += sum(len(r.get("edges") or ()) for r in rows)
+            self.waiting_statements += loader.statements_in(rows)
             if self.waiting_statements >= self.group:
                 self._load()
         else:

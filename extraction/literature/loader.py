@@ -107,6 +107,7 @@ def load_shards(
     its own), and each is marked loaded once its transaction has committed. The next shard is
     read while the current transaction runs. Yields each transaction's counts."""
     group: list[tuple[Path, list[Row]]] = []
+    size = 0  # the group's statements
     with ThreadPoolExecutor(1, thread_name_prefix="shard-reader") as pool:
         reads = _read_ahead(pool, paths)
         for path in paths:
@@ -116,13 +117,14 @@ def load_shards(
                 if group:
                     yield _load_group(store, run, group)
                 raise
-            if group and (_is_deletion(rows) or _size(group) + _size([(path, rows)]) > statements):
+            n = statements_in(rows)
+            if group and (
+                _is_deletion(rows) or _is_deletion(group[-1][1]) or size + n > statements
+            ):
                 yield _load_group(store, run, group)
-                group = []
+                group, size = [], 0
             group.append((path, rows))
-            if _is_deletion(rows):
-                yield _load_group(store, run, group)
-                group = []
+            size += n
         if group:
             yield _load_group(store, run, group)
 
@@ -140,8 +142,8 @@ def _is_deletion(rows: Sequence[Row]) -> bool:
     return any("delete" in r for r in rows)
 
 
-def _size(group: Sequence[tuple[Path, Sequence[Row]]]) -> int:
-    return sum(len(r.get("edges") or ()) for _, rows in group for r in rows)
+def statements_in(rows: Sequence[Row]) -> int:
+    return sum(len(r.get("edges") or ()) for r in rows)
 
 
 def _load_group(store: GraphStore, run: str, group: Sequence[tuple[Path, list[Row]]]) -> LoadCounts:

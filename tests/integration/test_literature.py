@@ -125,6 +125,21 @@ def test_waiting_shards_load_together_and_a_bad_one_keeps_those_before(
     assert _statement_count(store) == sum(statements[:5])
 
 
+def test_a_deleted_citation_between_waiting_shards_is_applied_in_its_place(
+    store: GraphStore, extractors: list[Extractor], tmp_path: Path
+) -> None:
+    _wipe(store)
+    job = LiteratureJob(extractors, engines.local_engine(extractors), None, tmp_path, 64)
+    first, second = sorted(Path(job.run(INPUTS).folder).glob("shard-*"))[:2]
+    cited = [r["document_id"] for r in shards.read_shard(first) if r["edges"]]
+    gone = shards.write_shard(tmp_path / "update", 1, [{"delete": [cited[0]]}])
+    run, _ = open_run(store, extractors, "deleted between")
+    loaded = list(loader.load_shards(store, run, [first, gone, second], 10_000))
+    assert [c.deleted > 0 for c in loaded] == [False, True, False]  # alone, in its place
+    docs = _evidence_docs(store)
+    assert cited[0] not in docs and set(cited[1:]) <= docs
+
+
 def _statement_count(store: GraphStore) -> int:
     got = store.run_text(
         "test/statements",

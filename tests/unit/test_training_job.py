@@ -112,8 +112,9 @@ def test_model_states_from_the_job_and_the_files(tmp_path: Path) -> None:
 
 
 def test_the_job_extracts_the_shipped_literature_after_the_models(tmp_path: Path) -> None:
-    """make run's background job ends by extracting the PubMed file in ../shared/data with
-    the ADE model, so the analyst queries return rows; its summary marks the step done."""
+    """make run's background job ends by extracting the PubMed file and the annotated test
+    abstracts in ../shared/data with every model it trained, so the analyst queries return
+    rows; its summary marks the step done."""
     from core.settings import IngestSettings
 
     settings = Settings(
@@ -125,7 +126,12 @@ def test_the_job_extracts_the_shipped_literature_after_the_models(tmp_path: Path
     lit = steps[-1]
     summary = str(tmp_path / "var" / "literature" / "shipped.json")
     assert lit.done == [summary]
-    assert lit.argv[-8:] == [
-        *("extract", "literature", str(tmp_path / "data" / "pubmed" / "medline16n0902.xml.gz")),
-        *("--extractors", "ade", "--write", "--summary", summary),
+    data = tmp_path / "data"
+    assert lit.argv[-10:] == [
+        *("extract", "literature", str(data / "pubmed" / "medline16n0902.xml.gz")),
+        *(
+            str(data / "biored" / "Test.PubTator.txt"),
+            str(data / "bc5cdr" / "CDR_TestSet.PubTator.txt"),
+        ),
+        *("--extractors", "auto", "--write", "--summary", summary),
     ]
