@@ -88,7 +88,9 @@ class _Progress:
         self.t0 = self.last = time.monotonic()
         self.done_bytes = 0
 
-    def tick(self, force: bool = False) -> None:
+    def tick(self, force: bool = False, waiting: int = 0) -> None:
+        """A progress line every PROGRESS_EVERY_S; `waiting`: statements in shards on disk
+        that the writer has not loaded yet."""
         now = time.monotonic()
         if not force and now - self.last < PROGRESS_EVERY_S:
             return
@@ -96,13 +98,14 @@ class _Progress:
         frac = self.done_bytes / self.total
         eta = f"{el * (1 - frac) / frac:.0f} s" if frac > 0 else "?"
         logger.info(
-            "literature %s: %d documents read (%.1f/s), %d skipped, %d statements written, "
-            "files %.0f%% done, ETA %s",
+            "literature %s: %d documents read (%.1f/s), %d skipped, %d statements written "
+            "(%d more in shards for the writer), files %.0f%% done, ETA %s",
             self.s.run_id,
             self.s.documents,
             self.s.documents / el,
             self.s.skipped,
             self.s.statements,
+            waiting,
             100 * frac,
             eta,
         )
@@ -222,7 +225,7 @@ class LiteratureJob:
             self.s.extracted += sum(1 for r in rows if "key" in r and not r.get("error"))
             self.s.statements += sum(len(r.get("edges", [])) for r in rows)
             self.s.failed += [str(r["error"]) for r in rows if r.get("error")]
-        self.progress.tick()
+        self.progress.tick(waiting=self.waiting_statements)
 
     def _load(self) -> None:
         """The writer: the shards waiting, in order, in transactions of up to `group`
