@@ -252,7 +252,7 @@ def main() -> None:
                 "folder": str(a.run_shards),
                 "shards": len(real),
                 "documents": sum(len(p) for p in real),
-                "statements": sum(len(r.get("edges", [])) for p in real for r in p),
+                "statements": sum(loader.statements_in(p) for p in real),
             }
         for k in range(1, a.rounds + 1):
             got: dict[str, Any] = {"round": k}

@@ -223,7 +223,7 @@ class LiteratureJob:
                 self._load()
         else:
             self.s.extracted += sum(1 for r in rows if "key" in r and not r.get("error"))
-            self.s.statements += sum(len(r.get("edges", [])) for r in rows)
+            self.s.statements += loader.statements_in(rows)
             self.s.failed += [str(r["error"]) for r in rows if r.get("error")]
         self.progress.tick(waiting=self.waiting_statements)
 

@@ -89,9 +89,8 @@ def load_rows(store: GraphStore, run: str, rows: Sequence[Row]) -> LoadCounts:
 
 
 def load_shard(store: GraphStore, run: str, path: Path) -> LoadCounts:
-    counts = load_rows(store, run, shards.read_shard(path))
-    shards.mark_loaded(path)
-    return counts
+    """One shard in a transaction of its own."""
+    return _load_group(store, run, [(path, shards.read_shard(path))])
 
 
 # Statements per transaction when the writer finds several shards waiting (a run's shards hold
